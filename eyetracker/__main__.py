@@ -1,0 +1,3 @@
+from eyetracker.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Frame sources behind one interface: webcam, video file, image folder, synthetic camera."""

@@ -1,0 +1,113 @@
+"""The one interface every frame source implements, its typed errors, and a registry."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable
+from typing import Any
+
+from eyetracker.core.errors import UserError
+from eyetracker.core.types import Frame
+
+
+class SourceError(UserError):
+    """Base class: the message is one sentence a user can act on."""
+
+
+class SourceOpenError(SourceError):
+    """The source could not be opened (no camera, missing file, device busy)."""
+
+
+class SourceLost(SourceError):
+    """An open source stopped delivering frames (camera unplugged, taken by another program)."""
+
+
+class EndOfStream(SourceError):
+    """A finite source (video file, image folder, script) has no more frames."""
+
+
+class FrameSource(abc.ABC):
+    """A source of `Frame`s. `open()` before `read()`; `close()` is idempotent.
+
+    Use as a context manager: `with create_source("synthetic") as src: frame = src.read()`.
+    """
+
+    name: str = "source"
+
+    @abc.abstractmethod
+    def open(self) -> None:
+        """Acquire the device or file; raise `SourceOpenError` with a helpful message."""
+
+    @abc.abstractmethod
+    def read(self) -> Frame:
+        """Block until the next frame; raise `SourceLost` or `EndOfStream`."""
+
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Release the device or file; safe to call more than once."""
+
+    @property
+    def fps(self) -> float | None:
+        """Nominal frames per second, when the source knows it."""
+        return None
+
+    @property
+    def resolution(self) -> tuple[int, int] | None:
+        """(width, height) actually delivered, when known."""
+        return None
+
+    def __enter__(self) -> FrameSource:
+        self.open()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __iter__(self):
+        """Frames until the end of the stream."""
+        while True:
+            try:
+                yield self.read()
+            except EndOfStream:
+                return
+
+
+_REGISTRY: dict[str, Callable[..., FrameSource]] = {}
+
+
+def register_source(kind: str) -> Callable[[Callable[..., FrameSource]], Callable[..., FrameSource]]:
+    """Class decorator: make a source available to `create_source(kind, ...)`."""
+
+    def decorate(factory: Callable[..., FrameSource]) -> Callable[..., FrameSource]:
+        _REGISTRY[kind] = factory
+        return factory
+
+    return decorate
+
+
+def available_sources() -> list[str]:
+    _load_builtin_sources()
+    return sorted(_REGISTRY)
+
+
+def create_source(kind: str, **options: Any) -> FrameSource:
+    """Build a registered source ("webcam", "video", "folder", "synthetic") from options."""
+    _load_builtin_sources()
+    try:
+        factory = _REGISTRY[kind]
+    except KeyError:
+        known = ", ".join(sorted(_REGISTRY))
+        raise SourceOpenError(f"Unknown source kind {kind!r}; choose one of: {known}.") from None
+    return factory(**options)
+
+
+def _load_builtin_sources() -> None:
+    # Importing the modules runs their @register_source decorators.
+    import importlib
+
+    for module in ("webcam", "video", "folder", "synthetic"):
+        try:
+            importlib.import_module(f"eyetracker.capture.{module}")
+        except ModuleNotFoundError as error:
+            if error.name != f"eyetracker.capture.{module}":
+                raise

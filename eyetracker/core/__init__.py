@@ -1,0 +1,1 @@
+"""Qt-free building blocks: types, measurement format, geometry, metrics, smoothing."""

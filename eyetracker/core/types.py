@@ -1,0 +1,54 @@
+"""Messages passed between threads: immutable, timestamped."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class GazePoint:
+    """A point on the screen, normalized: origin top-left, x right, y down, both in [0, 1]."""
+
+    x: float
+    y: float
+
+
+@dataclass(frozen=True, eq=False)
+class Frame:
+    """One camera image (BGR, uint8, H x W x 3) with the time it was captured.
+
+    `timestamp` is `time.monotonic()` seconds at capture. `truth` is the point the person
+    really looked at, known only for synthetic frames; `meta` carries source-specific facts
+    (for the synthetic camera: the scenario's phase, the person's id, eye landmarks).
+    """
+
+    image: np.ndarray
+    timestamp: float
+    index: int
+    truth: GazePoint | None = None
+    meta: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class GazeSample:
+    """The tracker's answer for one frame.
+
+    `point` is smoothed; `raw_point` is the model's output before smoothing. `valid` is False
+    when the frame gave no usable gaze, with `reason` saying why ("no face", "too dark", ...).
+    """
+
+    point: GazePoint | None
+    raw_point: GazePoint | None
+    valid: bool
+    capture_time: float
+    output_time: float
+    frame_index: int
+    reason: str = ""
+    truth: GazePoint | None = None
+
+    @property
+    def latency(self) -> float:
+        """Seconds from the frame's capture to this sample."""
+        return self.output_time - self.capture_time

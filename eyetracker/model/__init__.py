@@ -1,0 +1,1 @@
+"""Networks, preprocessing, BatchNorm statistics modes, checkpoints and ONNX export."""

@@ -1,0 +1,1 @@
+"""Inference backends, the session-statistics manager and the tracker."""

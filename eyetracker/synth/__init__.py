@@ -1,0 +1,1 @@
+"""The synthetic world: people, sessions, a renderer of webcam frames and gaze scripts."""

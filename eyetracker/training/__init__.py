@@ -1,0 +1,1 @@
+"""Datasets, batch samplers, the training loop and evaluation."""
