@@ -1,0 +1,128 @@
+"""Model files: tensors plus JSON metadata, loaded without executing anything from the file.
+
+A checkpoint is a `torch.save`d dict of plain tensors and strings, read back with
+`torch.load(weights_only=True)`, which refuses pickled code. Metadata says which network,
+which preprocessing, how it was trained, on what data, and how well it did.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import nn
+
+from eyetracker.core.errors import UserError
+from eyetracker.model.networks import build_network
+from eyetracker.model.preprocess import Preprocessing
+
+MAGIC = "eyetracker-model"
+VERSION = 1
+
+
+class ModelFileError(UserError):
+    """A model file is missing, foreign, truncated or from an incompatible version."""
+
+
+@dataclass
+class ModelInfo:
+    architecture: str
+    preprocessing: Preprocessing
+    training: dict[str, Any] = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)
+    metrics: dict[str, Any] = field(default_factory=dict)
+    notes: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "architecture": self.architecture,
+            "preprocessing": self.preprocessing.to_json(),
+            "training": self.training,
+            "data": self.data,
+            "metrics": self.metrics,
+            "notes": self.notes,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ModelInfo:
+        return cls(
+            architecture=str(data["architecture"]),
+            preprocessing=Preprocessing.from_json(data["preprocessing"]),
+            training=dict(data.get("training", {})),
+            data=dict(data.get("data", {})),
+            metrics=dict(data.get("metrics", {})),
+            notes=str(data.get("notes", "")),
+        )
+
+
+def create_model(info: ModelInfo) -> nn.Module:
+    return build_network(info.architecture, 1, info.preprocessing.input_size)
+
+
+def save_checkpoint(path: str | os.PathLike[str], model: nn.Module, info: ModelInfo,
+                    extra_tensors: dict[str, torch.Tensor] | None = None) -> None:
+    """Write atomically: an interrupted save leaves the previous file intact."""
+    path = Path(path)
+    payload = {
+        "magic": MAGIC,
+        "version": VERSION,
+        "info": json.dumps(info.to_json()),
+        "state": {k: v.detach().cpu() for k, v in model.state_dict().items()},
+        "extra": {k: v.detach().cpu() for k, v in (extra_tensors or {}).items()},
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+    os.close(fd)
+    try:
+        torch.save(payload, tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@dataclass
+class LoadedModel:
+    model: nn.Module
+    info: ModelInfo
+    extra: dict[str, torch.Tensor]
+    path: Path
+
+
+def read_checkpoint(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The raw payload, validated; one clear sentence for anything that is not our model."""
+    path = Path(path)
+    if not path.is_file():
+        raise ModelFileError(f"Model file {path} does not exist; pass the path of a .pt model.")
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception:
+        raise ModelFileError(
+            f"{path} is not a readable eyetracker model (foreign, truncated or corrupt); "
+            "re-export or re-download it, or use the bundled default."
+        ) from None
+    if not isinstance(payload, dict) or payload.get("magic") != MAGIC:
+        raise ModelFileError(f"{path} is not an eyetracker model; train one with `eyetracker train`.")
+    if payload.get("version") != VERSION:
+        raise ModelFileError(
+            f"{path} is a model of format {payload.get('version')}, this program reads format "
+            f"{VERSION}; update eyetracker."
+        )
+    return payload
+
+
+def load_checkpoint(path: str | os.PathLike[str]) -> LoadedModel:
+    payload = read_checkpoint(path)
+    try:
+        info = ModelInfo.from_json(json.loads(payload["info"]))
+        model = create_model(info)
+        model.load_state_dict(payload["state"])
+    except (KeyError, ValueError, TypeError, RuntimeError) as error:
+        raise ModelFileError(f"{path} is damaged or incompatible ({str(error)[:120]}).") from None
+    model.eval()
+    return LoadedModel(model, info, dict(payload.get("extra", {})), Path(path))

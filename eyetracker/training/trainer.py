@@ -1,0 +1,198 @@
+"""`eyetracker train`: fit a gaze network on measurements, one sitting per BatchNorm group."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from eyetracker.core.errors import UserError
+from eyetracker.model.checkpoint import ModelInfo, create_model, load_checkpoint, save_checkpoint
+from eyetracker.model.preprocess import Preprocessing
+from eyetracker.model.session_norm import session_norms
+from eyetracker.training.augment import augment
+from eyetracker.training.batches import Batch, batches
+from eyetracker.training.data import PreparedMeasurement, Split, prepare_dataset, split_by_person
+from eyetracker.training.distributed import Distributed
+from eyetracker.training.evaluate import evaluate
+
+log = logging.getLogger("eyetracker.train")
+
+
+@dataclass
+class TrainConfig:
+    data: str
+    out: str
+    architecture: str = "gazenet"
+    preprocessing: str = "face"
+    input_width: int = 96
+    input_height: int = 48
+    sampler: str = "multi"
+    batch_size: int = 32
+    groups: int = 4
+    epochs: int = 12
+    lr: float = 3e-3
+    weight_decay: float = 1e-4
+    seed: int = 0
+    held_out_people: float = 0.2
+    init: str | None = None
+    resume: bool = False
+    device: str = "auto"
+    augment: bool = True
+    workers: int | None = None
+    progress: bool = True
+
+    @property
+    def statistics(self) -> str:
+        """The statistics mode the trained model is meant to run with."""
+        return "running" if self.sampler == "random" else "session"
+
+
+def pick_device(name: str = "auto") -> torch.device:
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name.startswith("cuda") and not torch.cuda.is_available():
+        raise UserError("CUDA was asked for but is not available; use --device cpu or install a CUDA build of torch.")
+    return torch.device(name)
+
+
+def resume_path(out: str | os.PathLike[str]) -> Path:
+    return Path(f"{out}.resume")
+
+
+def stack_batch(train: list[PreparedMeasurement], batch: Batch, device: torch.device):
+    pixels = np.stack([train[m].pixels[j] for m, j in batch.items])
+    face = np.stack([train[m].face[j] for m, j in batch.items])
+    targets = np.stack([train[m].targets[j] for m, j in batch.items])
+    return (torch.from_numpy(pixels).to(device, torch.float32).div_(255.0),
+            torch.from_numpy(face).to(device), torch.from_numpy(targets).to(device))
+
+
+def euclidean_loss(predicted: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """The mean distance itself (what the study reports), smoothed at zero for a finite gradient."""
+    return torch.sqrt(((predicted - targets) ** 2).sum(dim=1) + 1e-6).mean()
+
+
+def train(config: TrainConfig, prepared: list[PreparedMeasurement] | None = None) -> dict:
+    """Train and write `config.out`; returns the final metrics. `prepared` skips loading data."""
+    dist = Distributed.from_environment()
+    device = pick_device(config.device) if not dist.enabled else dist.device
+    torch.manual_seed(config.seed + dist.rank)
+    rng = np.random.default_rng(config.seed + dist.rank)
+    generator = torch.Generator().manual_seed(config.seed + dist.rank)
+
+    if config.init:
+        loaded = load_checkpoint(config.init)
+        model, info = loaded.model, loaded.info
+        info.training = {**info.training, "init": str(config.init)}
+    else:
+        preprocessing = Preprocessing(config.preprocessing, config.input_width, config.input_height)
+        info = ModelInfo(config.architecture, preprocessing)
+        model = create_model(info)
+    if prepared is None:
+        prepared = prepare_dataset(config.data, info.preprocessing, workers=config.workers,
+                                   progress=config.progress and dist.is_main)
+    split = split_by_person(prepared, config.held_out_people, seed=config.seed)
+    if not split.train:
+        raise UserError("No measurement is left for training after holding out people; add data.")
+    model.to(device)
+    for _, norm in session_norms(model):
+        norm.groups = config.groups if config.sampler == "multi" else 1
+    network = dist.wrap(model)
+
+    steps_per_epoch = sum(1 for _ in batches(split.train, config.sampler, config.batch_size, np.random.default_rng(0), config.groups))
+    optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(
+        optimizer, max_lr=config.lr, total_steps=max(1, config.epochs * steps_per_epoch), pct_start=0.15)
+    start_epoch, history = 0, []
+    state_file = resume_path(config.out)
+    if config.resume:
+        if not state_file.exists():
+            raise UserError(f"Nothing to resume: {state_file} does not exist; start without --resume.")
+        state = torch.load(state_file, map_location=device, weights_only=True)
+        model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        schedule.load_state_dict(state["schedule"])
+        start_epoch, history = int(state["epoch"]), json.loads(state["history"])
+        rng = np.random.default_rng([config.seed + dist.rank, start_epoch])
+        generator.set_state(state["generator"])
+
+    info.training = {**info.training, **asdict(config), "statistics": config.statistics, "device": str(device)}
+    info.data = {"path": str(config.data), **split.summary()}
+    autocast = torch.autocast("cuda", dtype=torch.bfloat16) if device.type == "cuda" else _Nothing()
+
+    def save(epoch: int, metrics: dict) -> None:
+        if not dist.is_main:
+            return
+        info.metrics = metrics
+        save_checkpoint(config.out, model, info)
+        torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
+                    "schedule": schedule.state_dict(), "epoch": epoch,
+                    "history": json.dumps(history), "generator": generator.get_state()}, state_file)
+
+    from tqdm import tqdm
+
+    epoch = start_epoch
+    metrics: dict = history[-1] if history else {}
+    try:
+        for epoch in range(start_epoch, config.epochs):
+            model.train()
+            started, losses = time.monotonic(), []
+            bar = tqdm(batches(split.train, config.sampler, config.batch_size, rng, config.groups),
+                       total=steps_per_epoch, desc=f"epoch {epoch + 1}/{config.epochs}",
+                       disable=not (config.progress and dist.is_main), leave=False)
+            for batch in bar:
+                pixels, face, targets = stack_batch(split.train, batch, device)
+                if config.augment:
+                    pixels = augment(pixels, batch.groups, generator)
+                with autocast:
+                    loss = euclidean_loss(network(pixels, face).float(), targets)
+                optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                optimizer.step()
+                schedule.step()
+                losses.append(loss.item())
+                bar.set_postfix(loss=f"{100 * np.mean(losses[-50:]):.1f}%")
+            metrics = {"epoch": epoch + 1, "train_loss_pct": 100 * float(np.mean(losses)),
+                       "seconds": round(time.monotonic() - started, 1), **validate(model, split, config, device)}
+            history.append(metrics)
+            save(epoch + 1, metrics)
+            if dist.is_main:
+                message = " ".join(f"{k}={v:.2f}" if isinstance(v, float) else f"{k}={v}" for k, v in metrics.items())
+                log.info(message)
+                if config.progress:
+                    tqdm.write(message)
+    except KeyboardInterrupt:
+        save(epoch, metrics)
+        raise UserError(
+            f"Training interrupted; the model so far is in {config.out}. "
+            f"Continue with the same command plus --resume."
+        ) from None
+    finally:
+        dist.close()
+    if dist.is_main:
+        state_file.unlink(missing_ok=True)
+    return metrics
+
+
+def validate(model, split: Split, config: TrainConfig, device) -> dict:
+    """Error on held-out people and sittings, in the mode the model is trained for."""
+    out = {}
+    for name, ms in (("unfamiliar_people", split.unfamiliar_people), ("unfamiliar_measurements", split.unfamiliar_measurements)):
+        if ms:
+            out[f"val_{name}_pct"] = evaluate(model, ms, modes=(config.statistics,), device=device)[config.statistics].error_pct
+    return out
+
+
+class _Nothing:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        return None
