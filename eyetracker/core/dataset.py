@@ -1,0 +1,283 @@
+"""Reading measurements and datasets: validate, load the good samples, report the rest.
+
+A dataset is any folder with measurement.json files below it (usually DATASET/<person>/
+<measurement>/); a single person folder or a single measurement folder is a dataset too.
+Each problem is one line with its path; a bad sample is skipped, never fatal.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from eyetracker.core.errors import UserError
+from eyetracker.core.manifest import (
+    FORMAT_VERSION,
+    KNOWN_KEYS,
+    MANIFEST,
+    MeasurementError,
+    Sample,
+    Screen,
+    camera_problem,
+    parse_sample,
+    parse_screen,
+    read_manifest,
+    with_extras,
+    write_manifest,
+)
+
+__all__ = [
+    "Dataset",
+    "Measurement",
+    "NotADatasetError",
+    "Problem",
+    "load_dataset",
+    "load_measurement",
+    "save_measurement",
+]
+
+_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")  # JPEG SOI + marker, PNG signature
+
+
+class NotADatasetError(UserError):
+    """The path given is not a dataset: missing, a file, or no measurement.json below it."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong in a dataset: the file it concerns and what is wrong, in one line."""
+
+    path: Path
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+@dataclass
+class Measurement:
+    """One loaded measurement: its valid samples, and problems with the ones it skipped.
+
+    `extras` holds the top-level keys this version does not know; `skipped` the raw entries
+    of skipped samples, which save_measurement writes back so nothing is lost.
+    """
+
+    folder: Path
+    person: str
+    name: str
+    screen: Screen
+    samples: list[Sample]
+    camera: dict[str, Any] | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    skipped: list[Any] = field(default_factory=list)
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.folder / MANIFEST
+
+    def image_path(self, sample: Sample) -> Path:
+        return self.folder / sample.image
+
+    def __len__(self) -> int:
+        return len(self.samples)
+
+    def __iter__(self) -> Iterator[Sample]:
+        return iter(self.samples)
+
+
+@dataclass
+class Dataset:
+    """Every measurement found below `root`, plus the problems met on the way.
+
+    `unreadable` lists the measurement folders whose manifest could not be used at all.
+    """
+
+    root: Path
+    measurements: list[Measurement]
+    problems: list[Problem] = field(default_factory=list)
+    unreadable: list[Path] = field(default_factory=list)
+
+    @property
+    def people(self) -> dict[str, list[Measurement]]:
+        """Measurements by the person named in their manifest, in sorted order."""
+        people: dict[str, list[Measurement]] = {}
+        for measurement in self.measurements:
+            people.setdefault(measurement.person, []).append(measurement)
+        return dict(sorted(people.items()))
+
+    @property
+    def sample_count(self) -> int:
+        return sum(len(m.samples) for m in self.measurements)
+
+    @property
+    def skipped_count(self) -> int:
+        return sum(len(m.skipped) for m in self.measurements)
+
+    def __iter__(self) -> Iterator[Measurement]:
+        return iter(self.measurements)
+
+    def __len__(self) -> int:
+        return len(self.measurements)
+
+
+def image_problem(path: Path, decode: bool = False) -> str | None:
+    """Why an image file is unusable, or None. Cheap by default: it exists and looks like
+    a JPEG or PNG from its first bytes; `decode=True` decodes it fully (slow for big sets)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(8)
+            data = head + handle.read() if decode else head
+    except FileNotFoundError:
+        return "image file is missing"
+    except IsADirectoryError:
+        return "image is a folder, not a file"
+    except OSError as error:
+        return f"image file cannot be read ({error.strerror or error})"
+    if not head.startswith(_MAGIC):
+        return "image file is neither JPEG nor PNG" if head else "image file is empty"
+    if decode:
+        import cv2
+
+        if cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR) is None:
+            return "image file is damaged and cannot be decoded"
+    return None
+
+
+def load_measurement(folder: str | os.PathLike[str], *, decode_images: bool = False) -> Measurement:
+    """Load one measurement folder; raises MeasurementError when its manifest is unusable.
+
+    Bad samples (wrong types, out-of-range dots, duplicate or unreadable images) are skipped
+    and each gets a Problem naming `samples[i]`.
+    """
+    folder = Path(folder)
+    manifest = folder / MANIFEST
+    data = read_manifest(manifest)
+    screen, notes = parse_screen(data["screen"], manifest)
+    problems = [Problem(manifest, note) for note in notes]
+    extras = {k: v for k, v in data.items() if k not in KNOWN_KEYS}
+    camera = data.get("camera")
+    if camera is not None and (reason := camera_problem(camera)):
+        problems.append(Problem(manifest, reason))
+        extras["camera"] = camera  # kept verbatim for save_measurement
+        camera = None
+    samples: list[Sample] = []
+    skipped: list[Any] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(data["samples"]):
+        sample = parse_sample(entry)
+        path = manifest
+        if isinstance(sample, Sample):
+            path = folder / sample.image
+            if sample.image in seen:
+                sample = f"image {sample.image} is already used by an earlier sample"
+            else:
+                seen.add(sample.image)
+                sample = image_problem(path, decode_images) or sample
+        elif isinstance(entry, dict) and isinstance(entry.get("image"), str):
+            seen.add(entry["image"])
+        if isinstance(sample, Sample):
+            samples.append(sample)
+        else:
+            problems.append(Problem(path, f"samples[{index}] {sample}; skipped"))
+            skipped.append(entry)
+    return Measurement(
+        folder,
+        data["person"],
+        data["measurement"],
+        screen,
+        samples,
+        camera,
+        extras,
+        problems,
+        skipped,
+    )
+
+
+def _find_manifests(root: Path, problems: list[Problem]) -> list[Path]:
+    """Folders holding a measurement.json, at or below `root`, in sorted order."""
+
+    def unreadable(error: OSError) -> None:
+        problems.append(
+            Problem(Path(error.filename or root), f"cannot be listed ({error.strerror})")
+        )
+
+    found = []
+    for current, folders, files in os.walk(root, onerror=unreadable):
+        if MANIFEST in files:
+            found.append(Path(current))
+            folders.clear()  # a measurement's own subfolders hold images, not measurements
+        else:
+            folders[:] = sorted(f for f in folders if not f.startswith("."))
+    return sorted(found)
+
+
+def load_dataset(path: str | os.PathLike[str], *, decode_images: bool = False) -> Dataset:
+    """Load every measurement at or below `path` (a dataset, person or measurement folder).
+
+    Raises NotADatasetError when `path` is missing, a file, or holds no measurement.json.
+    A measurement whose manifest is unusable becomes one Problem; the others still load.
+    """
+    root = Path(path)
+    if not root.exists():
+        raise NotADatasetError(
+            f"{root} does not exist; give the folder that holds the measurements."
+        )
+    if not root.is_dir():
+        raise NotADatasetError(f"{root} is a file; give the folder that holds the measurements.")
+    problems: list[Problem] = []
+    folders = _find_manifests(root, problems)
+    if not folders:
+        raise NotADatasetError(
+            f"{root} is not a dataset: no {MANIFEST} was found in it or in any folder below it."
+        )
+    measurements, unreadable = [], []
+    for folder in folders:
+        try:
+            measurement = load_measurement(folder, decode_images=decode_images)
+        except MeasurementError as error:
+            problems.append(Problem(folder / MANIFEST, _strip_path(str(error), folder / MANIFEST)))
+            unreadable.append(folder)
+            continue
+        measurements.append(measurement)
+        problems.extend(measurement.problems)
+    return Dataset(root, measurements, problems, unreadable)
+
+
+def _strip_path(message: str, path: Path) -> str:
+    # MeasurementError messages start with the manifest path; a Problem already carries it.
+    for prefix in (f"{path}: ", f"{path} "):
+        if message.startswith(prefix):
+            return message[len(prefix) :].rstrip(".")
+    return message.rstrip(".")
+
+
+def save_measurement(measurement: Measurement, *, keep_skipped: bool = True) -> None:
+    """Rewrite the manifest from `measurement`, atomically, keeping its unknown keys.
+
+    Skipped entries are written back after the good samples unless `keep_skipped` is False.
+    Raises MeasurementError when the disk refuses; the old manifest then stays as it was.
+    """
+    data: dict[str, Any] = {
+        "format": FORMAT_VERSION,
+        "person": measurement.person,
+        "measurement": measurement.name,
+        "screen": measurement.screen.to_json(),
+    }
+    if measurement.camera is not None:
+        data["camera"] = measurement.camera
+    data = with_extras(data, measurement.extras)
+    samples = [s.to_json() for s in measurement.samples]
+    data["samples"] = samples + (list(measurement.skipped) if keep_skipped else [])
+    try:
+        write_manifest(measurement.manifest_path, data)
+    except OSError as error:
+        raise MeasurementError(
+            f"Could not rewrite {measurement.manifest_path} ({error.strerror or error}); "
+            "the previous version is unchanged."
+        ) from None
