@@ -114,9 +114,9 @@ class MeasurementWriter:
         self._next_index = 0
         try:
             write_manifest(self.manifest_path, self._manifest())
-        except (OSError, ValueError) as error:
+        except (OSError, TypeError, ValueError) as error:
             self.folder.rmdir()  # still empty: nothing was captured yet
-            if isinstance(error, ValueError):
+            if not isinstance(error, OSError):
                 raise ValueError(f"extra and camera must be plain JSON values: {error}") from None
             raise MeasurementError(
                 f"Cannot start a measurement in {self.folder} because {_reason(error)}."
@@ -217,10 +217,10 @@ class MeasurementWriter:
         try:
             _write_new_file(image_path, encoded.tobytes())
             write_manifest(self.manifest_path, self._manifest())
-        except (OSError, ValueError) as error:
+        except (OSError, TypeError, ValueError) as error:
             self._entries.pop()
             image_path.unlink(missing_ok=True)  # the manifest does not name it
-            if isinstance(error, ValueError):
+            if not isinstance(error, OSError):
                 raise ValueError(f"sample extras must be plain JSON values: {error}") from None
             count = len(self._entries)
             raise MeasurementError(

@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from eyetracker.core.dataset import NotADatasetError, load_dataset, load_measurement
+from eyetracker.core.errors import UserError
+from eyetracker.core.measurement import MeasurementError
+from tests.core.helpers import manifest, png_bytes, write_measurement
+
+
+def test_a_dataset_person_or_measurement_folder_loads(tmp_path):
+    write_measurement(tmp_path / "p01" / "m1", 3)
+    write_measurement(tmp_path / "p01" / "m2", 2)
+    write_measurement(tmp_path / "p02" / "m1", 4, person="p02")
+
+    assert load_dataset(tmp_path).sample_count == 9
+    assert {p: len(m) for p, m in load_dataset(tmp_path).people.items()} == {"p01": 2, "p02": 1}
+    assert load_dataset(tmp_path / "p01").sample_count == 5
+    assert load_dataset(tmp_path / "p02" / "m1").sample_count == 4
+
+
+@pytest.mark.parametrize("make", ["missing", "file", "empty", "no-manifest"])
+def test_a_path_that_is_not_a_dataset_is_a_user_error(tmp_path, make):
+    path = tmp_path / "data"
+    if make == "file":
+        path.write_text("hello")
+    elif make == "empty":
+        path.mkdir()
+    elif make == "no-manifest":
+        (path / "p01" / "m1").mkdir(parents=True)
+        (path / "p01" / "m1" / "0000.png").write_bytes(png_bytes())
+    with pytest.raises(NotADatasetError) as caught:
+        load_dataset(path)
+    assert isinstance(caught.value, UserError)
+    message = str(caught.value)
+    assert str(path) in message and message.endswith(".") and "\n" not in message
+
+
+def test_stale_temporary_files_and_hidden_folders_are_ignored(tmp_path):
+    folder = tmp_path / "p01" / "m1"
+    write_measurement(folder, 2)
+    (folder / ".measurement-abc123.json").write_text('{"format": 1, "samp')
+    write_measurement(tmp_path / ".trash" / "m1", 5)
+    dataset = load_dataset(tmp_path)
+    assert dataset.sample_count == 2 and dataset.problems == []
+
+
+def test_each_bad_sample_is_one_line_with_its_path(tmp_path):
+    folder = tmp_path / "p01" / "m1"
+    write_measurement(folder, 1)
+    (folder / "bad.png").write_bytes(b"GIF89a....")
+    (folder / "empty.png").write_bytes(b"")
+    samples = [
+        {"image": "0000.png", "x": 0.5, "y": 0.5, "colour": "red"},
+        {"image": "0000.png", "x": 0.1, "y": 0.1},
+        {"image": "missing.png", "x": 0.1, "y": 0.1},
+        {"image": "bad.png", "x": 0.1, "y": 0.1},
+        {"image": "empty.png", "x": 0.1, "y": 0.1},
+        {"image": "0000.png", "x": 1.5, "y": 0.1},
+        {"image": "0000.png", "x": "0.5", "y": 0.1},
+        {"image": "0000.png", "x": True, "y": 0.1},
+        {"image": "0000.png", "y": 0.1},
+        {"image": 7, "x": 0.1, "y": 0.1},
+        {"image": "../escape.png", "x": 0.1, "y": 0.1},
+        "not an object",
+    ]
+    text = json.dumps(manifest(samples)).replace('"y": 0.1}]', '"y": NaN}]')
+    (folder / "measurement.json").write_text(text)
+
+    measurement = load_measurement(folder)
+
+    assert [s.extra for s in measurement] == [{"colour": "red"}]
+    lines = [str(p) for p in measurement.problems]
+    assert len(lines) == len(samples) - 1
+    for index, line in enumerate(lines, start=1):
+        assert line.startswith(str(folder)) and f"samples[{index}]" in line and "\n" not in line
+    expected = ["already used", "missing", "neither JPEG nor PNG", "empty", "outside [0, 1]"]
+    for line, words in zip(lines, expected, strict=False):
+        assert words in line
+    assert str(folder / "missing.png") in lines[1]
+
+
+def test_full_decode_is_optional(tmp_path):
+    folder = tmp_path / "m1"
+    write_measurement(folder, 1)
+    (folder / "0000.png").write_bytes(png_bytes()[:20])  # a valid header, a damaged body
+    assert load_measurement(folder).problems == []
+    [problem] = load_measurement(folder, decode_images=True).problems
+    assert "cannot be decoded" in str(problem)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("", "not valid JSON"),
+        ('{"format": 1, "samples": [', "not valid JSON"),
+        ("[1, 2]", "must hold a JSON object"),
+        ('{"person": "p"}', "no format version"),
+        ('{"format": 2}', "format 2"),
+        ('{"format": "1"}', 'format "1"'),
+        ('{"format": 1, "person": "p"}', "lacks the required key(s) measurement, screen, samples"),
+        ("[" * 100_000, "not valid JSON"),
+    ],
+)
+def test_an_unusable_manifest_is_one_problem_and_others_still_load(tmp_path, text, words):
+    write_measurement(tmp_path / "p01" / "good", 2)
+    bad = tmp_path / "p01" / "bad"
+    bad.mkdir()
+    (bad / "measurement.json").write_text(text)
+
+    with pytest.raises(MeasurementError, match="measurement.json"):
+        load_measurement(bad)
+    dataset = load_dataset(tmp_path)
+
+    assert dataset.sample_count == 2 and dataset.unreadable == [bad]
+    [problem] = dataset.problems
+    assert problem.path == bad / "measurement.json" and words in problem.message
+
+
+def test_bad_optional_fields_are_problems_but_samples_load(tmp_path):
+    folder = tmp_path / "m1"
+    write_measurement(folder, 2, camera={"width": "640"})
+    data = json.loads((folder / "measurement.json").read_text())
+    data["screen"]["height_mm"] = -3
+    (folder / "measurement.json").write_text(json.dumps(data))
+    measurement = load_measurement(folder)
+    assert len(measurement) == 2 and measurement.camera is None
+    assert sorted(p.message.split()[0] for p in measurement.problems) == [
+        "camera.width",
+        "screen.height_mm",
+    ]
