@@ -89,10 +89,10 @@ def prepare_measurement(measurement: Measurement, preprocessing: Preprocessing,
 
 
 def _assemble(measurement: Measurement, pixels, face, targets, skipped: int) -> PreparedMeasurement:
-    distance = measurement.extra.get("viewing_distance_mm")
+    distance = measurement.extras.get("viewing_distance_mm")
     return PreparedMeasurement(
         person=measurement.person,
-        measurement=measurement.measurement,
+        measurement=measurement.name,
         pixels=pixels,
         face=face,
         targets=targets,

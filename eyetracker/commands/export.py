@@ -1,0 +1,23 @@
+"""`eyetracker export MODEL --out model.onnx`: ONNX with every statistics mode in one graph."""
+
+from __future__ import annotations
+
+import argparse
+
+HELP = "export a model to ONNX (running, session and captured statistics in one graph)"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("model", help="model file (.pt)")
+    parser.add_argument("--out", required=True, help="ONNX file to write")
+    parser.add_argument("--opset", type=int, default=17)
+
+
+def run(args: argparse.Namespace) -> int:
+    from eyetracker.model.checkpoint import load_checkpoint
+    from eyetracker.model.export import export_onnx
+
+    loaded = load_checkpoint(args.model)
+    path = export_onnx(loaded.model, loaded.info, args.out, opset=args.opset)
+    print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")
+    return 0

@@ -1,0 +1,123 @@
+"""ONNX export with every statistics mode in one graph.
+
+The graph's inputs are the frames, the face boxes, one (mean, var) pair per normalisation
+layer, and a switch `use_batch_statistics`. The moment inputs carry the model's running
+averages as defaults, so:
+
+- running:  feed only `pixels` and `face`;
+- session:  also feed `use_batch_statistics = True`; the graph normalises with the batch's own
+  moments and returns them as outputs (``<layer>.mean_out``, ...), which are exactly the
+  `captured` statistics of that batch;
+- captured: feed the stored moments as the moment inputs.
+
+The model's metadata (architecture, preprocessing, training) travels in the file's
+metadata_props under "eyetracker", so the runtime needs nothing but the .onnx.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import warnings
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from eyetracker.model.checkpoint import ModelInfo
+from eyetracker.model.session_norm import session_norms
+
+SWITCH = "use_batch_statistics"
+
+
+def moment_names(model: nn.Module) -> list[str]:
+    return [f"{name}.{part}" for name, _ in session_norms(model) for part in ("mean", "var")]
+
+
+class _AllModesGraph(nn.Module):
+    def __init__(self, model: nn.Module) -> None:
+        super().__init__()
+        self.model = model
+        self.norms = [norm for _, norm in session_norms(model)]
+
+    def forward(self, pixels, face, use_batch, *moments):
+        for i, norm in enumerate(self.norms):
+            norm.mode = "external"
+            norm.external = (moments[2 * i], moments[2 * i + 1], use_batch)
+        gaze = self.model(pixels, face)
+        used = [tensor for norm in self.norms for tensor in norm.last_moments]
+        return (gaze, *used)
+
+
+def export_onnx(
+    model: nn.Module, info: ModelInfo, out: str | os.PathLike[str], opset: int = 17
+) -> Path:
+    import onnx
+    from onnx import numpy_helper
+
+    out = Path(out)
+    model = model.cpu().eval()
+    norms = session_norms(model)
+    names = moment_names(model)
+    running = [t for _, n in norms for t in (n.running_mean, n.running_var)]
+    h, w = info.preprocessing.input_size
+    example = (
+        torch.rand(2, 1, h, w),
+        torch.rand(2, 3),
+        torch.tensor([False]),
+        *[t.clone() for t in running],
+    )
+    graph = _AllModesGraph(model)
+    inputs = ["pixels", "face", SWITCH, *names]
+    outputs = ["gaze", *[f"{n}_out" for n in names]]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with warnings.catch_warnings():
+            # The TorchScript exporter is chosen on purpose: it needs no onnxscript and traces the
+            # moments handed to each layer as plain graph inputs.
+            warnings.filterwarnings("ignore", message=".*legacy TorchScript-based ONNX export.*")
+            torch.onnx.export(
+                graph,
+                example,
+                str(out),
+                input_names=inputs,
+                output_names=outputs,
+                opset_version=opset,
+                dynamic_axes={"pixels": {0: "batch"}, "face": {0: "batch"}, "gaze": {0: "batch"}},
+                dynamo=False,
+            )
+    finally:
+        for _, norm in norms:
+            norm.mode, norm.external = "running", None
+
+    # Give the switch and the moments default values: an input that is also an initializer
+    # may be fed or left out (ONNX IR >= 4).
+    proto = onnx.load(str(out))
+    defaults = {SWITCH: np.array([False])}
+    defaults.update({n: t.numpy().astype(np.float32) for n, t in zip(names, running, strict=True)})
+    existing = {init.name for init in proto.graph.initializer}
+    for name, value in defaults.items():
+        if name not in existing:
+            proto.graph.initializer.append(numpy_helper.from_array(value, name))
+    entry = proto.metadata_props.add()
+    entry.key, entry.value = "eyetracker", json.dumps(info.to_json())
+    onnx.checker.check_model(proto)
+    onnx.save(proto, str(out))
+    return out
+
+
+def read_onnx_info(session) -> ModelInfo:
+    """The ModelInfo an exported file carries (from an onnxruntime.InferenceSession)."""
+    meta = session.get_modelmeta().custom_metadata_map
+    if "eyetracker" not in meta:
+        raise ValueError("this ONNX file was not exported by eyetracker")
+    return ModelInfo.from_json(json.loads(meta["eyetracker"]))
+
+
+def onnx_feed(session, values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Only the inputs the graph declares (a network that ignores the face box has no `face`)."""
+    # Inputs with defaults are listed by ONNX Runtime as overridable initializers, not inputs.
+    declared = {i.name for i in session.get_inputs()}
+    declared |= {i.name for i in session.get_overridable_initializers()}
+    return {k: v for k, v in values.items() if k in declared}
