@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import tempfile
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -86,8 +85,9 @@ def damaged_samples(draw):
     return damage, extras
 
 
-def fresh_folder() -> Path:
-    return Path(tempfile.mkdtemp(prefix="fuzz-")) / "p01" / "m1"
+def fresh_folder(factory) -> Path:
+    # tmp_path is per test, not per example; the session-wide factory gives each its own.
+    return factory.mktemp("fuzz") / "p01" / "m1"
 
 
 FAST = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -95,9 +95,9 @@ FAST = settings(max_examples=50, deadline=None, suppress_health_check=[HealthChe
 
 @FAST
 @given(damaged_samples())
-def test_every_bad_sample_is_reported_and_good_ones_load(case):
+def test_every_bad_sample_is_reported_and_good_ones_load(tmp_path_factory, case):
     damage, extras = case
-    folder = fresh_folder()
+    folder = fresh_folder(tmp_path_factory)
     try:
         data = write_measurement(folder, len(damage), app={"v": 1})
         samples = data["samples"]
@@ -150,8 +150,8 @@ TOP_DAMAGE = st.one_of(
 
 @FAST
 @given(TOP_DAMAGE)
-def test_an_unusable_manifest_is_a_measurement_error_and_a_problem(damage):
-    folder = fresh_folder()
+def test_an_unusable_manifest_is_a_measurement_error_and_a_problem(tmp_path_factory, damage):
+    folder = fresh_folder(tmp_path_factory)
     try:
         data = write_measurement(folder, 2)
         kind, value = damage
