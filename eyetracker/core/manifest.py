@@ -223,7 +223,8 @@ def manifest_text(data: dict[str, Any]) -> str:
     """JSON with one top-level key per line and one sample per line: small and diff-friendly."""
 
     def compact(value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False, allow_nan=False)
+        # NaN can only come from a resumed manifest that had it already: keep it as it was.
+        return json.dumps(value, ensure_ascii=False)
 
     def member(key: str, value: Any) -> str:
         if isinstance(value, list) and value:
@@ -238,7 +239,7 @@ def write_manifest(path: Path, data: dict[str, Any]) -> None:
     """Replace the manifest atomically: readers see the old one or the new one, never half.
 
     Writes a temporary file in the same folder, flushes it to disk, then renames it over the
-    target. Raises ValueError for data JSON cannot hold and OSError when the disk refuses.
+    target. Raises TypeError for data JSON cannot hold and OSError when the disk refuses.
     """
     text = manifest_text(data)
     fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".json", dir=path.parent)

@@ -10,6 +10,7 @@ atomically, so a crash after sample 57 leaves a valid measurement of 57 samples.
 from __future__ import annotations
 
 import errno
+import json
 import numbers
 import os
 import re
@@ -66,9 +67,19 @@ def _write_new_file(path: Path, data: bytes) -> None:
         raise
 
 
+_DISK_FULL = "the disk is full"
+
+
+def _check_json(value: Any, what: str) -> None:
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError, RecursionError) as error:
+        raise ValueError(f"{what} must be plain JSON values (no NaN): {error}") from None
+
+
 def _reason(error: OSError) -> str:
     if error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
-        return "the disk is full"
+        return _DISK_FULL
     return (error.strerror or str(error)).rstrip(".").lower()
 
 
@@ -93,6 +104,7 @@ class MeasurementWriter:
         jpeg_quality: int = 92,
     ) -> None:
         self._set_image_format(image_format, jpeg_quality)
+        _check_json([screen.to_json(), camera, extra], "screen, camera and extra")
         self.person = safe_name(person)
         parent = Path(dataset) / self.person
         if measurement is None:
@@ -114,10 +126,8 @@ class MeasurementWriter:
         self._next_index = 0
         try:
             write_manifest(self.manifest_path, self._manifest())
-        except (OSError, TypeError, ValueError) as error:
+        except OSError as error:
             self.folder.rmdir()  # still empty: nothing was captured yet
-            if not isinstance(error, OSError):
-                raise ValueError(f"extra and camera must be plain JSON values: {error}") from None
             raise MeasurementError(
                 f"Cannot start a measurement in {self.folder} because {_reason(error)}."
             ) from None
@@ -212,20 +222,24 @@ class MeasurementWriter:
                 "The camera image could not be encoded; the sample was not saved."
             )
         sample = Sample(self._free_image_name(), x, y, dict(extra))
+        entry = sample.to_json()
+        _check_json(entry, "sample extras")
         image_path = self.folder / sample.image
-        self._entries.append(sample.to_json())
+        self._entries.append(entry)
+        image_written = False
         try:
             _write_new_file(image_path, encoded.tobytes())
+            image_written = True
             write_manifest(self.manifest_path, self._manifest())
-        except (OSError, TypeError, ValueError) as error:
+        except OSError as error:
             self._entries.pop()
-            image_path.unlink(missing_ok=True)  # the manifest does not name it
-            if not isinstance(error, OSError):
-                raise ValueError(f"sample extras must be plain JSON values: {error}") from None
-            count = len(self._entries)
+            if image_written:
+                image_path.unlink(missing_ok=True)  # the manifest does not name it
+            count, reason = len(self._entries), _reason(error)
+            advice = "free some space" if reason == _DISK_FULL else "check the folder"
             raise MeasurementError(
-                f"Could not save sample {count + 1} in {self.folder} because {_reason(error)}; "
-                f"the {count} samples before it are safe, so free some space and resume."
+                f"Could not save sample {count + 1} in {self.folder} because {reason}; "
+                f"the {count} samples before it are safe, so {advice} and resume."
             ) from None
         self._next_index += 1
         return sample

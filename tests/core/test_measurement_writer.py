@@ -199,3 +199,19 @@ def test_full_disk_when_starting_leaves_no_folder(tmp_path, monkeypatch):
         new_writer(tmp_path)
     monkeypatch.undo()
     assert not (tmp_path / "p01" / "m1").exists()
+
+
+def test_non_json_header_is_refused_before_anything_is_created(tmp_path):
+    with pytest.raises(ValueError, match="JSON"):
+        new_writer(tmp_path, extra={"when": float("nan")})
+    assert not (tmp_path / "p01" / "m1").exists()
+
+
+def test_an_existing_file_is_never_removed_when_its_name_is_taken(tmp_path, monkeypatch):
+    writer = new_writer(tmp_path)
+    taken = writer.folder / "0000.jpg"
+    # Another process creates the file between choosing the name and writing it.
+    monkeypatch.setattr(writer, "_free_image_name", lambda: taken.write_bytes(b"x") and taken.name)
+    with pytest.raises(MeasurementError):
+        writer.add(IMAGE, 0.5, 0.5)
+    assert taken.read_bytes() == b"x"
