@@ -10,12 +10,24 @@ HELP = "measure a model's gaze error on a dataset, for each statistics mode"
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("data", help="dataset folder (measurement format)")
     parser.add_argument("--model", required=True, help="model file (.pt)")
-    parser.add_argument("--modes", default="running,session,calibrated",
-                        help="comma-separated: running, session, calibrated")
-    parser.add_argument("--calibration-samples", "-k", type=int, default=16,
-                        help="samples of each measurement used for calibrated statistics")
-    parser.add_argument("--per-person", action="store_true", help="also print the error of each person")
-    parser.add_argument("--json", action="store_true", help="print a JSON object instead of a table")
+    parser.add_argument(
+        "--modes",
+        default="running,session,calibrated",
+        help="comma-separated: running, session, calibrated",
+    )
+    parser.add_argument(
+        "--calibration-samples",
+        "-k",
+        type=int,
+        default=16,
+        help="samples of each measurement used for calibrated statistics",
+    )
+    parser.add_argument(
+        "--per-person", action="store_true", help="also print the error of each person"
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="print a JSON object instead of a table"
+    )
     parser.add_argument("--device", default="auto")
 
 
@@ -35,20 +47,37 @@ def run(args: argparse.Namespace) -> int:
     loaded = load_checkpoint(args.model)
     device = pick_device(args.device)
     measurements = prepare_dataset(args.data, loaded.info.preprocessing, progress=not args.json)
-    results = evaluate(loaded.model.to(device), measurements, modes, args.calibration_samples, device)
+    results = evaluate(
+        loaded.model.to(device), measurements, modes, args.calibration_samples, device
+    )
     skipped = sum(m.skipped for m in measurements)
     samples = sum(len(m) for m in measurements)
     if args.json:
-        print(json.dumps({"samples": samples, "skipped_no_face": skipped, "measurements": len(measurements),
-                          "calibration_samples": args.calibration_samples,
-                          "modes": {m: r.to_json() for m, r in results.items()}}, indent=1))
+        print(
+            json.dumps(
+                {
+                    "samples": samples,
+                    "skipped_no_face": skipped,
+                    "measurements": len(measurements),
+                    "calibration_samples": args.calibration_samples,
+                    "modes": {m: r.to_json() for m, r in results.items()},
+                },
+                indent=1,
+            )
+        )
         return 0
-    print(f"{samples} samples in {len(measurements)} measurements ({skipped} skipped: no face found)")
+    print(
+        f"{samples} samples in {len(measurements)} measurements ({skipped} skipped: no face found)"
+    )
     print(f"{'mode':<12}{'error %':>9}{'px':>8}{'mm':>8}{'deg':>7}{'samples':>9}")
     for mode, r in results.items():
+
         def cell(value, width):
             return f"{value:>{width}.1f}" if value is not None else f"{'-':>{width}}"
-        print(f"{mode:<12}{r.error_pct:>9.2f}{cell(r.error_px, 8)}{cell(r.error_mm, 8)}{cell(r.error_deg, 7)}{r.samples:>9}")
+
+        print(
+            f"{mode:<12}{r.error_pct:>9.2f}{cell(r.error_px, 8)}{cell(r.error_mm, 8)}{cell(r.error_deg, 7)}{r.samples:>9}"
+        )
     if args.per_person:
         for mode, r in results.items():
             print(f"\n{mode}: " + ", ".join(f"{p} {e:.1f}%" for p, e in r.per_person.items()))

@@ -13,19 +13,35 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("data", help="dataset folder (measurement format)")
     parser.add_argument("--out", required=True, help="model file to write (.pt), saved every epoch")
     parser.add_argument("--init", help="fine-tune this model instead of starting from scratch")
-    parser.add_argument("--resume", action="store_true", help="continue an interrupted run of the same --out")
-    parser.add_argument("--sampler", choices=SAMPLERS, default="multi",
-                        help="random: frames from anywhere (baseline); measurement: one sitting per batch; "
-                             "multi: several sittings per batch, each normalized on its own (default)")
+    parser.add_argument(
+        "--resume", action="store_true", help="continue an interrupted run of the same --out"
+    )
+    parser.add_argument(
+        "--sampler",
+        choices=SAMPLERS,
+        default="multi",
+        help="random: frames from anywhere (baseline); measurement: one sitting per batch; "
+        "multi: several sittings per batch, each normalized on its own (default)",
+    )
     parser.add_argument("--architecture", choices=("gazenet", "unet-efficient"), default="gazenet")
     parser.add_argument("--preprocessing", choices=("face", "square"), default="face")
-    parser.add_argument("--size", type=int, nargs=2, metavar=("W", "H"), default=None,
-                        help="network input size (default 96 48 for face, 128 128 for square)")
+    parser.add_argument(
+        "--size",
+        type=int,
+        nargs=2,
+        metavar=("W", "H"),
+        default=None,
+        help="network input size (default 96 48 for face, 128 128 for square)",
+    )
     parser.add_argument("--epochs", type=int, default=12)
     parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--groups", type=int, default=4, help="sittings per batch with --sampler multi")
+    parser.add_argument(
+        "--groups", type=int, default=4, help="sittings per batch with --sampler multi"
+    )
     parser.add_argument("--lr", type=float, default=3e-3)
-    parser.add_argument("--held-out-people", type=float, default=0.2, help="fraction of people kept for validation")
+    parser.add_argument(
+        "--held-out-people", type=float, default=0.2, help="fraction of people kept for validation"
+    )
     parser.add_argument("--no-augment", action="store_true")
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
     parser.add_argument("--seed", type=int, default=0)
@@ -39,15 +55,32 @@ def run(args: argparse.Namespace) -> int:
     from eyetracker.training.trainer import TrainConfig, train
 
     size = args.size or ((96, 48) if args.preprocessing == "face" else (128, 128))
-    logging.basicConfig(filename=args.log or f"{args.out}.log", level=logging.INFO,
-                        format="%(asctime)s %(message)s")
+    logging.basicConfig(
+        filename=args.log or f"{args.out}.log", level=logging.INFO, format="%(asctime)s %(message)s"
+    )
     config = TrainConfig(
-        data=args.data, out=args.out, architecture=args.architecture, preprocessing=args.preprocessing,
-        input_width=size[0], input_height=size[1], sampler=args.sampler, batch_size=args.batch_size,
-        groups=args.groups, epochs=args.epochs, lr=args.lr, seed=args.seed,
-        held_out_people=args.held_out_people, init=args.init, resume=args.resume, device=args.device,
-        augment=not args.no_augment, workers=args.workers,
+        data=args.data,
+        out=args.out,
+        architecture=args.architecture,
+        preprocessing=args.preprocessing,
+        input_width=size[0],
+        input_height=size[1],
+        sampler=args.sampler,
+        batch_size=args.batch_size,
+        groups=args.groups,
+        epochs=args.epochs,
+        lr=args.lr,
+        seed=args.seed,
+        held_out_people=args.held_out_people,
+        init=args.init,
+        resume=args.resume,
+        device=args.device,
+        augment=not args.no_augment,
+        workers=args.workers,
     )
     metrics = train(config)
-    print(f"wrote {args.out}: " + ", ".join(f"{k} {v:.2f}" for k, v in metrics.items() if isinstance(v, float)))
+    print(
+        f"wrote {args.out}: "
+        + ", ".join(f"{k} {v:.2f}" for k, v in metrics.items() if isinstance(v, float))
+    )
     return 0

@@ -12,16 +12,22 @@ def error_pct(predicted: np.ndarray, truth: np.ndarray) -> np.ndarray:
     return 100.0 * np.linalg.norm(np.asarray(predicted) - np.asarray(truth), axis=-1)
 
 
-def error_px(predicted: np.ndarray, truth: np.ndarray, width_px: float, height_px: float) -> np.ndarray:
+def error_px(
+    predicted: np.ndarray, truth: np.ndarray, width_px: float, height_px: float
+) -> np.ndarray:
     delta = (np.asarray(predicted) - np.asarray(truth)) * np.array([width_px, height_px])
     return np.linalg.norm(delta, axis=-1)
 
 
-def error_mm(predicted: np.ndarray, truth: np.ndarray, width_mm: float, height_mm: float) -> np.ndarray:
+def error_mm(
+    predicted: np.ndarray, truth: np.ndarray, width_mm: float, height_mm: float
+) -> np.ndarray:
     return error_px(predicted, truth, width_mm, height_mm)
 
 
-def mm_to_degrees(distance_on_screen_mm: np.ndarray | float, viewing_distance_mm: float) -> np.ndarray:
+def mm_to_degrees(
+    distance_on_screen_mm: np.ndarray | float, viewing_distance_mm: float
+) -> np.ndarray:
     """Visual angle of an on-screen distance seen from `viewing_distance_mm` straight ahead."""
     return np.degrees(np.arctan2(np.asarray(distance_on_screen_mm), viewing_distance_mm))
 

@@ -7,6 +7,7 @@ which preprocessing, how it was trained, on what data, and how well it did.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -37,6 +38,7 @@ class ModelInfo:
     data: dict[str, Any] = field(default_factory=dict)
     metrics: dict[str, Any] = field(default_factory=dict)
     notes: str = ""
+    fingerprint: str = ""  # hash of the weights: user profiles are tied to it
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -46,6 +48,7 @@ class ModelInfo:
             "data": self.data,
             "metrics": self.metrics,
             "notes": self.notes,
+            "fingerprint": self.fingerprint,
         }
 
     @classmethod
@@ -57,6 +60,7 @@ class ModelInfo:
             data=dict(data.get("data", {})),
             metrics=dict(data.get("metrics", {})),
             notes=str(data.get("notes", "")),
+            fingerprint=str(data.get("fingerprint", "")),
         )
 
 
@@ -64,10 +68,15 @@ def create_model(info: ModelInfo) -> nn.Module:
     return build_network(info.architecture, 1, info.preprocessing.input_size)
 
 
-def save_checkpoint(path: str | os.PathLike[str], model: nn.Module, info: ModelInfo,
-                    extra_tensors: dict[str, torch.Tensor] | None = None) -> None:
+def save_checkpoint(
+    path: str | os.PathLike[str],
+    model: nn.Module,
+    info: ModelInfo,
+    extra_tensors: dict[str, torch.Tensor] | None = None,
+) -> None:
     """Write atomically: an interrupted save leaves the previous file intact."""
     path = Path(path)
+    info.fingerprint = weights_fingerprint(model)
     payload = {
         "magic": MAGIC,
         "version": VERSION,
@@ -84,6 +93,15 @@ def save_checkpoint(path: str | os.PathLike[str], model: nn.Module, info: ModelI
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def weights_fingerprint(model: nn.Module) -> str:
+    """A short hash of every tensor in the state dict: equal weights, equal fingerprint."""
+    digest = hashlib.sha256()
+    for name, tensor in sorted(model.state_dict().items()):
+        digest.update(name.encode())
+        digest.update(tensor.detach().cpu().contiguous().numpy().tobytes())
+    return digest.hexdigest()[:16]
 
 
 @dataclass
@@ -107,7 +125,9 @@ def read_checkpoint(path: str | os.PathLike[str]) -> dict[str, Any]:
             "re-export or re-download it, or use the bundled default."
         ) from None
     if not isinstance(payload, dict) or payload.get("magic") != MAGIC:
-        raise ModelFileError(f"{path} is not an eyetracker model; train one with `eyetracker train`.")
+        raise ModelFileError(
+            f"{path} is not an eyetracker model; train one with `eyetracker train`."
+        )
     if payload.get("version") != VERSION:
         raise ModelFileError(
             f"{path} is a model of format {payload.get('version')}, this program reads format "

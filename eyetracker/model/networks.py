@@ -29,8 +29,13 @@ class GazeNet(nn.Module):
     eye is the signal; global pooling would throw that position away.
     """
 
-    def __init__(self, in_channels: int = 1, input_size: tuple[int, int] = (48, 96),
-                 widths: tuple[int, ...] = (16, 32, 64, 96), hidden: int = 128) -> None:
+    def __init__(
+        self,
+        in_channels: int = 1,
+        input_size: tuple[int, int] = (48, 96),
+        widths: tuple[int, ...] = (16, 32, 64, 96),
+        hidden: int = 128,
+    ) -> None:
         super().__init__()
         layers: list[nn.Module] = []
         cin = in_channels
@@ -41,7 +46,9 @@ class GazeNet(nn.Module):
             cin = width
         self.features = nn.Sequential(*layers)
         with torch.no_grad():
-            flat = self.features.eval()(torch.zeros(2, in_channels, *input_size)).flatten(1).shape[1]
+            flat = (
+                self.features.eval()(torch.zeros(2, in_channels, *input_size)).flatten(1).shape[1]
+            )
         self.head = nn.Sequential(
             nn.Linear(flat + 3, hidden, bias=False),
             SessionNorm(hidden),
@@ -70,8 +77,11 @@ class MBConv(nn.Module):
             nn.SiLU(),
         )
         self.excite = nn.Sequential(
-            nn.AdaptiveAvgPool2d(1), nn.Conv2d(mid, squeeze, 1), nn.SiLU(),
-            nn.Conv2d(squeeze, mid, 1), nn.Sigmoid(),
+            nn.AdaptiveAvgPool2d(1),
+            nn.Conv2d(mid, squeeze, 1),
+            nn.SiLU(),
+            nn.Conv2d(squeeze, mid, 1),
+            nn.Sigmoid(),
         )
         self.project = nn.Sequential(nn.Conv2d(mid, cout, 1, bias=False), SessionNorm(cout))
         self.residual = stride == 1 and cin == cout
@@ -98,7 +108,8 @@ class UNetEfficient(nn.Module):
             MBConv(widths[i], widths[i + 1], stride=2) for i in range(len(widths) - 1)
         )
         self.decoder = nn.ModuleList(
-            conv_norm_relu(widths[i + 1] + widths[i], widths[i]) for i in reversed(range(len(widths) - 1))
+            conv_norm_relu(widths[i + 1] + widths[i], widths[i])
+            for i in reversed(range(len(widths) - 1))
         )
         self.to_heatmap = nn.Conv2d(widths[0], 1, 1)
 
@@ -131,4 +142,6 @@ def build_network(architecture: str, in_channels: int, input_size: tuple[int, in
         return GazeNet(in_channels=in_channels, input_size=input_size)
     if architecture == "unet-efficient":
         return UNetEfficient(in_channels=in_channels)
-    raise ValueError(f"unknown architecture {architecture!r}; choose one of {sorted(ARCHITECTURES)}")
+    raise ValueError(
+        f"unknown architecture {architecture!r}; choose one of {sorted(ARCHITECTURES)}"
+    )

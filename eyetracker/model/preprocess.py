@@ -82,10 +82,15 @@ class Preprocessing:
         x0, x1 = x + EYE_BAND_LEFT * w, x + EYE_BAND_RIGHT * w
         y0, y1 = y + EYE_BAND_TOP * h, y + EYE_BAND_BOTTOM * h
         sx, sy = (x1 - x0) / self.width, (y1 - y0) / self.height
-        to_source = np.array([[sx, 0, x0 + 0.5 * sx - 0.5], [0, sy, y0 + 0.5 * sy - 0.5]], np.float32)
+        to_source = np.array(
+            [[sx, 0, x0 + 0.5 * sx - 0.5], [0, sy, y0 + 0.5 * sy - 0.5]], np.float32
+        )
         band = cv2.warpAffine(
-            gray, to_source, (self.width, self.height),
-            flags=cv2.INTER_AREA | cv2.WARP_INVERSE_MAP, borderMode=cv2.BORDER_CONSTANT,
+            gray,
+            to_source,
+            (self.width, self.height),
+            flags=cv2.INTER_AREA | cv2.WARP_INVERSE_MAP,
+            borderMode=cv2.BORDER_CONSTANT,
         )
         face = np.array([(x + w / 2) / frame_w, (y + h / 2) / frame_h, w / frame_w], np.float32)
         return Prepared(_to_unit(band), face, True)
@@ -113,7 +118,11 @@ class FaceDetector:
 
     def find(self, gray: np.ndarray) -> tuple[int, int, int, int] | None:
         scale = DETECTION_WIDTH / gray.shape[1]
-        small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
+        small = (
+            cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+            if scale < 1
+            else gray
+        )
         scale = min(scale, 1.0)
         faces = self._cascade.detectMultiScale(
             small, scaleFactor=1.1, minNeighbors=self.min_neighbors, minSize=(30, 30)

@@ -48,7 +48,9 @@ class Statistics:
             raise ValueError("these statistics belong to a different model (layer names differ)")
         for name, (mean, _) in self.moments.items():
             if mean.shape != (layers[name].num_features,):
-                raise ValueError(f"these statistics belong to a different model ({name} has another size)")
+                raise ValueError(
+                    f"these statistics belong to a different model ({name} has another size)"
+                )
 
 
 def running_statistics(model: nn.Module) -> Statistics:
@@ -58,7 +60,9 @@ def running_statistics(model: nn.Module) -> Statistics:
 
 
 @contextmanager
-def statistics_mode(model: nn.Module, mode: str, statistics: Statistics | None = None) -> Iterator[nn.Module]:
+def statistics_mode(
+    model: nn.Module, mode: str, statistics: Statistics | None = None
+) -> Iterator[nn.Module]:
     """Evaluate `model` with moments from `mode`; everything is restored on exit.
 
     Stored running averages are never changed, whatever the mode.
@@ -90,8 +94,13 @@ def statistics_mode(model: nn.Module, mode: str, statistics: Statistics | None =
 
 
 @torch.no_grad()
-def predict(model: nn.Module, pixels: torch.Tensor, face: torch.Tensor, mode: str = "running",
-            statistics: Statistics | None = None) -> torch.Tensor:
+def predict(
+    model: nn.Module,
+    pixels: torch.Tensor,
+    face: torch.Tensor,
+    mode: str = "running",
+    statistics: Statistics | None = None,
+) -> torch.Tensor:
     """Gaze points (N, 2) for a batch; in "session" mode the batch is one session."""
     with statistics_mode(model, mode, statistics):
         return model(pixels, face)
@@ -102,8 +111,13 @@ class _StopForward(Exception):
 
 
 @torch.no_grad()
-def capture_statistics(model: nn.Module, pixels: torch.Tensor, face: torch.Tensor,
-                       chunk_size: int = 256, source: str = "captured") -> Statistics:
+def capture_statistics(
+    model: nn.Module,
+    pixels: torch.Tensor,
+    face: torch.Tensor,
+    chunk_size: int = 256,
+    source: str = "captured",
+) -> Statistics:
     """Exact per-layer moments of the frames as one session, as "session" mode would see them.
 
     A set that fits in one chunk takes one forward pass. A larger set is done layer by layer:
@@ -169,4 +183,3 @@ def bake_statistics(model: nn.Module, statistics: Statistics) -> None:
         norm.mode = "captured"
         norm.captured_mean.copy_(statistics.moments[name][0])
         norm.captured_var.copy_(statistics.moments[name][1])
-

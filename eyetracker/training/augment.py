@@ -22,5 +22,7 @@ def augment(pixels: torch.Tensor, groups: int, generator: torch.Generator) -> to
     blurred = F.avg_pool2d(out, 3, stride=1, padding=1, count_include_pad=False)
     blend = uniform((n, 1, 1, 1), 0.0, 1.0) * (uniform((n, 1, 1, 1), 0, 1) < 0.3)
     out = out + (blurred - out) * blend
-    noise = torch.randn(out.shape, generator=generator).to(device) * uniform((n, 1, 1, 1), 0.0, 0.03)
+    noise = torch.randn(out.shape, generator=generator).to(device) * uniform(
+        (n, 1, 1, 1), 0.0, 0.03
+    )
     return (out + noise).clamp_(0.0, 1.0)

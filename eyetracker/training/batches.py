@@ -27,8 +27,13 @@ class Batch:
     groups: int
 
 
-def batches(measurements: list[PreparedMeasurement], sampler: str, batch_size: int,
-            rng: np.random.Generator, groups: int = 4) -> Iterator[Batch]:
+def batches(
+    measurements: list[PreparedMeasurement],
+    sampler: str,
+    batch_size: int,
+    rng: np.random.Generator,
+    groups: int = 4,
+) -> Iterator[Batch]:
     """One epoch: about as many frames as the training set holds."""
     sizes = np.array([len(m) for m in measurements])
     steps = max(1, int(sizes.sum()) // batch_size)

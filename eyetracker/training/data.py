@@ -52,7 +52,9 @@ def _prepare_image(job: tuple[str, dict]) -> tuple[np.ndarray, np.ndarray] | Non
 def _cache_key(measurement: Measurement, preprocessing: Preprocessing) -> str:
     manifest = measurement.folder / "measurement.json"
     stat = manifest.stat()
-    text = json.dumps([str(manifest.resolve()), stat.st_size, stat.st_mtime_ns, preprocessing.to_json()])
+    text = json.dumps(
+        [str(manifest.resolve()), stat.st_size, stat.st_mtime_ns, preprocessing.to_json()]
+    )
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
@@ -61,9 +63,12 @@ def default_cache_dir() -> Path:
     return Path(base) / "eyetracker" / "prepared"
 
 
-def prepare_measurement(measurement: Measurement, preprocessing: Preprocessing,
-                        pool: ProcessPoolExecutor | None = None,
-                        cache_dir: Path | None = None) -> PreparedMeasurement:
+def prepare_measurement(
+    measurement: Measurement,
+    preprocessing: Preprocessing,
+    pool: ProcessPoolExecutor | None = None,
+    cache_dir: Path | None = None,
+) -> PreparedMeasurement:
     """Decode and preprocess every sample (in `pool` when given); cached on disk by content."""
     cache_file = None
     if cache_dir is not None:
@@ -71,14 +76,26 @@ def prepare_measurement(measurement: Measurement, preprocessing: Preprocessing,
         if cache_file.exists():
             with np.load(cache_file) as cached:
                 arrays = {k: cached[k] for k in cached.files}
-            return _assemble(measurement, arrays["pixels"], arrays["face"], arrays["targets"], int(arrays["skipped"]))
+            return _assemble(
+                measurement,
+                arrays["pixels"],
+                arrays["face"],
+                arrays["targets"],
+                int(arrays["skipped"]),
+            )
     jobs = [(str(measurement.image_path(s)), preprocessing.to_json()) for s in measurement.samples]
-    results = list(pool.map(_prepare_image, jobs, chunksize=16)) if pool else [_prepare_image(j) for j in jobs]
+    results = (
+        list(pool.map(_prepare_image, jobs, chunksize=16))
+        if pool
+        else [_prepare_image(j) for j in jobs]
+    )
     keep = [i for i, r in enumerate(results) if r is not None]
     h, w = preprocessing.input_size
     pixels = np.stack([results[i][0] for i in keep]) if keep else np.zeros((0, 1, h, w), np.uint8)
     face = np.stack([results[i][1] for i in keep]) if keep else np.zeros((0, 3), np.float32)
-    targets = np.array([[measurement.samples[i].x, measurement.samples[i].y] for i in keep], np.float32).reshape(-1, 2)
+    targets = np.array(
+        [[measurement.samples[i].x, measurement.samples[i].y] for i in keep], np.float32
+    ).reshape(-1, 2)
     skipped = len(results) - len(keep)
     if cache_file is not None:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
@@ -102,9 +119,13 @@ def _assemble(measurement: Measurement, pixels, face, targets, skipped: int) -> 
     )
 
 
-def prepare_dataset(path: str | os.PathLike[str], preprocessing: Preprocessing,
-                    workers: int | None = None, cache: bool = True,
-                    progress: bool = True) -> list[PreparedMeasurement]:
+def prepare_dataset(
+    path: str | os.PathLike[str],
+    preprocessing: Preprocessing,
+    workers: int | None = None,
+    cache: bool = True,
+    progress: bool = True,
+) -> list[PreparedMeasurement]:
     """Every measurement under `path`, preprocessed; problems in the tree are reported, not fatal."""
     from tqdm import tqdm
 
@@ -112,17 +133,26 @@ def prepare_dataset(path: str | os.PathLike[str], preprocessing: Preprocessing,
     for problem in dataset.problems:
         print(f"warning: {problem}")
     if not dataset.measurements:
-        raise UserError(f"{path} holds no usable measurement; record one in the app or run `eyetracker synth`.")
+        raise UserError(
+            f"{path} holds no usable measurement; record one in the app or run `eyetracker synth`."
+        )
     workers = workers or os.cpu_count() or 1
     cache_dir = default_cache_dir() if cache else None
     prepared = []
     with ProcessPoolExecutor(workers) if workers > 1 else _NoPool() as pool:
-        for measurement in tqdm(dataset.measurements, desc="preparing", unit="measurement",
-                                disable=not progress, leave=False):
+        for measurement in tqdm(
+            dataset.measurements,
+            desc="preparing",
+            unit="measurement",
+            disable=not progress,
+            leave=False,
+        ):
             prepared.append(prepare_measurement(measurement, preprocessing, pool, cache_dir))
     usable = [m for m in prepared if len(m) > 0]
     if not usable:
-        raise UserError(f"No face was found in any image under {path}; check the images and lighting.")
+        raise UserError(
+            f"No face was found in any image under {path}; check the images and lighting."
+        )
     return usable
 
 
@@ -142,14 +172,22 @@ class Split:
 
     def summary(self) -> dict:
         def count(ms):
-            return {"people": len({m.person for m in ms}), "measurements": len(ms), "samples": sum(len(m) for m in ms)}
+            return {
+                "people": len({m.person for m in ms}),
+                "measurements": len(ms),
+                "samples": sum(len(m) for m in ms),
+            }
 
-        return {"train": count(self.train), "unfamiliar_people": count(self.unfamiliar_people),
-                "unfamiliar_measurements": count(self.unfamiliar_measurements)}
+        return {
+            "train": count(self.train),
+            "unfamiliar_people": count(self.unfamiliar_people),
+            "unfamiliar_measurements": count(self.unfamiliar_measurements),
+        }
 
 
-def split_by_person(measurements: list[PreparedMeasurement], held_out_people: float = 0.2,
-                    seed: int = 0) -> Split:
+def split_by_person(
+    measurements: list[PreparedMeasurement], held_out_people: float = 0.2, seed: int = 0
+) -> Split:
     """Hold out whole people (unfamiliar people) and, of every remaining person with two or
     more measurements, their last one (familiar people in a new sitting)."""
     rng = np.random.default_rng(seed)

@@ -22,15 +22,21 @@ from eyetracker.training.data import PreparedMeasurement
 MODES = ("running", "session", "calibrated")
 
 
-def to_tensors(m: PreparedMeasurement, device: torch.device | str = "cpu") -> tuple[torch.Tensor, torch.Tensor]:
+def to_tensors(
+    m: PreparedMeasurement, device: torch.device | str = "cpu"
+) -> tuple[torch.Tensor, torch.Tensor]:
     pixels = torch.from_numpy(m.pixels).to(device=device, dtype=torch.float32).div_(255.0)
     return pixels, torch.from_numpy(m.face).to(device)
 
 
 @torch.no_grad()
-def predict_measurement(model: nn.Module, m: PreparedMeasurement, mode: str,
-                        calibration_samples: int = 16,
-                        device: torch.device | str = "cpu") -> tuple[np.ndarray, np.ndarray]:
+def predict_measurement(
+    model: nn.Module,
+    m: PreparedMeasurement,
+    mode: str,
+    calibration_samples: int = 16,
+    device: torch.device | str = "cpu",
+) -> tuple[np.ndarray, np.ndarray]:
     """(predicted, truth) for the samples `mode` scores."""
     pixels, face = to_tensors(m, device)
     if mode == "running":
@@ -56,13 +62,18 @@ class ModeResult:
     per_person: dict[str, float]
 
     def to_json(self) -> dict:
-        return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in self.__dict__.items()} | {
-            "per_person": {p: round(e, 4) for p, e in self.per_person.items()}
-        }
+        return {
+            k: (round(v, 4) if isinstance(v, float) else v) for k, v in self.__dict__.items()
+        } | {"per_person": {p: round(e, 4) for p, e in self.per_person.items()}}
 
 
-def evaluate(model: nn.Module, measurements: list[PreparedMeasurement], modes=MODES,
-             calibration_samples: int = 16, device: torch.device | str = "cpu") -> dict[str, ModeResult]:
+def evaluate(
+    model: nn.Module,
+    measurements: list[PreparedMeasurement],
+    modes=MODES,
+    calibration_samples: int = 16,
+    device: torch.device | str = "cpu",
+) -> dict[str, ModeResult]:
     model.eval()
     results = {}
     for mode in modes:
@@ -76,9 +87,13 @@ def evaluate(model: nn.Module, measurements: list[PreparedMeasurement], modes=MO
             pct.append(e)
             per_person[m.person].append(e)
             if m.screen.get("width_px"):
-                px.append(metrics.error_px(predicted, truth, m.screen["width_px"], m.screen["height_px"]))
+                px.append(
+                    metrics.error_px(predicted, truth, m.screen["width_px"], m.screen["height_px"])
+                )
             if m.screen.get("width_mm") and m.screen.get("height_mm"):
-                e_mm = metrics.error_mm(predicted, truth, m.screen["width_mm"], m.screen["height_mm"])
+                e_mm = metrics.error_mm(
+                    predicted, truth, m.screen["width_mm"], m.screen["height_mm"]
+                )
                 mm.append(e_mm)
                 if m.viewing_distance_mm:
                     deg.append(metrics.mm_to_degrees(e_mm, m.viewing_distance_mm))
@@ -88,7 +103,9 @@ def evaluate(model: nn.Module, measurements: list[PreparedMeasurement], modes=MO
 
         results[mode] = ModeResult(
             error_pct=mean(pct) if pct else float("nan"),
-            error_px=mean(px), error_mm=mean(mm), error_deg=mean(deg),
+            error_px=mean(px),
+            error_mm=mean(mm),
+            error_deg=mean(deg),
             samples=int(sum(len(p) for p in pct)),
             per_person={p: float(np.concatenate(v).mean()) for p, v in sorted(per_person.items())},
         )

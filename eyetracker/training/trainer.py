@@ -58,7 +58,9 @@ def pick_device(name: str = "auto") -> torch.device:
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if name.startswith("cuda") and not torch.cuda.is_available():
-        raise UserError("CUDA was asked for but is not available; use --device cpu or install a CUDA build of torch.")
+        raise UserError(
+            "CUDA was asked for but is not available; use --device cpu or install a CUDA build of torch."
+        )
     return torch.device(name)
 
 
@@ -70,8 +72,11 @@ def stack_batch(train: list[PreparedMeasurement], batch: Batch, device: torch.de
     pixels = np.stack([train[m].pixels[j] for m, j in batch.items])
     face = np.stack([train[m].face[j] for m, j in batch.items])
     targets = np.stack([train[m].targets[j] for m, j in batch.items])
-    return (torch.from_numpy(pixels).to(device, torch.float32).div_(255.0),
-            torch.from_numpy(face).to(device), torch.from_numpy(targets).to(device))
+    return (
+        torch.from_numpy(pixels).to(device, torch.float32).div_(255.0),
+        torch.from_numpy(face).to(device),
+        torch.from_numpy(targets).to(device),
+    )
 
 
 def euclidean_loss(predicted: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
@@ -96,8 +101,12 @@ def train(config: TrainConfig, prepared: list[PreparedMeasurement] | None = None
         info = ModelInfo(config.architecture, preprocessing)
         model = create_model(info)
     if prepared is None:
-        prepared = prepare_dataset(config.data, info.preprocessing, workers=config.workers,
-                                   progress=config.progress and dist.is_main)
+        prepared = prepare_dataset(
+            config.data,
+            info.preprocessing,
+            workers=config.workers,
+            progress=config.progress and dist.is_main,
+        )
     split = split_by_person(prepared, config.held_out_people, seed=config.seed)
     if not split.train:
         raise UserError("No measurement is left for training after holding out people; add data.")
@@ -106,15 +115,28 @@ def train(config: TrainConfig, prepared: list[PreparedMeasurement] | None = None
         norm.groups = config.groups if config.sampler == "multi" else 1
     network = dist.wrap(model)
 
-    steps_per_epoch = sum(1 for _ in batches(split.train, config.sampler, config.batch_size, np.random.default_rng(0), config.groups))
-    optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+    steps_per_epoch = sum(
+        1
+        for _ in batches(
+            split.train, config.sampler, config.batch_size, np.random.default_rng(0), config.groups
+        )
+    )
+    optimizer = torch.optim.AdamW(
+        model.parameters(), lr=config.lr, weight_decay=config.weight_decay
+    )
     schedule = torch.optim.lr_scheduler.OneCycleLR(
-        optimizer, max_lr=config.lr, total_steps=max(1, config.epochs * steps_per_epoch), pct_start=0.15)
+        optimizer,
+        max_lr=config.lr,
+        total_steps=max(1, config.epochs * steps_per_epoch),
+        pct_start=0.15,
+    )
     start_epoch, history = 0, []
     state_file = resume_path(config.out)
     if config.resume:
         if not state_file.exists():
-            raise UserError(f"Nothing to resume: {state_file} does not exist; start without --resume.")
+            raise UserError(
+                f"Nothing to resume: {state_file} does not exist; start without --resume."
+            )
         state = torch.load(state_file, map_location=device, weights_only=True)
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
@@ -123,7 +145,12 @@ def train(config: TrainConfig, prepared: list[PreparedMeasurement] | None = None
         rng = np.random.default_rng([config.seed + dist.rank, start_epoch])
         generator.set_state(state["generator"])
 
-    info.training = {**info.training, **asdict(config), "statistics": config.statistics, "device": str(device)}
+    info.training = {
+        **info.training,
+        **asdict(config),
+        "statistics": config.statistics,
+        "device": str(device),
+    }
     info.data = {"path": str(config.data), **split.summary()}
     autocast = torch.autocast("cuda", dtype=torch.bfloat16) if device.type == "cuda" else _Nothing()
 
@@ -132,9 +159,17 @@ def train(config: TrainConfig, prepared: list[PreparedMeasurement] | None = None
             return
         info.metrics = metrics
         save_checkpoint(config.out, model, info)
-        torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
-                    "schedule": schedule.state_dict(), "epoch": epoch,
-                    "history": json.dumps(history), "generator": generator.get_state()}, state_file)
+        torch.save(
+            {
+                "model": model.state_dict(),
+                "optimizer": optimizer.state_dict(),
+                "schedule": schedule.state_dict(),
+                "epoch": epoch,
+                "history": json.dumps(history),
+                "generator": generator.get_state(),
+            },
+            state_file,
+        )
 
     from tqdm import tqdm
 
@@ -144,9 +179,13 @@ def train(config: TrainConfig, prepared: list[PreparedMeasurement] | None = None
         for epoch in range(start_epoch, config.epochs):
             model.train()
             started, losses = time.monotonic(), []
-            bar = tqdm(batches(split.train, config.sampler, config.batch_size, rng, config.groups),
-                       total=steps_per_epoch, desc=f"epoch {epoch + 1}/{config.epochs}",
-                       disable=not (config.progress and dist.is_main), leave=False)
+            bar = tqdm(
+                batches(split.train, config.sampler, config.batch_size, rng, config.groups),
+                total=steps_per_epoch,
+                desc=f"epoch {epoch + 1}/{config.epochs}",
+                disable=not (config.progress and dist.is_main),
+                leave=False,
+            )
             for batch in bar:
                 pixels, face, targets = stack_batch(split.train, batch, device)
                 if config.augment:
@@ -159,12 +198,19 @@ def train(config: TrainConfig, prepared: list[PreparedMeasurement] | None = None
                 schedule.step()
                 losses.append(loss.item())
                 bar.set_postfix(loss=f"{100 * np.mean(losses[-50:]):.1f}%")
-            metrics = {"epoch": epoch + 1, "train_loss_pct": 100 * float(np.mean(losses)),
-                       "seconds": round(time.monotonic() - started, 1), **validate(model, split, config, device)}
+            metrics = {
+                "epoch": epoch + 1,
+                "train_loss_pct": 100 * float(np.mean(losses)),
+                "seconds": round(time.monotonic() - started, 1),
+                **validate(model, split, config, device),
+            }
             history.append(metrics)
             save(epoch + 1, metrics)
             if dist.is_main:
-                message = " ".join(f"{k}={v:.2f}" if isinstance(v, float) else f"{k}={v}" for k, v in metrics.items())
+                message = " ".join(
+                    f"{k}={v:.2f}" if isinstance(v, float) else f"{k}={v}"
+                    for k, v in metrics.items()
+                )
                 log.info(message)
                 if config.progress:
                     tqdm.write(message)
@@ -184,9 +230,14 @@ def train(config: TrainConfig, prepared: list[PreparedMeasurement] | None = None
 def validate(model, split: Split, config: TrainConfig, device) -> dict:
     """Error on held-out people and sittings, in the mode the model is trained for."""
     out = {}
-    for name, ms in (("unfamiliar_people", split.unfamiliar_people), ("unfamiliar_measurements", split.unfamiliar_measurements)):
+    for name, ms in (
+        ("unfamiliar_people", split.unfamiliar_people),
+        ("unfamiliar_measurements", split.unfamiliar_measurements),
+    ):
         if ms:
-            out[f"val_{name}_pct"] = evaluate(model, ms, modes=(config.statistics,), device=device)[config.statistics].error_pct
+            out[f"val_{name}_pct"] = evaluate(model, ms, modes=(config.statistics,), device=device)[
+                config.statistics
+            ].error_pct
     return out
 
 

@@ -6,7 +6,13 @@ import pytest
 import torch
 
 from eyetracker.cli import main
-from eyetracker.model.checkpoint import ModelFileError, ModelInfo, create_model, load_checkpoint, save_checkpoint
+from eyetracker.model.checkpoint import (
+    ModelFileError,
+    ModelInfo,
+    create_model,
+    load_checkpoint,
+    save_checkpoint,
+)
 from eyetracker.model.preprocess import Preprocessing
 from eyetracker.model.statistics import predict
 from tests.model.test_statistics import session_set
@@ -14,7 +20,12 @@ from tests.model.test_statistics import session_set
 
 @pytest.fixture
 def saved(tmp_path):
-    info = ModelInfo("gazenet", Preprocessing("face", 96, 48), training={"sampler": "multi"}, metrics={"val": 7.5})
+    info = ModelInfo(
+        "gazenet",
+        Preprocessing("face", 96, 48),
+        training={"sampler": "multi"},
+        metrics={"val": 7.5},
+    )
     model = create_model(info).eval()
     path = tmp_path / "model.pt"
     save_checkpoint(path, model, info)

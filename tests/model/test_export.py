@@ -42,7 +42,9 @@ def test_torch_and_onnxruntime_agree_in_every_mode(exported):
     captured_feed = {**feed, **{n: flat[n].numpy() for n in names}}
     first_frame = {k: (v[:1] if k in ("pixels", "face") else v) for k, v in captured_feed.items()}
     single = session.run(["gaze"], onnx_feed(session, first_frame))[0]
-    assert np.allclose(single, predict(model, pixels[:1], face[:1], "captured", stats).numpy(), atol=1e-4)
+    assert np.allclose(
+        single, predict(model, pixels[:1], face[:1], "captured", stats).numpy(), atol=1e-4
+    )
 
 
 def test_exported_file_carries_the_model_info(exported):

@@ -36,14 +36,21 @@ def model(request):
 
 def session_set(n: int = 20):
     generator = torch.Generator().manual_seed(1)
-    return torch.rand(n, 1, 48, 96, generator=generator) * 0.5 + 0.2, torch.rand(n, 3, generator=generator)
+    return torch.rand(n, 1, 48, 96, generator=generator) * 0.5 + 0.2, torch.rand(
+        n, 3, generator=generator
+    )
 
 
 def test_captured_statistics_reproduce_session_mode_frame_by_frame(model):
     pixels, face = session_set()
     session = predict(model, pixels, face, "session")
     stats = capture_statistics(model, pixels, face)
-    one_at_a_time = torch.cat([predict(model, pixels[i : i + 1], face[i : i + 1], "captured", stats) for i in range(len(pixels))])
+    one_at_a_time = torch.cat(
+        [
+            predict(model, pixels[i : i + 1], face[i : i + 1], "captured", stats)
+            for i in range(len(pixels))
+        ]
+    )
     assert torch.allclose(one_at_a_time, session, atol=1e-5)
 
 
@@ -79,7 +86,11 @@ def test_modes_differ_and_running_matches_plain_eval(model):
 def test_running_statistics_in_captured_mode_equal_running_mode(model):
     pixels, face = session_set(4)
     stats = running_statistics(model)
-    assert torch.allclose(predict(model, pixels, face, "captured", stats), predict(model, pixels, face, "running"), atol=1e-6)
+    assert torch.allclose(
+        predict(model, pixels, face, "captured", stats),
+        predict(model, pixels, face, "running"),
+        atol=1e-6,
+    )
 
 
 def test_baked_statistics_persist_for_single_frames(model):

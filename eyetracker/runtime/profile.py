@@ -1,0 +1,101 @@
+"""User profiles: one person's captured statistics for one model, so tracking is calibrated
+from the first frame.
+
+A profile is a NumPy `.npz` (read with allow_pickle=False: nothing in it can execute) with one
+array per moment ("<layer>.mean", "<layer>.var") and a JSON header in the array "_header":
+
+    {"format": "eyetracker-profile", "version": 1, "user": "ada",
+     "model_fingerprint": "3f2c...", "frames": 16, "source": "calibration, 16 points",
+     "created": "2026-11-23T10:15:02"}
+
+Profiles live in `<profiles dir>/<user>/<model fingerprint>.npz`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+
+from eyetracker.core.errors import UserError
+from eyetracker.core.measurement import safe_name
+
+MAGIC = "eyetracker-profile"
+VERSION = 1
+
+
+class ProfileError(UserError):
+    """A profile is missing, damaged, or made for another model."""
+
+
+@dataclass
+class Profile:
+    user: str
+    model_fingerprint: str
+    moments: dict[str, np.ndarray]
+    frames: int
+    source: str
+    created: str = ""
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        header = {
+            "format": MAGIC,
+            "version": VERSION,
+            "user": self.user,
+            "model_fingerprint": self.model_fingerprint,
+            "frames": self.frames,
+            "source": self.source,
+            "created": self.created or datetime.now().isoformat(timespec="seconds"),
+        }
+        fd, tmp = tempfile.mkstemp(prefix=".profile-", suffix=".npz", dir=path.parent)
+        os.close(fd)
+        try:
+            np.savez(tmp, _header=np.array(json.dumps(header)), **self.moments)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return path
+
+
+def load_profile(path: str | os.PathLike[str], model_fingerprint: str | None = None) -> Profile:
+    path = Path(path)
+    if not path.is_file():
+        raise ProfileError(
+            f"Profile {path} does not exist; run the quick calibration to create one."
+        )
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            header = json.loads(str(data["_header"]))
+            moments = {k: data[k].astype(np.float32) for k in data.files if k != "_header"}
+    except Exception:
+        raise ProfileError(
+            f"{path} is not a readable eyetracker profile; calibrate again to replace it."
+        ) from None
+    if header.get("format") != MAGIC or header.get("version") != VERSION:
+        raise ProfileError(
+            f"{path} is not an eyetracker profile of version {VERSION}; calibrate again."
+        )
+    if model_fingerprint and header.get("model_fingerprint") != model_fingerprint:
+        raise ProfileError(
+            f"{path} was made for another model; calibrate again with the current model."
+        )
+    return Profile(
+        str(header["user"]),
+        str(header["model_fingerprint"]),
+        moments,
+        int(header.get("frames", 0)),
+        str(header.get("source", "")),
+        str(header.get("created", "")),
+    )
+
+
+def profile_path(profiles_dir: str | os.PathLike[str], user: str, model_fingerprint: str) -> Path:
+    return Path(profiles_dir) / safe_name(user) / f"{model_fingerprint}.npz"
