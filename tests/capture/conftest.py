@@ -1,0 +1,19 @@
+"""Fixtures: real inputs for the frame sources, written under each test's tmp_path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.capture.inputs import write_folder, write_video
+
+
+@pytest.fixture
+def video_file(tmp_path: Path) -> Path:
+    return write_video(tmp_path / "clip.avi")
+
+
+@pytest.fixture
+def image_folder(tmp_path: Path) -> Path:
+    return write_folder(tmp_path / "images")
