@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 import cv2
 import numpy as np
 
-_log_lock = threading.Lock()
+_log_lock = threading.RLock()  # re-entrant: probing nests inside quiet opens
 
 
 @contextlib.contextmanager

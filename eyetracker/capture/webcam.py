@@ -165,15 +165,17 @@ class WebcamSource(FrameSource):
                 backend = cv2.CAP_V4L2
         with quiet_opencv():
             capture = cv2.VideoCapture(self.device, backend)
-            if not capture.isOpened():
-                capture.release()
-                raise SourceOpenError(f"Could not open camera {self.device}; {_found_sentence()}.")
-            width, height, fps = self.requested
-            capture.set(cv2.CAP_PROP_FRAME_WIDTH, width)
-            capture.set(cv2.CAP_PROP_FRAME_HEIGHT, height)
-            capture.set(cv2.CAP_PROP_FPS, fps)
-            # A camera held by another program often opens but never delivers an image.
-            ok, image = capture.read()
+            opened = capture.isOpened()
+            if opened:
+                width, height, fps = self.requested
+                capture.set(cv2.CAP_PROP_FRAME_WIDTH, width)
+                capture.set(cv2.CAP_PROP_FRAME_HEIGHT, height)
+                capture.set(cv2.CAP_PROP_FPS, fps)
+                # A camera held by another program often opens but never delivers an image.
+                ok, image = capture.read()
+        if not opened:
+            capture.release()
+            raise SourceOpenError(f"Could not open camera {self.device}; {_found_sentence()}.")
         if not ok or image is None:
             capture.release()
             raise SourceOpenError(

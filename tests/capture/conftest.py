@@ -6,14 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.capture.inputs import write_folder, write_video
+from tests.capture.inputs import write_video
 
 
 @pytest.fixture
 def video_file(tmp_path: Path) -> Path:
     return write_video(tmp_path / "clip.avi")
-
-
-@pytest.fixture
-def image_folder(tmp_path: Path) -> Path:
-    return write_folder(tmp_path / "images")
