@@ -89,7 +89,6 @@ def train(config: TrainConfig, prepared: list[PreparedMeasurement] | None = None
     dist = Distributed.from_environment()
     device = pick_device(config.device) if not dist.enabled else dist.device
     torch.manual_seed(config.seed + dist.rank)
-    rng = np.random.default_rng(config.seed + dist.rank)
     generator = torch.Generator().manual_seed(config.seed + dist.rank)
 
     if config.init:
@@ -142,7 +141,6 @@ def train(config: TrainConfig, prepared: list[PreparedMeasurement] | None = None
         optimizer.load_state_dict(state["optimizer"])
         schedule.load_state_dict(state["schedule"])
         start_epoch, history = int(state["epoch"]), json.loads(state["history"])
-        rng = np.random.default_rng([config.seed + dist.rank, start_epoch])
         generator.set_state(state["generator"])
 
     info.training = {
@@ -154,30 +152,37 @@ def train(config: TrainConfig, prepared: list[PreparedMeasurement] | None = None
     info.data = {"path": str(config.data), **split.summary()}
     autocast = torch.autocast("cuda", dtype=torch.bfloat16) if device.type == "cuda" else _Nothing()
 
-    def save(epoch: int, metrics: dict) -> None:
-        if not dist.is_main:
-            return
-        info.metrics = metrics
-        save_checkpoint(config.out, model, info)
-        torch.save(
-            {
-                "model": model.state_dict(),
-                "optimizer": optimizer.state_dict(),
-                "schedule": schedule.state_dict(),
-                "epoch": epoch,
-                "history": json.dumps(history),
-                "generator": generator.get_state(),
-            },
-            state_file,
-        )
+    def save_model(metrics: dict) -> None:
+        if dist.is_main:
+            info.metrics = metrics
+            save_checkpoint(config.out, model, info)
+
+    def save_resume_state(epoch: int) -> None:
+        # Written only at epoch boundaries, so a resumed run replays whole epochs exactly.
+        if dist.is_main:
+            torch.save(
+                {
+                    "model": model.state_dict(),
+                    "optimizer": optimizer.state_dict(),
+                    "schedule": schedule.state_dict(),
+                    "epoch": epoch,
+                    "history": json.dumps(history),
+                    "generator": generator.get_state(),
+                },
+                state_file,
+            )
+
+    if not config.resume:
+        save_resume_state(0)
 
     from tqdm import tqdm
 
-    epoch = start_epoch
     metrics: dict = history[-1] if history else {}
     try:
         for epoch in range(start_epoch, config.epochs):
             model.train()
+            # One generator per epoch: a resumed run draws exactly the batches it would have.
+            rng = np.random.default_rng([config.seed + dist.rank, epoch])
             started, losses = time.monotonic(), []
             bar = tqdm(
                 batches(split.train, config.sampler, config.batch_size, rng, config.groups),
@@ -205,7 +210,8 @@ def train(config: TrainConfig, prepared: list[PreparedMeasurement] | None = None
                 **validate(model, split, config, device),
             }
             history.append(metrics)
-            save(epoch + 1, metrics)
+            save_model(metrics)
+            save_resume_state(epoch + 1)
             if dist.is_main:
                 message = " ".join(
                     f"{k}={v:.2f}" if isinstance(v, float) else f"{k}={v}"
@@ -215,7 +221,7 @@ def train(config: TrainConfig, prepared: list[PreparedMeasurement] | None = None
                 if config.progress:
                     tqdm.write(message)
     except KeyboardInterrupt:
-        save(epoch, metrics)
+        save_model(metrics)
         raise UserError(
             f"Training interrupted; the model so far is in {config.out}. "
             f"Continue with the same command plus --resume."

@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+import torch
+
+import eyetracker.training.trainer as trainer_module
+from eyetracker.cli import main
+from eyetracker.core.errors import UserError
+from eyetracker.model.checkpoint import load_checkpoint
+from eyetracker.training.trainer import TrainConfig, resume_path, train
+
+
+def config(data, out, **overrides):
+    base = dict(
+        data=str(data),
+        out=str(out),
+        preprocessing="square",
+        input_width=32,
+        input_height=32,
+        epochs=2,
+        batch_size=8,
+        groups=2,
+        workers=1,
+        progress=False,
+        held_out_people=0.34,
+    )
+    return TrainConfig(**(base | overrides))
+
+
+@pytest.mark.parametrize("sampler", ["random", "measurement", "multi"])
+def test_training_writes_a_loadable_model_with_metadata(toy_dataset, tmp_path, sampler):
+    metrics = train(config(toy_dataset, tmp_path / "m.pt", sampler=sampler))
+    loaded = load_checkpoint(tmp_path / "m.pt")
+    assert loaded.info.training["sampler"] == sampler
+    assert loaded.info.training["statistics"] == ("running" if sampler == "random" else "session")
+    assert loaded.info.data["unfamiliar_people"]["people"] == 1
+    assert loaded.info.metrics["epoch"] == 2 == metrics["epoch"]
+    assert not resume_path(tmp_path / "m.pt").exists()
+
+
+def test_same_seed_gives_the_same_model(toy_dataset, tmp_path):
+    train(config(toy_dataset, tmp_path / "a.pt", epochs=1))
+    train(config(toy_dataset, tmp_path / "b.pt", epochs=1))
+    a, b = load_checkpoint(tmp_path / "a.pt"), load_checkpoint(tmp_path / "b.pt")
+    for (name, x), (_, y) in zip(
+        a.model.state_dict().items(), b.model.state_dict().items(), strict=True
+    ):
+        assert torch.equal(x, y), name
+
+
+def test_interrupt_leaves_a_usable_checkpoint_and_resume_finishes(
+    toy_dataset, tmp_path, monkeypatch
+):
+    calls = {"n": 0}
+    real_loss = trainer_module.euclidean_loss
+
+    def interrupt_in_second_epoch(predicted, targets):
+        calls["n"] += 1
+        if calls["n"] == 8:
+            raise KeyboardInterrupt
+        return real_loss(predicted, targets)
+
+    monkeypatch.setattr(trainer_module, "euclidean_loss", interrupt_in_second_epoch)
+    out = tmp_path / "m.pt"
+    with pytest.raises(UserError, match="--resume"):
+        train(config(toy_dataset, out, epochs=3, batch_size=4))
+    assert load_checkpoint(out).info.metrics  # usable after the interrupt
+    assert resume_path(out).exists()
+    monkeypatch.setattr(trainer_module, "euclidean_loss", real_loss)
+    metrics = train(config(toy_dataset, out, epochs=3, batch_size=4, resume=True))
+    assert metrics["epoch"] == 3
+
+
+def test_fine_tuning_starts_from_the_given_model(toy_dataset, tmp_path):
+    train(config(toy_dataset, tmp_path / "base.pt", epochs=1))
+    train(
+        config(
+            toy_dataset,
+            tmp_path / "tuned.pt",
+            epochs=1,
+            init=str(tmp_path / "base.pt"),
+            preprocessing="face",
+        )
+    )
+    tuned = load_checkpoint(tmp_path / "tuned.pt")
+    assert tuned.info.preprocessing.kind == "square"  # the base model's preprocessing wins
+    assert tuned.info.training["init"].endswith("base.pt")
+
+
+def test_train_and_evaluate_commands(toy_dataset, tmp_path, capsys):
+    out = tmp_path / "cli.pt"
+    assert (
+        main(
+            [
+                "train",
+                str(toy_dataset),
+                "--out",
+                str(out),
+                "--preprocessing",
+                "square",
+                "--size",
+                "32",
+                "32",
+                "--epochs",
+                "1",
+                "--batch-size",
+                "8",
+                "--workers",
+                "1",
+            ]
+        )
+        == 0
+    )
+    capsys.readouterr()
+    assert main(["evaluate", str(toy_dataset), "--model", str(out), "--json", "-k", "4"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["samples"] == 72
+    assert set(report["modes"]) == {"running", "session", "calibrated"}
+    assert report["modes"]["calibrated"]["samples"] == 72 - 6 * 4
+    assert report["modes"]["session"]["error_deg"] is not None
+
+
+def test_train_on_a_folder_that_is_not_a_dataset_is_one_sentence(tmp_path, capsys):
+    assert main(["train", str(tmp_path), "--out", str(tmp_path / "m.pt")]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
