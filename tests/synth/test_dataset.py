@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import json
+
+import cv2
+import pytest
+
+from eyetracker.cli import main
+from eyetracker.synth.dataset import measurement_counts
+
+
+def _manifests(root):
+    return sorted(root.glob("*/*/measurement.json"))
+
+
+def test_synth_command_writes_a_valid_measurement_tree(tmp_path, capsys):
+    out = tmp_path / "data"
+    assert (
+        main(
+            [
+                "synth",
+                str(out),
+                "--people",
+                "2",
+                "--measurements",
+                "1-2",
+                "--samples",
+                "3",
+                "--seed",
+                "4",
+                "--workers",
+                "1",
+            ]
+        )
+        == 0
+    )
+    manifests = _manifests(out)
+    assert len(manifests) == sum(measurement_counts(4, 2, (1, 2)))
+    for path in manifests:
+        data = json.loads(path.read_text())
+        assert data["person"] in ("p01", "p02") and data["measurement"].startswith("m")
+        assert data["screen"]["width_mm"] > 0 and data["camera"] == {"width": 640, "height": 480}
+        assert data["synthetic"]["seed"] == 4
+        assert len(data["samples"]) == 3
+        for sample in data["samples"]:
+            assert (
+                0 <= sample["x"] <= 1
+                and 0 <= sample["y"] <= 1
+                and isinstance(sample["blink"], bool)
+            )
+            image = cv2.imread(str(path.parent / sample["image"]))
+            assert image.shape == (480, 640, 3)
+    assert "frames/s" in capsys.readouterr().out
+
+
+def test_parallel_workers_write_the_same_bytes_as_one(tmp_path):
+    args = ["--people", "2", "--measurements", "1", "--samples", "2", "--seed", "9"]
+    assert main(["synth", str(tmp_path / "one"), *args, "--workers", "1"]) == 0
+    assert main(["synth", str(tmp_path / "two"), *args, "--workers", "2"]) == 0
+    files = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*.jpg"))
+    assert len(files) == 4
+    for name in files:
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+
+
+def test_refuses_to_write_into_a_non_empty_folder(tmp_path, capsys):
+    (tmp_path / "keep.txt").write_text("mine")
+    assert main(["synth", str(tmp_path), "--people", "1", "--samples", "1"]) == 2
+    assert "not empty" in capsys.readouterr().err
+
+
+def test_needs_a_folder_or_a_preview(capsys):
+    assert main(["synth"]) == 2
+    assert "--preview" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("text", ["0", "5-2", "two"])
+def test_rejects_bad_measurement_counts(text, capsys):
+    with pytest.raises(SystemExit):
+        main(["synth", "out", "--measurements", text])
+
+
+def test_preview_writes_a_contact_sheet(tmp_path):
+    sheet = tmp_path / "sheet.png"
+    assert main(["synth", "--preview", str(sheet), "--seed", "1"]) == 0
+    image = cv2.imread(str(sheet))
+    assert image.shape == (720, 1280, 3)
+    assert image.std() > 20
