@@ -1,0 +1,85 @@
+"""Running a blocking worker off the GUI thread, the one way the app does it.
+
+A `Worker` is a QObject whose `work()` loops until its `threading.Event` is set; a
+`WorkerThread` moves it to a fresh QThread, starts it, and on `stop()` sets the event,
+calls `quit()` + `wait(timeout)` and schedules both objects for `deleteLater`.
+Every QThread made here is remembered (weakly) so tests can fail on one left running.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import weakref
+
+import shiboken6
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+_THREADS: weakref.WeakSet[QThread] = weakref.WeakSet()
+
+
+def live_threads() -> list[QThread]:
+    """QThreads made by `WorkerThread` that still exist and are running."""
+    return [t for t in list(_THREADS) if shiboken6.isValid(t) and t.isRunning()]
+
+
+class Worker(QObject):
+    """Base class: override `work()`; it must return soon after `stop_event` is set."""
+
+    failed = Signal(str)  # one sentence for the user
+    finished = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stop_event = threading.Event()
+
+    def work(self) -> None:
+        raise NotImplementedError
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            self.work()
+        except Exception as error:  # never let a worker die silently
+            log.exception("%s failed", type(self).__name__)
+            self.failed.emit(str(error) or type(error).__name__)
+        finally:
+            self.finished.emit()
+            QThread.currentThread().quit()
+
+
+class WorkerThread:
+    """Owns one QThread running one `Worker`."""
+
+    def __init__(self, worker: Worker, name: str) -> None:
+        self.worker = worker
+        self.thread = QThread()
+        self.thread.setObjectName(name)
+        worker.moveToThread(self.thread)
+        self.thread.started.connect(worker.run)
+        _THREADS.add(self.thread)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    @property
+    def running(self) -> bool:
+        return shiboken6.isValid(self.thread) and self.thread.isRunning()
+
+    def stop(self, timeout_ms: int = 3000) -> bool:
+        """Ask the worker to end and wait for it; True when the thread is gone."""
+        self.worker.stop_event.set()
+        stopped = True
+        if shiboken6.isValid(self.thread):
+            self.thread.quit()
+            stopped = self.thread.wait(timeout_ms)
+            if not stopped:
+                log.warning(
+                    "thread %s did not stop within %d ms", self.thread.objectName(), timeout_ms
+                )
+            else:
+                self.worker.deleteLater()
+                self.thread.deleteLater()
+        return stopped
