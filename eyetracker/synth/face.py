@@ -74,12 +74,12 @@ def face_patches(person: Person, sitting: Sitting) -> FacePatches:
     # Shading patches: forehead, temples, cheeks, chin.
     add((0, -48, 2), (fw / 2 - 20, 26, 20), (0, -0.45, 0.9), skin, 1.04)
     for side in (1, -1):
-        add((side * fw * 0.42, -5, -30), (12, 48, 20), (side * 0.6, 0, 0.8), skin, 0.9)
+        add((side * fw * 0.42, -5, -30), (13, 50, 20), (side * 0.6, 0, 0.8), skin, 0.84)
         add((side * fw * 0.25, 36, -6), (24, 32, 20), (side * 0.35, 0.15, 0.92), skin, 1.04)
     add((0, chin - 14, -4), (24, 16, 12), (0, 0.45, 0.9), skin, 1.0)
     # Eye sockets: shadowed by the brow ridge (the dark band face detectors look for).
     for side in (1, -1):
-        add((side * half, -3, 8), (person.eye_width_mm * 0.68, 13, 8), (0, 0, 1), skin, 0.55)
+        add((side * half, -3, 8), (person.eye_width_mm * 0.7, 13, 8), (0, 0, 1), skin, 0.48)
     # Nose: bright bridge and tip, darker sides, shadow below, nostrils.
     add((0, 8, 20), (6.5, 19, 8), (0, 0.05, 1), skin, 1.1)
     for side in (1, -1):

@@ -139,12 +139,12 @@ def render_frame(
 
 def _draw_body(image, person: Person, sitting: Sitting, pose: HeadPose, lights: _Light) -> None:
     chin = person.face_length_mm - 85.0
-    local = np.array([[0.0, chin + 200.0, -100.0]])
+    local = np.array([[0.0, chin + 330.0, -100.0]])
     centre = pose.body_position + local @ pose.body_rotation.T
     normal = pose.body_rotation @ np.array([0.0, -0.3, 1.0])
     colour = np.array(sitting.clothing) * lights.shade(normal[None, :] / np.linalg.norm(normal))[0]
     c, axes, angle = project_ellipsoids(
-        sitting.camera, centre, pose.body_rotation[None], np.array([[210.0, 130.0, 100.0]])
+        sitting.camera, centre, pose.body_rotation[None], np.array([[225.0, 260.0, 100.0]])
     )
     _ellipse(image, c[0], axes[0], angle[0], _colour(colour))
 
@@ -169,7 +169,7 @@ def _draw_face(
     scale = sitting.camera.focal_px / max(float(sitting.camera.to_camera(pose.position)[2]), 1.0)
     roi = image[y0:y1, x0:x1]
     if roi.size:  # soften the patches into shading; features drawn next stay crisp
-        roi[:] = cv2.GaussianBlur(roi, (0, 0), max(2.5 * scale, 0.8))
+        roi[:] = cv2.GaussianBlur(roi, (0, 0), max(1.8 * scale, 0.8))
     skin = np.array(person.skin) * lights.shade(r[:, 2][None, :])[0]
     brows = pose.position + brow_curves(person) @ r.T
     thickness = max(int(round(person.brow_thickness_mm * scale)), 1)

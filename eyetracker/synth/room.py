@@ -47,7 +47,8 @@ def _build_room(sitting: Sitting, brightness: float) -> np.ndarray:
     xs = (1 + side * np.linspace(-1, 1, w, dtype=np.float32))[None, :]
     image = (ys * xs)[:, :, None] * wall[None, None, :]
     # Low-frequency texture (plaster, wallpaper, out-of-focus clutter).
-    coarse = rng.normal(0, 1, (8, 10, 3)).astype(np.float32)
+    coarse = rng.normal(0, 1, (8, 10, 1)) + rng.normal(0, 0.25, (8, 10, 3))
+    coarse = coarse.astype(np.float32)
     image += cv2.resize(coarse, (w, h), interpolation=cv2.INTER_CUBIC) * rng.uniform(3, 14)
     # Furniture, shelves, doors, pictures, windows: rectangles in other colours.
     for _ in range(int(rng.integers(3, 9))):
