@@ -95,7 +95,7 @@ class CsvRows:
         self.path = Path(path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._file = open(self.path, "w", newline="", encoding="utf-8")  # noqa: SIM115
+            self._file = open(self.path, "w", newline="", encoding="utf-8")
         except OSError as error:
             raise UserError(
                 f"Cannot write {self.path} ({error.strerror}); choose another --out."
