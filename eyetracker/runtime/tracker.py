@@ -73,6 +73,7 @@ class Tracker:
         self._preprocessing = backend.info.preprocessing
         self._thread: threading.Thread | None = None
         self._capture_thread: threading.Thread | None = None
+        self._mailbox: Mailbox[Frame] | None = None
 
     # --- one frame -------------------------------------------------------------------------
 
@@ -140,6 +141,7 @@ class Tracker:
                 self._emit(self.process(frame))
             return
         mailbox: Mailbox[Frame] = Mailbox()
+        self._mailbox = mailbox  # stop() closes it to wake the wait at once
         self._capture_thread = threading.Thread(
             target=self._capture_loop, args=(mailbox,), name="tracker-capture", daemon=True
         )
@@ -191,9 +193,10 @@ class Tracker:
         return None
 
     def _reconnects(self) -> bool:
+        """True when the source will reopen itself on the next read (not when it was closed)."""
         from eyetracker.capture.resilient import ReconnectingSource
 
-        return isinstance(self.source, ReconnectingSource)
+        return isinstance(self.source, ReconnectingSource) and self.source.reconnecting
 
     def _emit(self, sample: GazeSample) -> None:
         if self.on_sample is not None:
@@ -226,6 +229,8 @@ class Tracker:
     def stop(self, timeout: float = 2.0) -> bool:
         """Ask the threads to end and wait up to `timeout` s; True when none is left running."""
         self.stop_event.set()
+        if self._mailbox is not None:
+            self._mailbox.close()
         deadline = time.monotonic() + timeout
         for thread in (self._thread, self._capture_thread):
             if thread is not None and thread is not threading.current_thread():

@@ -198,3 +198,12 @@ def test_a_reconnecting_source_reports_the_loss_and_tracking_goes_on(backend):
     assert len(errors) == 1 and "could not be reopened" in errors[0]
     assert len(samples) == 3 + 5
     assert tracker.ended
+
+
+def test_a_closed_reconnecting_source_ends_tracking_instead_of_retrying(backend):
+    source = ReconnectingSource(lambda: DrawnSource(count=5))
+    errors = []
+    tracker = Tracker(source, backend, None, on_error=errors.append)
+    tracker.run(every_frame=True)  # never opened: nothing will reopen it
+    assert len(errors) == 1 and "not open" in errors[0]
+    assert tracker.ended
