@@ -5,6 +5,7 @@ import json
 import sys
 
 import cv2
+import numpy as np
 import pytest
 
 from eyetracker.capture.base import available_sources
@@ -151,3 +152,23 @@ def test_missing_default_model_exits_2(video, tmp_path, capsys, monkeypatch):
 def test_source_specs(tmp_path, video):
     assert open_replay_source(str(video)).name.startswith("Video")
     assert open_replay_source(str(tmp_path)).name.startswith("Folder")
+
+
+def test_replay_starts_from_a_user_profile(model, video, tmp_path, capsys):
+    from eyetracker.runtime.profile import Profile
+
+    backend = TorchBackend(model, "cpu")
+    with DrawnSource(count=8) as source:
+        prepared = [backend.info.preprocessing(frame.image) for frame in source]
+    moments = backend.capture(
+        np.stack([p.pixels for p in prepared]), np.stack([p.face for p in prepared])
+    )
+    profile = Profile("ada", backend.info.fingerprint, moments, 8, "test").save(tmp_path / "p.npz")
+    out = tmp_path / "gaze.csv"
+    assert replay_cli(video, "--model", model, "--out", out, "--profile", profile) == 0
+    assert len(read_rows(out)) == FRAMES
+
+    broken = tmp_path / "broken.npz"
+    broken.write_text("no")
+    assert replay_cli(video, "--model", model, "--out", out, "--profile", broken) == 2
+    assert "not a readable eyetracker profile" in one_line_error(capsys)
