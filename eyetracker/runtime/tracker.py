@@ -38,7 +38,10 @@ _POLL_S = 0.1  # how often a waiting loop checks the stop event
 
 
 class Tracker:
-    """Runs `backend` on frames from `source` (opened by the caller) and emits `GazeSample`s."""
+    """Runs `backend` on frames from `source` (opened by the caller) and emits `GazeSample`s.
+
+    `clock` must be the clock of `Frame.timestamp` (time.monotonic): latency is their difference.
+    """
 
     def __init__(
         self,
