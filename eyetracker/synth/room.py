@@ -15,7 +15,7 @@ from eyetracker.synth.sittings import Sitting
 
 NOISE_MARGIN = 48
 _CACHE: OrderedDict[Hashable, object] = OrderedDict()
-_CACHE_SIZE = 24
+_CACHE_SIZE = 48  # about 1 MB each; a few sittings of three layers
 
 
 def cached(key: Hashable, build: Callable[[], object]) -> object:
