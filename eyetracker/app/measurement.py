@@ -1,0 +1,236 @@
+"""Measurement mode: collect a measurement as in the original study.
+
+    screen = MeasurementScreen(provider, dataset_dir, qscreen, count=100)
+    screen.finished.connect(on_done)      # the measurement folder, or None if nothing saved
+    screen.start()                        # asks name and notes, then goes full screen
+
+Keys: Space saves the frame captured right after the press with the dot's position;
+Shift+Space saves even when no face is found (marked "face": false); Backspace drops the
+last sample; Esc pauses (Resume / Finish). Each sample is on disk as soon as it is taken.
+The sequencing and saving live in eyetracker.runtime.measurement_session (no Qt).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent, QScreen
+from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from eyetracker import __version__
+from eyetracker.app.errors import show_error
+from eyetracker.app.frame_wait import FrameWaiter
+from eyetracker.app.frames import FrameProvider
+from eyetracker.app.person_dialog import PersonDialog
+from eyetracker.app.stimulus import StimulusScreen, Target, screen_info
+from eyetracker.core.measurement import MeasurementError, MeasurementWriter
+from eyetracker.core.types import Frame
+from eyetracker.runtime.measurement_session import MeasurementSession, Outcome
+
+NO_FACE = (
+    "No face in the camera image, so this one was not saved. Face the camera and press "
+    "Space again (Shift+Space saves it anyway)."
+)
+NO_FRAME = "The camera gave no image; check that it is running and press Space again."
+FRAME_TIMEOUT_S = 1.0
+
+
+class PausePanel(QFrame):
+    """Shown on Esc: how much is saved, Resume (Enter) or Finish."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent, objectName="pause-panel")
+        self.setStyleSheet(
+            "#pause-panel { background: #3a3a3a; border-radius: 8px; }"
+            "QLabel { color: #e0e0e0; } QPushButton { padding: 6px 18px; }"
+        )
+        self.label = QLabel(wordWrap=True)
+        self.resume = QPushButton("Resume", objectName="resume", default=True)
+        self.finish = QPushButton("Finish", objectName="finish")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 20)
+        for widget in (self.label, self.resume, self.finish):
+            layout.addWidget(widget)
+        self.setFixedWidth(360)
+        self.hide()
+
+
+class MeasurementScreen(StimulusScreen):
+    """Full-screen data collection (see the module docstring).
+
+    `frames`: the app's FrameProvider. `dataset_dir`: where DATASET/<person>/<time>/ goes.
+    `screen`: the QScreen to fill (primary when None). `person`/`notes`: skip the question.
+    `camera`: camera facts for the manifest (default: the frame size). `has_face`: the
+    face check (default: OpenCV's detector, as the `face` preprocessing uses).
+    """
+
+    finished = Signal(object)  # Path of the measurement folder, or None
+
+    def __init__(
+        self,
+        frames: FrameProvider,
+        dataset_dir: str | Path,
+        screen: QScreen | None = None,
+        *,
+        count: int = 100,
+        person: str | None = None,
+        notes: str = "",
+        camera: dict[str, Any] | None = None,
+        has_face: Callable[[np.ndarray], bool] | None = None,
+        seed: int | None = None,
+        writer_factory: Callable[..., MeasurementWriter] = MeasurementWriter,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(screen, parent)
+        self.setWindowTitle("Measurement")
+        self.dataset_dir = Path(dataset_dir)
+        self._options = dict(
+            count=count, camera=camera, has_face=has_face, seed=seed, writer_factory=writer_factory
+        )
+        self._person, self._notes = person, notes
+        self.session: MeasurementSession | None = None
+        self.person_dialog: PersonDialog | None = None
+        self.waiter = FrameWaiter(frames, self)
+        self.pause_panel = PausePanel(self)
+        self.pause_panel.resume.clicked.connect(self.resume)
+        self.pause_panel.finish.clicked.connect(self.finish)
+        self._done = False
+
+    # --- flow --------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Ask for the person (unless given), then go full screen with the first dot."""
+        if self._person:
+            self._begin(self._person, self._notes)
+            return
+        self.person_dialog = PersonDialog(self.parentWidget())
+        self.person_dialog.accepted.connect(
+            lambda: self._begin(self.person_dialog.name, self.person_dialog.notes)
+        )
+        self.person_dialog.rejected.connect(lambda: self.finished.emit(None))
+        self.person_dialog.open()
+
+    def _begin(self, person: str, notes: str) -> None:
+        info = screen_info(self.target_screen)
+        self.session = MeasurementSession(
+            self.dataset_dir,
+            person,
+            info,
+            notes=notes,
+            extra={"app_version": __version__, "mode": "measurement"},
+            **self._options,
+        )
+        self.message = "Look at the dot and press Space. Esc pauses."
+        self._show_dot()
+        self.show_full_screen()
+
+    def _show_dot(self) -> None:
+        dot = self.session.dot
+        self.target = Target(dot.x, dot.y, dot.colour, dot.radius_px)
+        self.progress = self.session.progress_text()
+        self.update()
+
+    @property
+    def paused(self) -> bool:
+        return self.pause_panel.isVisible()
+
+    def pause(self) -> None:
+        self.waiter.cancel()
+        session = self.session
+        where = f" in {session.folder}" if session and session.folder else ""
+        saved = session.saved if session else 0
+        self.pause_panel.label.setText(
+            f"Paused. {saved} of {session.count if session else 0} samples are saved{where}."
+        )
+        self.pause_panel.show()
+        self._place_panel()
+        self.pause_panel.raise_()
+        self.pause_panel.resume.setFocus()
+
+    def resume(self) -> None:
+        self.pause_panel.hide()
+        self.set_message("")
+        self.setFocus()
+
+    def finish(self) -> None:
+        """Close; everything saved so far stays saved."""
+        if self._done:
+            return
+        self._done = True
+        self.waiter.cancel()
+        self.close()
+        self.finished.emit(self.session.folder if self.session else None)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        if not self._done:
+            self._done = True
+            self.finished.emit(self.session.folder if self.session else None)
+        super().closeEvent(event)
+
+    # --- keys --------------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
+        key = event.key()
+        if self.session is None or event.isAutoRepeat():
+            return
+        if self.paused:
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape):
+                self.resume()
+            return
+        if key == Qt.Key.Key_Escape:
+            self.pause()
+        elif key == Qt.Key.Key_Space and not self.waiter.active:
+            shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+            self._capture(time.monotonic(), force=shift)
+        elif key == Qt.Key.Key_Backspace and not self.waiter.active:
+            self._drop_last()
+        else:
+            super().keyPressEvent(event)
+
+    def _capture(self, pressed_at: float, force: bool) -> None:
+        def captured(frames: list[Frame]) -> None:
+            if not frames:
+                self.set_message(NO_FRAME, warning=True)
+                return
+            self._save(frames[0], pressed_at, force)
+
+        self.waiter.collect(pressed_at, captured, count=1, timeout_s=FRAME_TIMEOUT_S)
+
+    def _save(self, frame: Frame, pressed_at: float, force: bool) -> None:
+        try:
+            outcome = self.session.capture(frame, pressed_at, force=force)
+        except MeasurementError as error:
+            self.pause()
+            show_error(self, str(error))
+            return
+        if outcome is Outcome.NO_FACE:
+            self.set_message(NO_FACE, warning=True)
+            return
+        self.message = ""
+        self._show_dot()
+        if outcome is Outcome.DONE:
+            self.finish()
+
+    def _drop_last(self) -> None:
+        try:
+            dropped = self.session.drop_last()
+        except MeasurementError as error:
+            show_error(self, str(error))
+            return
+        if dropped is not None:
+            self._show_dot()
+            self.set_message("Dropped the last sample; look at this dot again.")
+
+    def _place_panel(self) -> None:
+        panel = self.pause_panel
+        panel.adjustSize()
+        panel.move((self.width() - panel.width()) // 2, (self.height() - panel.height()) // 2)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        self._place_panel()
+        super().resizeEvent(event)

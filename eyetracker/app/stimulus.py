@@ -1,0 +1,107 @@
+"""The full-screen canvas the measurement, calibration and validation screens draw on.
+
+It paints a dark background, at most one dot at normalized coordinates, a discreet progress
+text in the bottom-right corner and a message line; the screens add the sequencing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPaintEvent, QScreen
+from PySide6.QtWidgets import QWidget
+
+from eyetracker.core.manifest import Screen
+
+BACKGROUND = QColor("#2b2b2b")
+TEXT = QColor("#9a9a9a")
+WARNING = QColor("#ffcc66")
+
+
+@dataclass(frozen=True)
+class Target:
+    """What to draw: a dot at normalized (x, y) with a radius in logical pixels."""
+
+    x: float
+    y: float
+    colour: str = "#ffffff"
+    radius_px: float = 10.0
+    centre: bool = False  # a small dark centre helps the eye land on one point
+
+
+def screen_info(screen: QScreen) -> Screen:
+    """The QScreen as the measurement format records it: native pixels, mm, and Qt's facts."""
+    geometry, ratio = screen.geometry(), screen.devicePixelRatio()
+    size = screen.physicalSize()
+    width_mm = round(size.width(), 1) if size.width() > 0 else None
+    height_mm = round(size.height(), 1) if size.height() > 0 else None
+    extra = {
+        "name": screen.name(),
+        "logical_width": geometry.width(),
+        "logical_height": geometry.height(),
+        "device_pixel_ratio": ratio,
+        "refresh_hz": round(screen.refreshRate(), 2),
+    }
+    native = (round(geometry.width() * ratio), round(geometry.height() * ratio))
+    return Screen(native[0], native[1], width_mm, height_mm, extra)
+
+
+class StimulusScreen(QWidget):
+    """A frameless full-screen widget on `screen` (the primary screen when None)."""
+
+    def __init__(self, screen: QScreen | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.target_screen = screen or QGuiApplication.primaryScreen()
+        self.target: Target | None = None
+        self.progress = ""
+        self.message = ""
+        self.message_is_warning = False
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.setCursor(Qt.CursorShape.BlankCursor)
+
+    def show_full_screen(self) -> None:
+        self.setScreen(self.target_screen)
+        self.setGeometry(self.target_screen.geometry())
+        self.showFullScreen()
+        self.activateWindow()
+        self.setFocus()
+
+    def set_message(self, text: str, warning: bool = False) -> None:
+        self.message, self.message_is_warning = text, warning
+        self.update()
+
+    def target_position(self, target: Target) -> QPointF:
+        return QPointF(target.x * self.width(), target.y * self.height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.fillRect(self.rect(), BACKGROUND)
+        if self.target is not None:
+            self.paint_target(painter, self.target)
+        font = QFont(self.font())
+        font.setPointSizeF(max(8.0, font.pointSizeF() * 0.9))
+        painter.setFont(font)
+        if self.progress:
+            painter.setPen(TEXT)
+            box = QRectF(self.rect()).adjusted(0, 0, -16, -12)
+            align = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom
+            painter.drawText(box, align, self.progress)
+        if self.message:
+            painter.setPen(WARNING if self.message_is_warning else TEXT)
+            box = QRectF(self.rect()).adjusted(40, 24, -40, 0)
+            align = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
+            painter.drawText(box, align | Qt.TextFlag.TextWordWrap, self.message)
+        painter.end()
+
+    def paint_target(self, painter: QPainter, target: Target) -> None:
+        centre = self.target_position(target)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(target.colour))
+        painter.drawEllipse(centre, target.radius_px, target.radius_px)
+        if target.centre:
+            painter.setBrush(BACKGROUND)
+            inner = max(1.5, target.radius_px / 5)
+            painter.drawEllipse(centre, inner, inner)
