@@ -235,8 +235,10 @@ def manifest_text(data: dict[str, Any]) -> str:
     return "{\n" + ",\n".join(member(str(k), v) for k, v in data.items()) + "\n}\n"
 
 
-def write_manifest(path: Path, data: dict[str, Any]) -> None:
+def write_manifest(path: Path, data: dict[str, Any], durable: bool = True) -> None:
     """Replace the manifest atomically: readers see the old one or the new one, never half.
+
+    `durable=False` skips the fsyncs: still atomic if the process dies, not if the power does.
 
     Writes a temporary file in the same folder, flushes it to disk, then renames it over the
     target. Raises TypeError for data JSON cannot hold and OSError when the disk refuses.
@@ -247,9 +249,11 @@ def write_manifest(path: Path, data: dict[str, Any]) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    _fsync_folder(path.parent)
+    if durable:
+        _fsync_folder(path.parent)

@@ -54,14 +54,15 @@ def safe_name(text: str) -> str:
     return cleaned or "unnamed"
 
 
-def _write_new_file(path: Path, data: bytes) -> None:
+def _write_new_file(path: Path, data: bytes, durable: bool = True) -> None:
     """Create `path` (never replacing an existing file) and flush `data` to disk."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
     except BaseException:
         path.unlink(missing_ok=True)
         raise
@@ -102,7 +103,11 @@ class MeasurementWriter:
         extra: dict[str, Any] | None = None,
         image_format: str = "jpg",
         jpeg_quality: int = 92,
+        durable: bool = True,
     ) -> None:
+        # durable=False skips fsync: a killed process still leaves a valid measurement, a
+        # power cut may not. For data that can be made again (synthetic datasets): ~4x faster.
+        self.durable = durable
         self._set_image_format(image_format, jpeg_quality)
         _check_json([screen.to_json(), camera, extra], "screen, camera and extra")
         self.person = safe_name(person)
@@ -125,7 +130,7 @@ class MeasurementWriter:
         self._entries: list[dict[str, Any]] = []
         self._next_index = 0
         try:
-            write_manifest(self.manifest_path, self._manifest())
+            write_manifest(self.manifest_path, self._manifest(), self.durable)
         except OSError as error:
             self.folder.rmdir()  # still empty: nothing was captured yet
             raise MeasurementError(
@@ -147,6 +152,7 @@ class MeasurementWriter:
         """
         writer = cls.__new__(cls)
         writer.folder = Path(folder)
+        writer.durable = True
         data = read_manifest(writer.folder / MANIFEST)
         entries = data.pop("samples")
         if image_format is None:
@@ -228,9 +234,9 @@ class MeasurementWriter:
         self._entries.append(entry)
         image_written = False
         try:
-            _write_new_file(image_path, encoded.tobytes())
+            _write_new_file(image_path, encoded.tobytes(), self.durable)
             image_written = True
-            write_manifest(self.manifest_path, self._manifest())
+            write_manifest(self.manifest_path, self._manifest(), self.durable)
         except OSError as error:
             self._entries.pop()
             if image_written:
@@ -259,7 +265,7 @@ class MeasurementWriter:
             return None
         entry = self._entries.pop()
         try:
-            write_manifest(self.manifest_path, self._manifest())
+            write_manifest(self.manifest_path, self._manifest(), self.durable)
         except OSError as error:
             self._entries.append(entry)
             raise MeasurementError(

@@ -45,7 +45,7 @@ class SessionStatistics:
         policy: str = "balanced",
         calibration: Calibration | None = None,
         moments: Moments | None = None,
-        refresh_seconds: float = 3.0,
+        refresh_seconds: float = 10.0,
         grid: int = 3,
         per_cell: int = 8,
         min_cells: int = 6,

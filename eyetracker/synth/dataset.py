@@ -89,7 +89,8 @@ def write_measurement(job: _Job) -> int:
         sitting.screen.width_mm,
         sitting.screen.height_mm,
     )
-    extra = {"synthetic": synthetic_facts(job.seed, person, sitting, job.person, job.measurement)}
+    facts = synthetic_facts(job.seed, person, sitting, job.person, job.measurement)
+    extra = {"viewing_distance_mm": facts["distance_mm"], "synthetic": facts}
     writer = MeasurementWriter(
         job.out,
         person.id,
@@ -98,6 +99,7 @@ def write_measurement(job: _Job) -> int:
         camera={"width": job.size[0], "height": job.size[1]},
         extra=extra,
         jpeg_quality=sitting.jpeg_quality,
+        durable=False,  # a synthetic dataset can be rendered again; no fsync per sample
     )
     rng = np.random.default_rng([job.seed, job.person, job.measurement, 1])
     for image, dot, info in render_measurement(person, sitting, job.samples, rng, with_info=True):

@@ -1,0 +1,204 @@
+"""The live path: cost per frame, latency, statistics policies by gaze scenario, memory.
+
+    python benchmarks/realtime.py --model resources/models/default.pt      (~12 min)
+    python benchmarks/realtime.py --quick                                   (smoke run)
+    python benchmarks/realtime.py --memory-minutes 10                       (adds the soak)
+
+1. Cost per frame (inference + statistics refreshes, every frame processed) as a multiple of
+   one single-frame forward pass; preprocessing (face detection) reported beside it.
+2. Latency from capture to smoothed sample, 640x480 at 30 fps in real time, threaded tracker,
+   ONNX Runtime and torch on CPU: p50 / p95 / max and dropped frames. The synthetic camera
+   renders its frames in the same process, so it also competes for the 2 cores.
+3. Error by gaze scenario on the synthetic live camera, for the statistics policies: the naive
+   "recent frames" buffer, calibration only (9-point grid, frozen), the gaze-balanced design,
+   and the oracle (statistics of a full 100-dot measurement of the same sitting, frozen).
+4. Resident memory of a long real-time run (flat means <= +30 MB after warm-up).
+Writes benchmarks/results/realtime.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+from eyetracker.capture.synthetic import SyntheticCamera
+from eyetracker.core.smoothing import GazeSmoother
+from eyetracker.core.types import GazePoint
+from eyetracker.runtime.backends import create_backend, seconds_per_frame
+from eyetracker.runtime.resources import default_model_path
+from eyetracker.runtime.session_statistics import Calibration, SessionStatistics
+from eyetracker.runtime.tracker import Tracker
+from eyetracker.synth.dataset import render_measurement
+from eyetracker.synth.render import render_frame
+
+HERE = Path(__file__).resolve().parent
+SCENARIOS = {
+    "spread fixations": ("fixations", ()),
+    "reading": ("reading", ()),
+    "one-region dwell": ("dwell", ()),
+    "light dims midway": ("fixations", ("dim@{half}",)),
+    "leaning back midway": ("fixations", ("lean_back@{half}",)),
+}
+POLICIES = ("recent", "calibration", "balanced", "oracle")
+
+
+def prepare(backend, image):
+    prepared = backend.info.preprocessing(image)
+    return prepared if prepared.found else None
+
+
+def stack(prepared_list):
+    return (np.stack([p.pixels for p in prepared_list]).astype(np.float32),
+            np.stack([p.face for p in prepared_list]).astype(np.float32))
+
+
+def calibration_of(backend, camera, points_per_side=3, frames_per_point=3) -> Calibration:
+    """A 3x3 grid calibration of the camera's own sitting (what the app's quick calibration does)."""
+    rng = np.random.default_rng([camera.seed, 9])
+    grid = (np.arange(points_per_side) + 0.5) / points_per_side
+    prepared, points = [], []
+    for y in grid:
+        for x in grid:
+            for k in range(frames_per_point):
+                image, _ = render_frame(camera.person, camera.sitting, GazePoint(x, y), rng, t=k / 30)
+                p = prepare(backend, image)
+                if p is not None:
+                    prepared.append(p)
+                    points.append((x, y))
+    pixels, face = stack(prepared)
+    return Calibration(pixels, face, np.array(points, np.float32))
+
+
+def oracle_moments(backend, camera, n=100):
+    rng = np.random.default_rng([camera.seed, 10])
+    prepared = [p for image, _ in render_measurement(camera.person, camera.sitting, n, rng)
+                if (p := prepare(backend, image)) is not None]
+    return backend.capture(*stack(prepared))
+
+
+def scenario_errors(backend, seconds: float, seed: int) -> dict:
+    results = {}
+    for name, (script, events) in SCENARIOS.items():
+        camera = SyntheticCamera(script=script, seed=seed, realtime=False, duration=seconds,
+                                 events=[e.format(half=seconds / 2) for e in events])
+        frames = []
+        with camera:
+            for frame in camera:
+                frames.append((prepare(backend, frame.image), frame.truth, frame.meta["time"]))
+        calibration = calibration_of(backend, camera)
+        oracle = oracle_moments(backend, camera)
+        row = {}
+        for policy in POLICIES:
+            if policy == "oracle":
+                stats = SessionStatistics(backend, "calibration", moments=oracle)
+            else:
+                stats = SessionStatistics(backend, policy, calibration)
+            errors = []
+            for prepared, truth, t in frames:
+                if prepared is None:
+                    continue
+                point = backend.predict(prepared.pixels[None], prepared.face[None])[0]
+                errors.append(100 * float(np.hypot(point[0] - truth.x, point[1] - truth.y)))
+                stats.observe(prepared.pixels, prepared.face, point, t)
+            row[policy] = round(float(np.mean(errors)), 2)
+        row["valid_frames"] = sum(p is not None for p, _, _ in frames)
+        row["frames"] = len(frames)
+        results[name] = row
+        print(name, row, flush=True)
+    return results
+
+
+def cost_per_frame(backend, frames: int, seed: int) -> dict:
+    """Every frame processed in order: inference + statistics per frame, over one forward pass."""
+    forward = seconds_per_frame(backend, repeats=50)
+    camera = SyntheticCamera(script="fixations", seed=seed, realtime=False, duration=frames / 30)
+    with camera:
+        prepared = [(p, f.meta["time"]) for f in camera if (p := prepare(backend, f.image)) is not None]
+    calibration = calibration_of(backend, SyntheticCamera(seed=seed))
+    stats = SessionStatistics(backend, "balanced", calibration)
+    started = time.perf_counter()
+    for p, t in prepared:
+        point = backend.predict(p.pixels[None], p.face[None])[0]
+        stats.observe(p.pixels, p.face, point, t)
+    per_frame = (time.perf_counter() - started) / len(prepared)
+    return {"forward_ms": round(forward * 1e3, 3), "per_frame_ms": round(per_frame * 1e3, 3),
+            "ratio": round(per_frame / forward, 3), "refreshes": stats.refreshes, "frames": len(prepared)}
+
+
+def latency(backend, seconds: float, seed: int) -> dict:
+    camera = SyntheticCamera(script="fixations", seed=seed, realtime=True, fps=30.0, duration=seconds)
+    stats = SessionStatistics(backend, "balanced", calibration_of(backend, camera))
+    samples = []
+    with camera:
+        tracker = Tracker(camera, backend, stats, GazeSmoother(), on_sample=samples.append)
+        tracker.run()
+    latencies = np.array([s.latency for s in samples]) * 1e3
+    timings = tracker.timings.to_json()
+    return {"samples": len(samples), "dropped": tracker.timings.dropped,
+            "p50_ms": round(float(np.percentile(latencies, 50)), 1),
+            "p95_ms": round(float(np.percentile(latencies, 95)), 1),
+            "max_ms": round(float(latencies.max()), 1), "stages": timings}
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def memory(backend, minutes: float, seed: int) -> dict:
+    camera = SyntheticCamera(script="fixations", seed=seed, realtime=True, fps=30.0)
+    stats = SessionStatistics(backend, "balanced", calibration_of(backend, camera))
+    readings = []
+    with camera:
+        tracker = Tracker(camera, backend, stats, GazeSmoother())
+        tracker.start()
+        started = time.monotonic()
+        stop = threading.Event()
+        while time.monotonic() - started < minutes * 60:
+            readings.append((round(time.monotonic() - started), round(rss_mb(), 1)))
+            stop.wait(10)
+        tracker.stop()
+    warm = [mb for t, mb in readings if t >= 60] or [readings[-1][1]]
+    return {"minutes": minutes, "rss_after_warmup_mb": warm[0], "rss_end_mb": readings[-1][1],
+            "growth_mb": round(readings[-1][1] - warm[0], 1), "readings": readings}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", type=Path, default=None)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--seconds", type=float, default=None, help="scene length per scenario")
+    parser.add_argument("--memory-minutes", type=float, default=0.0)
+    parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--out", type=Path, default=HERE / "results" / "realtime.json")
+    args = parser.parse_args()
+    model = args.model or default_model_path()
+    seconds = args.seconds or (10.0 if args.quick else 60.0)
+    report = {"model": str(model), "machine": f"{platform.machine()}, {platform.python_version()}", "quick": args.quick}
+    backends = {kind: create_backend(model, kind, "cpu") for kind in ("onnxruntime", "torch")}
+    report["cost"] = {k: cost_per_frame(b, 150 if args.quick else 900, args.seed) for k, b in backends.items()}
+    print("cost", report["cost"], flush=True)
+    report["latency"] = {k: latency(b, 5 if args.quick else 30, args.seed) for k, b in backends.items()}
+    print("latency", {k: {m: v for m, v in r.items() if m != "stages"} for k, r in report["latency"].items()}, flush=True)
+    report["scenarios"] = scenario_errors(backends["onnxruntime"], seconds, args.seed)
+    if args.memory_minutes:
+        report["memory"] = memory(backends["onnxruntime"], args.memory_minutes, args.seed)
+        print("memory", {k: v for k, v in report["memory"].items() if k != "readings"})
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
