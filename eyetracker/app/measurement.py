@@ -20,14 +20,14 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent, QScreen
-from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPushButton, QWidget
 
 from eyetracker import __version__
 from eyetracker.app.errors import show_error
 from eyetracker.app.frame_wait import FrameWaiter
 from eyetracker.app.frames import FrameProvider
 from eyetracker.app.person_dialog import PersonDialog
-from eyetracker.app.stimulus import StimulusScreen, Target, screen_info
+from eyetracker.app.stimulus import CentredPanel, StimulusScreen, Target, screen_info
 from eyetracker.core.measurement import MeasurementError, MeasurementWriter
 from eyetracker.core.types import Frame
 from eyetracker.runtime.measurement_session import MeasurementSession, Outcome
@@ -40,24 +40,13 @@ NO_FRAME = "The camera gave no image; check that it is running and press Space a
 FRAME_TIMEOUT_S = 1.0
 
 
-class PausePanel(QFrame):
+class PausePanel(CentredPanel):
     """Shown on Esc: how much is saved, Resume (Enter) or Finish."""
 
     def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent, objectName="pause-panel")
-        self.setStyleSheet(
-            "#pause-panel { background: #3a3a3a; border-radius: 8px; }"
-            "QLabel { color: #e0e0e0; } QPushButton { padding: 6px 18px; }"
-        )
-        self.label = QLabel(wordWrap=True)
-        self.resume = QPushButton("Resume", objectName="resume", default=True)
-        self.finish = QPushButton("Finish", objectName="finish")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 20)
-        for widget in (self.label, self.resume, self.finish):
-            layout.addWidget(widget)
-        self.setFixedWidth(360)
-        self.hide()
+        super().__init__(parent, "pause-panel", width=360)
+        self.resume = self.add(QPushButton("Resume", objectName="resume", default=True))
+        self.finish = self.add(QPushButton("Finish", objectName="finish"))
 
 
 class MeasurementScreen(StimulusScreen):
@@ -147,9 +136,7 @@ class MeasurementScreen(StimulusScreen):
         self.pause_panel.label.setText(
             f"Paused. {saved} of {session.count if session else 0} samples are saved{where}."
         )
-        self.pause_panel.show()
-        self._place_panel()
-        self.pause_panel.raise_()
+        self.pause_panel.popup()
         self.pause_panel.resume.setFocus()
 
     def resume(self) -> None:
@@ -226,11 +213,6 @@ class MeasurementScreen(StimulusScreen):
             self._show_dot()
             self.set_message("Dropped the last sample; look at this dot again.")
 
-    def _place_panel(self) -> None:
-        panel = self.pause_panel
-        panel.adjustSize()
-        panel.move((self.width() - panel.width()) // 2, (self.height() - panel.height()) // 2)
-
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
-        self._place_panel()
+        self.pause_panel.place()
         super().resizeEvent(event)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPaintEvent, QScreen
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from eyetracker.core.manifest import Screen
 
@@ -105,3 +105,35 @@ class StimulusScreen(QWidget):
             painter.setBrush(BACKGROUND)
             inner = max(1.5, target.radius_px / 5)
             painter.drawEllipse(centre, inner, inner)
+
+
+class CentredPanel(QFrame):
+    """A small panel in the middle of a stimulus screen: a text and the widgets added to it."""
+
+    def __init__(self, parent: QWidget, name: str, width: int = 420) -> None:
+        super().__init__(parent, objectName=name)
+        self.setStyleSheet(
+            f"#{name} {{ background: #3a3a3a; border-radius: 8px; }}"
+            "QLabel, QCheckBox { color: #e0e0e0; } QPushButton { padding: 6px 18px; }"
+        )
+        self.label = QLabel(wordWrap=True)
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(24, 20, 24, 20)
+        self.layout_.addWidget(self.label)
+        self.setFixedWidth(width)
+        self.hide()
+
+    def add(self, widget: QWidget) -> QWidget:
+        self.layout_.addWidget(widget)
+        return widget
+
+    def place(self) -> None:
+        """Centre on the parent; call on show and on the parent's resize."""
+        parent = self.parentWidget()
+        self.adjustSize()
+        self.move((parent.width() - self.width()) // 2, (parent.height() - self.height()) // 2)
+
+    def popup(self) -> None:
+        self.show()
+        self.place()
+        self.raise_()
