@@ -1,0 +1,126 @@
+"""Validation: how accurate and precise tracking is for this person, right now.
+
+    screen = ValidationScreen(provider, backend, out_dir, qscreen, viewing_distance_mm=600)
+    screen.report_ready.connect(show)     # (report dict, Path of the JSON)
+    screen.start()
+
+The backend predicts with whatever statistics it holds (set the profile before). After
+each dot has been fixated, the frames of the next `collect_s` seconds are preprocessed and
+predicted; frames without a face are skipped. The result screen is saved next to the JSON
+report as a PNG. The numbers come from eyetracker.runtime.validation_report (no Qt).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QResizeEvent, QScreen
+from PySide6.QtWidgets import QWidget
+
+from eyetracker.app.errors import show_error
+from eyetracker.app.frames import FrameProvider
+from eyetracker.app.point_sequence import PointSequenceScreen
+from eyetracker.app.stimulus import screen_info
+from eyetracker.app.validation_view import ValidationResultView
+from eyetracker.core.types import Frame
+from eyetracker.runtime.calibration import grid_points
+from eyetracker.runtime.validation_report import Units, ValidationCollector, save_report
+
+INTRO = (
+    "Validation: look at the centre of each dot until it moves on (or press Space when you "
+    "are looking at it). Press Space to start."
+)
+MARGIN = 0.15  # inside the calibration grid's 0.1: validation should not flatter the edges
+
+
+class ValidationScreen(PointSequenceScreen):
+    """Full-screen validation; shows and saves the result (see the module docstring).
+
+    `out_dir`: where validation-<time>.json and .png go. `viewing_distance_mm`: eye to
+    screen, for errors in degrees (None: no degrees). `context`: extra facts for the report
+    (model path, user, ...). `seed`: the order of the targets (None: random).
+    """
+
+    report_ready = Signal(object, object)  # report dict, Path of the JSON report
+
+    def __init__(
+        self,
+        frames: FrameProvider,
+        backend,
+        out_dir: str | Path,
+        screen: QScreen | None = None,
+        *,
+        points: int = 9,
+        dwell_s: float = 1.0,
+        settle_s: float = 0.4,
+        collect_s: float = 1.0,
+        viewing_distance_mm: float | None = None,
+        context: dict[str, Any] | None = None,
+        seed: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        targets = grid_points(points, MARGIN)
+        np.random.default_rng(seed).shuffle(targets)
+        super().__init__(
+            frames, targets, screen, dwell_s=dwell_s, settle_s=settle_s, collect_s=collect_s,
+            parent=parent,
+        )  # fmt: skip
+        self.setWindowTitle("Validation")
+        self.backend = backend
+        self.out_dir = Path(out_dir)
+        self.context = dict(context or {})
+        self.collector = ValidationCollector(
+            targets, Units(screen_info(self.target_screen), viewing_distance_mm)
+        )
+        self.result: ValidationResultView | None = None
+        self.report: dict[str, Any] | None = None
+        self.saved: tuple[Path, Path] | None = None
+
+    def start(self) -> None:
+        self.show_full_screen()
+        self.set_message(INTRO)
+
+    def space_when_idle(self) -> None:
+        if self.index < 0:
+            self.set_message("")
+            self.begin()
+        elif self.result is not None:
+            self.close()
+
+    def point_frame(self, index: int, frame: Frame) -> None:
+        prepared = self.backend.info.preprocessing(frame.image)
+        if not prepared.found:
+            return
+        point = self.backend.predict(prepared.pixels[None], prepared.face[None])[0]
+        self.collector.add(index, (float(point[0]), float(point[1])))
+
+    def sequence_done(self) -> None:
+        self.report = self.collector.report(**self.context)
+        self.result = ValidationResultView(self.report, self)
+        self.result.setGeometry(self.rect())
+        self.result.show()
+        self._save()
+
+    def _save(self) -> None:
+        stem = f"validation-{datetime.now():%Y-%m-%dT%H-%M-%S}"
+        json_path, png_path = self.out_dir / f"{stem}.json", self.out_dir / f"{stem}.png"
+        self.result.set_footer(f"Saved as {json_path} and .png. Space or Esc closes.")
+        try:
+            save_report(self.report, json_path)
+            if not self.result.grab().save(str(png_path)):
+                raise OSError(f"the image {png_path} could not be written")
+        except OSError as error:
+            self.result.set_footer("Not saved. Space or Esc closes.")
+            show_error(self, f"The validation result could not be saved ({error}).")
+            return
+        self.saved = (json_path, png_path)
+        self.report_ready.emit(self.report, json_path)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        if self.result is not None:
+            self.result.setGeometry(self.rect())
+        super().resizeEvent(event)
