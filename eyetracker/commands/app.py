@@ -8,7 +8,27 @@ HELP = "start the desktop app (the default when no command is given)"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--self-test", action="store_true", help="track 30 synthetic frames headless and exit")
+    parser.add_argument(
+        "--self-test", action="store_true", help="track 30 synthetic frames headless and exit"
+    )
+    parser.add_argument(
+        "--camera", help='camera index, or "synthetic" for the synthetic demo camera'
+    )
+    parser.add_argument("--model", help="model file (.pt or .onnx); default: the bundled model")
+    parser.add_argument(
+        "--backend", choices=("auto", "torch", "onnxruntime"), help="inference backend"
+    )
+    parser.add_argument("--device", choices=("auto", "cpu", "cuda"), help="inference device")
+    parser.add_argument("--overlay", action="store_true", help="show the gaze overlay at start")
+    parser.add_argument("--auto-track", action="store_true", help="start tracking at once")
+    parser.add_argument(
+        "--quit-after", type=float, metavar="SECONDS", help="close the app after this long"
+    )
+    parser.add_argument(
+        "--screenshots",
+        metavar="DIR",
+        help="with --quit-after: save screenshots to DIR before quitting",
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -31,3 +31,65 @@ def no_dangling_qthreads(request):
         thread.wait(2000)
     if left:
         pytest.fail(f"{request.node.name} left {len(left)} QThread(s) running: {left}")
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_dialogs(request, qapp):
+    """Fail a test that leaves a message box open: an expected one must be found and closed."""
+    yield
+    from PySide6.QtWidgets import QMessageBox
+
+    left = [w for w in qapp.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+    for box in left:
+        box.close()
+    if left:
+        texts = "; ".join(box.text() for box in left)
+        pytest.fail(f"{request.node.name} left a dialog open: {texts}")
+
+
+@pytest.fixture(scope="session")
+def model_file(tmp_path_factory):
+    """A tiny real checkpoint with face preprocessing (the synthetic camera's faces are found)."""
+    from eyetracker.model.checkpoint import ModelInfo, save_checkpoint
+    from eyetracker.model.preprocess import Preprocessing
+    from tests.model.test_statistics import trained_a_little
+
+    path = tmp_path_factory.mktemp("model") / "tiny.pt"
+    save_checkpoint(
+        path, trained_a_little("gazenet"), ModelInfo("gazenet", Preprocessing("face", 96, 48))
+    )
+    return path
+
+
+@pytest.fixture
+def make_window(qtbot):
+    """Build main windows with no webcam (the synthetic camera) and close them at the end."""
+    from eyetracker.app.main_window import MainWindow
+
+    windows = []
+
+    def make(cameras=None):
+        window = MainWindow(cameras=cameras if cameras is not None else [])
+        qtbot.addWidget(window)
+        window.show()
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        window.close()
+
+
+def open_dialogs(qapp):
+    from PySide6.QtWidgets import QMessageBox
+
+    return [w for w in qapp.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+
+
+def use_model(window, path):
+    """Choose `path` with the torch backend on the CPU (fast to load, no ONNX export)."""
+    from eyetracker.app.controls import select_data
+
+    window.controls.add_model(str(path))
+    select_data(window.controls.backend, "torch")
+    select_data(window.controls.device, "cpu")

@@ -1,0 +1,117 @@
+"""`run_app(args)`: the desktop app, its headless self-test, and unattended runs.
+
+eyetracker                      # the main window
+eyetracker app --self-test      # offscreen: load the model, track 30 synthetic frames
+eyetracker app --auto-track --quit-after 8 --screenshots DIR   # what the e2e test runs
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+log = logging.getLogger("eyetracker.app")
+
+
+def run_app(args: argparse.Namespace) -> int:
+    if getattr(args, "self_test", False):
+        return self_test(args)
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from eyetracker.app.errors import install_excepthook
+    from eyetracker.app.main_window import MainWindow
+    from eyetracker.app.paths import APPLICATION, ORGANIZATION, data_dir
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    install_excepthook(data_dir() / "eyetracker.log")
+    window = MainWindow()
+    apply_options(window, args)
+    window.show()
+    if getattr(args, "auto_track", False):
+        QTimer.singleShot(0, window.toggle_tracking)
+    quit_after = getattr(args, "quit_after", None)
+    if quit_after:
+        shots = getattr(args, "screenshots", None)
+
+        def finish() -> None:
+            if shots:
+                from eyetracker.app.screenshots import save_screenshots
+
+                for path in save_screenshots(window, Path(shots)):
+                    print(f"screenshot: {path}")
+            window.close()
+
+        QTimer.singleShot(int(quit_after * 1000), finish)
+    return int(app.exec())
+
+
+def apply_options(window, args: argparse.Namespace) -> None:
+    """Command-line choices override the saved settings for this run."""
+    from eyetracker.app.controls import select_data
+
+    c = window.controls
+    if getattr(args, "model", None):
+        c.add_model(str(Path(args.model).resolve()))
+    for combo, value in (
+        (c.backend, getattr(args, "backend", None)),
+        (c.device, getattr(args, "device", None)),
+    ):
+        if value:
+            select_data(combo, value)
+    camera = getattr(args, "camera", None)
+    if camera is not None:
+        index = c.camera.findData(str(camera))
+        if index < 0:
+            window.statusBar().showMessage(f"Camera {camera} was not found.", 8000)
+        else:
+            c.camera.setCurrentIndex(index)
+    if getattr(args, "overlay", False):
+        window.set_overlay_visible(True)
+
+
+def self_test(args: argparse.Namespace, frames: int = 30) -> int:
+    """Track `frames` synthetic frames offscreen and print one line; 0 when all went well."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6 import __version__ as qt_version
+    from PySide6.QtGui import QGuiApplication
+
+    from eyetracker.app.images import to_qimage
+    from eyetracker.capture.base import create_source
+    from eyetracker.core.errors import UserError
+    from eyetracker.core.smoothing import GazeSmoother
+    from eyetracker.runtime.backends import create_backend
+    from eyetracker.runtime.resources import default_model_path
+    from eyetracker.runtime.session_statistics import SessionStatistics
+    from eyetracker.runtime.tracker import Tracker
+
+    app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
+    try:
+        model = Path(args.model) if getattr(args, "model", None) else default_model_path()
+        backend = create_backend(
+            model, getattr(args, "backend", None) or "auto", getattr(args, "device", None) or "auto"
+        )
+        source = create_source("synthetic", script="fixations", realtime=False)
+    except UserError as error:
+        print(f"self-test FAILED: {error}", file=sys.stderr)
+        return 1
+    tracker = Tracker(source, backend, SessionStatistics(backend), GazeSmoother())
+    started = time.perf_counter()
+    with source:
+        samples = [tracker.process(source.read()) for _ in range(frames)]
+        image = to_qimage(source.read().image)
+    seconds = time.perf_counter() - started
+    valid = sum(s.valid for s in samples)
+    ok = len(samples) == frames and not image.isNull() and app is not None
+    print(
+        f"self-test {'ok' if ok else 'FAILED'}: {frames} synthetic frames, {valid} with gaze, "
+        f"{backend.name} on {backend.device}, {1000 * seconds / frames:.0f} ms/frame, "
+        f"model {model.name}, Qt {qt_version}"
+    )
+    return 0 if ok else 1

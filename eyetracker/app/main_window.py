@@ -1,0 +1,232 @@
+"""The main window: camera preview, choices, Start/Stop, status bar, menus and the overlay.
+
+The window shows things and forwards what the user asks to the `Session` controller, which
+runs the camera and the tracker off the GUI thread.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QVBoxLayout, QWidget
+
+from eyetracker.app import menus
+from eyetracker.app.controls import ControlsPanel, select_data
+from eyetracker.app.errors import show_error
+from eyetracker.app.overlay import GazeOverlay
+from eyetracker.app.paths import profiles_dir
+from eyetracker.app.preview import PreviewWidget
+from eyetracker.app.session import Session
+from eyetracker.app.settings import AppSettings
+from eyetracker.app.workers import SYNTHETIC, TrackingConfig
+
+STATUS_MS = 500
+
+
+def find_cameras() -> list[tuple[str, str]]:
+    from eyetracker.capture.webcam import list_cameras
+
+    return [(f"Camera {c.label}", str(c.index)) for c in list_cameras()]
+
+
+def resolve_model(choice: str):
+    """The model file for a choice ("" = bundled default); raises a UserError if missing."""
+    from pathlib import Path
+
+    from eyetracker.runtime.resources import default_model_path
+
+    return Path(choice) if choice else default_model_path()
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, cameras: list[tuple[str, str]] | None = None) -> None:
+        super().__init__()
+        self.setWindowTitle("eyetracker")
+        self.settings = AppSettings.load()
+        self.session = Session(self)
+        self.frames = self.session.frames  # the FrameProvider other screens use
+
+        self.controls = ControlsPanel()
+        self.preview = PreviewWidget(self.frames)
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet(
+            "background:#fff3cd; color:#664d03; padding:6px; border-radius:4px"
+        )
+        self.notice.hide()
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addWidget(self.controls)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.preview, 1)
+        self.setCentralWidget(central)
+
+        self.overlay = GazeOverlay(self.settings.overlay_size, self.settings.overlay_color)
+        self.status_labels = menus.build_status_bar(self)
+        self.actions = menus.build_menus(self)
+        self.tray = menus.build_tray(self)
+
+        self._connect()
+        self._apply_settings(cameras if cameras is not None else find_cameras())
+        self._status_timer = QTimer(self)
+        self._status_timer.setInterval(STATUS_MS)
+        self._status_timer.timeout.connect(self.refresh_status)
+        self._status_timer.start()
+        self.resize(980, 720)
+
+    # --- wiring ------------------------------------------------------------------------
+
+    def _connect(self) -> None:
+        s, c = self.session, self.controls
+        s.camera_opened.connect(
+            lambda name: self.statusBar().showMessage(f"{name} is running.", 4000)
+        )
+        s.camera_failed.connect(self._camera_failed)
+        s.face_checked.connect(self.preview.set_face)
+        s.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        s.sample.connect(self._on_sample)
+        s.tracking_changed.connect(self._tracking_changed)
+        s.tracking_failed.connect(lambda text: show_error(self, text))
+        c.start_requested.connect(self.toggle_tracking)
+        c.browse_requested.connect(self.choose_model_file)
+        c.camera.currentIndexChanged.connect(lambda _: self._camera_chosen())
+
+    def _apply_settings(self, cameras: list[tuple[str, str]]) -> None:
+        st, c = self.settings, self.controls
+        c.set_cameras(cameras)
+        if st.model:
+            c.add_model(st.model)
+        select_data(c.backend, st.backend)
+        select_data(c.device, st.device)
+        c.set_users(self.known_users(), st.user)
+        self.check_default_model()
+        wanted = st.camera if c.camera.findData(st.camera) >= 0 else ""
+        if not cameras:
+            wanted = SYNTHETIC
+            self.show_notice(
+                "No camera was found: showing the synthetic demo camera (a rendered person)."
+            )
+        c.camera.blockSignals(True)
+        c.camera.setCurrentIndex(c.camera.findData(wanted) if wanted else 0)
+        c.camera.blockSignals(False)
+        self._camera_chosen()
+        menus.place_overlay(self, st.overlay_screen)
+        self.set_overlay_visible(st.overlay_visible)
+
+    def known_users(self) -> list[str]:
+        folder = profiles_dir()
+        return sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+
+    def check_default_model(self) -> None:
+        from eyetracker.core.errors import UserError
+
+        if self.controls.model.currentData():
+            return
+        try:
+            resolve_model("")
+        except UserError as error:
+            self.statusBar().showMessage(f"No model found: {error}")
+
+    def show_notice(self, text: str) -> None:
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
+
+    # --- actions -----------------------------------------------------------------------
+
+    def _camera_chosen(self) -> None:
+        choice = self.controls.camera.currentData()
+        if choice is None:
+            return
+        self.settings.camera = choice if self.controls.camera.count() > 1 else ""
+        self.preview.clear("Starting the camera…")
+        self.session.open_camera(choice)
+
+    def _camera_failed(self, text: str) -> None:
+        self.preview.clear("No camera image.")
+        show_error(self, f"{text} Choose another camera or the synthetic demo camera.")
+
+    def choose_model_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Choose a model", "", "Models (*.pt *.onnx);;All files (*)"
+        )
+        if path:
+            self.controls.add_model(path)
+
+    def tracking_config(self) -> TrackingConfig:
+        c = self.controls
+        return TrackingConfig(
+            model=resolve_model(c.model.currentData() or ""),
+            backend=c.backend.currentData(),
+            device=c.device.currentData(),
+            user=c.user.currentText().strip(),
+            profiles=profiles_dir(),
+        )
+
+    def toggle_tracking(self) -> None:
+        from eyetracker.core.errors import UserError
+
+        if self.session.tracking:
+            self.session.stop_tracking()
+            return
+        try:
+            config = self.tracking_config()
+        except UserError as error:
+            self.actions["track"].setChecked(False)
+            show_error(self, f"No model found: {error}")
+            return
+        self._remember_choices()
+        self.statusBar().showMessage(f"Loading {config.model.name}…")
+        self.session.start_tracking(config)
+
+    def _tracking_changed(self, tracking: bool) -> None:
+        self.controls.set_tracking(tracking)
+        self.actions["track"].setChecked(tracking)
+        self.preview.set_tracking_reason("" if tracking else None)
+        if not tracking:
+            self.refresh_status()
+
+    def _on_sample(self, sample) -> None:
+        self.preview.set_tracking_reason(sample.reason)
+        self.overlay.show_sample(sample)
+
+    def set_overlay_visible(self, visible: bool) -> None:
+        self.settings.overlay_visible = visible
+        self.overlay.setVisible(visible)
+        self.actions["overlay"].setChecked(visible)
+
+    def toggle_overlay(self) -> None:
+        self.set_overlay_visible(not self.overlay.isVisible())
+
+    # --- status ------------------------------------------------------------------------
+
+    def refresh_status(self) -> None:
+        labels, tracker = self.status_labels, self.session.tracker
+        if tracker is None:
+            labels["fps"].setText("not tracking")
+            for key in ("latency", "backend", "statistics"):
+                labels[key].setText("")
+            return
+        fps, latency = tracker.timings.fps, tracker.timings.stage("latency")["p50"]
+        labels["fps"].setText(f"{fps:.0f} fps" if math.isfinite(fps) else "– fps")
+        labels["latency"].setText(f"latency {latency:.0f} ms" if math.isfinite(latency) else "")
+        labels["backend"].setText(f"{tracker.backend.name} on {tracker.backend.device}")
+        source = tracker.statistics.source if tracker.statistics else "running statistics"
+        labels["statistics"].setText(f"statistics: {source}")
+
+    # --- lifetime ----------------------------------------------------------------------
+
+    def _remember_choices(self) -> None:
+        st, c = self.settings, self.controls
+        st.model = c.model.currentData() or ""
+        st.backend, st.device = c.backend.currentData(), c.device.currentData()
+        st.user = c.user.currentText().strip()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        self._remember_choices()
+        self.settings.save()
+        self.session.shutdown()
+        self.overlay.close()
+        if self.tray is not None:
+            self.tray.hide()
+        super().closeEvent(event)

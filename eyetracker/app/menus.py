@@ -1,0 +1,161 @@
+"""Menus, shortcuts, status-bar fields and the tray icon of the main window.
+
+Shortcuts: Ctrl+T start/stop tracking, Ctrl+G show/hide the gaze overlay, Ctrl+O open a
+model, Ctrl+Q quit; every menu has a mnemonic (Alt+F, Alt+T, Alt+V, Alt+H).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QColor,
+    QGuiApplication,
+    QIcon,
+    QKeySequence,
+    QPainter,
+    QPixmap,
+)
+from PySide6.QtWidgets import QColorDialog, QLabel, QMenu, QMessageBox, QSystemTrayIcon
+
+OVERLAY_SIZES = [("&Small dot", 16), ("&Medium dot", 28), ("&Large dot", 48)]
+
+
+def build_status_bar(window) -> dict[str, QLabel]:
+    labels = {}
+    for key in ("fps", "latency", "backend", "statistics"):
+        label = QLabel()
+        label.setObjectName(f"status-{key}")
+        window.statusBar().addPermanentWidget(label)
+        labels[key] = label
+    return labels
+
+
+def _action(window, text: str, slot, shortcut=None, checkable: bool = False) -> QAction:
+    action = QAction(text, window)
+    if shortcut is not None:
+        # Window context (the default): the overlay never takes focus, so the main window is
+        # where keys arrive; an application-wide context would clash with a second window.
+        action.setShortcut(QKeySequence(shortcut))
+    action.setCheckable(checkable)
+    if slot is not None:
+        action.triggered.connect(slot)
+    return action
+
+
+def build_menus(window) -> dict[str, QAction]:
+    actions = {
+        "open": _action(
+            window, "&Open model…", window.choose_model_file, QKeySequence.StandardKey.Open
+        ),
+        "quit": _action(window, "&Quit", window.close, QKeySequence.StandardKey.Quit),
+        "track": _action(window, "&Start/stop tracking", None, "Ctrl+T", True),
+        "overlay": _action(window, "Show gaze &overlay", None, "Ctrl+G", True),
+        "color": _action(window, "Overlay dot &colour…", lambda: choose_color(window)),
+    }
+    # The checkable actions mirror state: the window sets their check marks itself.
+    actions["track"].triggered.connect(lambda _checked: window.toggle_tracking())
+    actions["overlay"].triggered.connect(lambda checked: window.set_overlay_visible(checked))
+
+    bar = window.menuBar()
+    file_menu = bar.addMenu("&File")
+    file_menu.addAction(actions["open"])
+    file_menu.addSeparator()
+    file_menu.addAction(actions["quit"])
+    window.tracking_menu = bar.addMenu("&Tracking")
+    window.tracking_menu.addAction(actions["track"])
+    view = bar.addMenu("&View")
+    view.addAction(actions["overlay"])
+    screens = view.addMenu("Overlay &screen")
+    group = QActionGroup(window)
+    for index, screen in enumerate(QGuiApplication.screens()):
+        geometry = screen.geometry()
+        item = QAction(
+            f"&{index + 1} {screen.name()} ({geometry.width()}x{geometry.height()})", window
+        )
+        item.setCheckable(True)
+        item.setChecked(index == window.settings.overlay_screen)
+        item.triggered.connect(lambda _c=False, i=index: place_overlay(window, i))
+        group.addAction(item)
+        screens.addAction(item)
+    sizes = view.addMenu("Overlay dot si&ze")
+    size_group = QActionGroup(window)
+    for text, size in OVERLAY_SIZES:
+        item = QAction(text, window)
+        item.setCheckable(True)
+        item.setChecked(size == window.settings.overlay_size)
+        item.triggered.connect(lambda _c=False, s=size: set_overlay_size(window, s))
+        size_group.addAction(item)
+        sizes.addAction(item)
+    view.addAction(actions["color"])
+    help_menu = bar.addMenu("&Help")
+    help_menu.addAction(_action(window, "&About eyetracker", lambda: about(window)))
+    return actions
+
+
+def place_overlay(window, index: int) -> None:
+    screens = QGuiApplication.screens()
+    index = index if 0 <= index < len(screens) else 0
+    window.settings.overlay_screen = index
+    window.overlay.place_on(screens[index])
+
+
+def set_overlay_size(window, size: int) -> None:
+    window.settings.overlay_size = size
+    window.overlay.set_appearance(size, window.settings.overlay_color)
+
+
+def choose_color(window) -> None:
+    color = QColorDialog.getColor(QColor(window.settings.overlay_color), window, "Gaze dot colour")
+    if color.isValid():
+        window.settings.overlay_color = color.name()
+        window.overlay.set_appearance(window.settings.overlay_size, color.name())
+
+
+def about(window) -> None:
+    import eyetracker
+
+    QMessageBox.about(
+        window,
+        "About eyetracker",
+        f"eyetracker {eyetracker.__version__}: webcam eye tracking with session statistics.",
+    )
+
+
+def app_icon() -> QIcon:
+    """An eye drawn in code: no image file to ship or lose."""
+    pixmap = QPixmap(64, 64)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setBrush(QColor("white"))
+    painter.setPen(QColor("#333333"))
+    painter.drawEllipse(4, 16, 56, 32)
+    painter.setBrush(QColor("#2a7ab0"))
+    painter.drawEllipse(20, 20, 24, 24)
+    painter.setBrush(QColor("black"))
+    painter.drawEllipse(27, 27, 10, 10)
+    painter.end()
+    return QIcon(pixmap)
+
+
+def build_tray(window) -> QSystemTrayIcon | None:
+    window.setWindowIcon(app_icon())
+    if not QSystemTrayIcon.isSystemTrayAvailable():
+        return None
+    tray = QSystemTrayIcon(app_icon(), window)
+    tray.setToolTip("eyetracker")
+    menu = QMenu(window)
+    menu.addAction(window.actions["overlay"])
+    menu.addAction(window.actions["track"])
+    menu.addSeparator()
+    menu.addAction(window.actions["quit"])
+    tray.setContextMenu(menu)
+    tray.activated.connect(
+        lambda reason: (
+            window.toggle_overlay() if reason == QSystemTrayIcon.ActivationReason.Trigger else None
+        )
+    )
+    tray.show()
+    return tray

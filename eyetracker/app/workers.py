@@ -1,0 +1,215 @@
+"""The two workers behind the main window, each in its own QThread (see threads.py).
+
+- `CameraWorker` owns the camera: it reads frames, publishes every one to the
+  `FrameProvider`, and a few times a second checks the frame for a face and for light.
+- `TrackingWorker` loads the model and runs the core `Tracker` on the provider's newest
+  frames; the tracker's plain callbacks become Qt signals.
+
+Both share nothing with the GUI but the provider and their signals.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+from PySide6.QtCore import Signal
+
+from eyetracker.app.frames import FrameProvider
+from eyetracker.app.threads import Worker
+from eyetracker.capture.base import EndOfStream, FrameSource, SourceError, SourceLost
+from eyetracker.core.errors import UserError
+from eyetracker.core.types import Frame
+
+log = logging.getLogger(__name__)
+
+SYNTHETIC = "synthetic"  # the camera choice that means the synthetic demo camera
+FACE_CHECK_SECONDS = 0.25
+MIN_BRIGHTNESS = 0.08  # as eyetracker.runtime.tracker: below this a frame is "too dark"
+
+
+@dataclass(frozen=True)
+class FaceCheck:
+    """What the preview draws: the face box as fractions of the frame, or why there is none."""
+
+    box: tuple[float, float, float, float] | None  # x, y, w, h
+    reason: str = ""  # "" when a face was found, else "no face" / "too dark"
+    timestamp: float = 0.0
+
+
+def open_camera(choice: str, stop: threading.Event, on_event) -> FrameSource:
+    """The source for a camera choice: "synthetic" or a webcam index, opened."""
+    from eyetracker.capture.base import create_source
+
+    if choice == SYNTHETIC:
+        source = create_source("synthetic", script="fixations", realtime=True)
+    else:
+        from eyetracker.capture.resilient import ReconnectingSource
+
+        index = int(choice)
+        source = ReconnectingSource(
+            lambda: create_source("webcam", device=index),
+            stop=stop,
+            on_event=on_event,
+            description=f"Camera {index}",
+        )
+    source.open()
+    return source
+
+
+class CameraWorker(Worker):
+    face_checked = Signal(object)  # FaceCheck
+    source_event = Signal(str)  # camera lost / back: a status-bar message
+    opened = Signal(str)  # the source's name
+
+    def __init__(self, choice: str, provider: FrameProvider) -> None:
+        super().__init__()
+        self.choice = choice
+        self.provider = provider
+
+    def work(self) -> None:
+        try:
+            source = open_camera(
+                self.choice, self.stop_event, lambda e: self.source_event.emit(e.message)
+            )
+        except SourceError as error:
+            self.failed.emit(str(error))
+            return
+        self.opened.emit(getattr(source, "name", self.choice))
+        from eyetracker.model.preprocess import FaceDetector
+
+        detector = FaceDetector()  # our own: a cascade is not shared across threads
+        last_check = 0.0
+        try:
+            while not self.stop_event.is_set():
+                try:
+                    frame = source.read()
+                except EndOfStream:
+                    break
+                except SourceLost as error:  # a plain source cannot come back
+                    self.failed.emit(str(error))
+                    break
+                self.provider.publish(frame)
+                if frame.timestamp - last_check >= FACE_CHECK_SECONDS:
+                    last_check = frame.timestamp
+                    self.face_checked.emit(check_face(frame, detector))
+        finally:
+            source.close()
+
+
+def check_face(frame: Frame, detector) -> FaceCheck:
+    gray = cv2.cvtColor(frame.image, cv2.COLOR_BGR2GRAY)
+    if float(gray[::8, ::8].mean()) / 255.0 < MIN_BRIGHTNESS:
+        return FaceCheck(None, "too dark", frame.timestamp)
+    box = detector.find(gray)
+    if box is None:
+        return FaceCheck(None, "no face", frame.timestamp)
+    h, w = gray.shape
+    x, y, bw, bh = box
+    return FaceCheck((x / w, y / h, bw / w, bh / h), "", frame.timestamp)
+
+
+class ProviderSource(FrameSource):
+    """The tracker's view of the shared camera: the newest frame it has not seen yet."""
+
+    name = "camera"
+
+    def __init__(self, provider: FrameProvider, stop: threading.Event, timeout: float = 0.1):
+        self.provider = provider
+        self.stop = stop
+        self.timeout = timeout
+        self._last = time.monotonic()
+
+    def open(self) -> None:
+        self._last = time.monotonic()
+
+    def read(self) -> Frame:
+        while not self.stop.is_set():
+            frame = self.provider.newest_frame_after(self._last, self.timeout)
+            if frame is not None:
+                self._last = frame.timestamp
+                return frame
+        raise EndOfStream("Tracking was stopped.")
+
+    def close(self) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class TrackingConfig:
+    model: Path
+    backend: str = "auto"  # auto / torch / onnxruntime
+    device: str = "auto"  # auto / cpu / cuda
+    user: str = ""
+    profiles: Path | None = None
+
+
+class TrackingWorker(Worker):
+    sample = Signal(object)  # GazeSample
+    message = Signal(str)  # for the status bar
+    ready = Signal(object)  # the Tracker, once the model is loaded
+
+    def __init__(self, config: TrackingConfig, provider: FrameProvider) -> None:
+        super().__init__()
+        self.config = config
+        self.provider = provider
+        self.tracker = None
+
+    def work(self) -> None:
+        from eyetracker.core.smoothing import GazeSmoother
+        from eyetracker.runtime.backends import create_backend
+        from eyetracker.runtime.session_statistics import SessionStatistics
+        from eyetracker.runtime.tracker import Tracker
+
+        config = self.config
+        try:
+            backend = create_backend(config.model, config.backend, config.device)
+        except UserError as error:
+            self.failed.emit(str(error))
+            return
+        except Exception as error:  # torch's own errors for a file that is not a model
+            log.exception("loading %s failed", config.model)
+            self.failed.emit(
+                f"{config.model} could not be loaded as a model ({type(error).__name__}); "
+                "choose a model trained by `eyetracker train`."
+            )
+            return
+        if self.stop_event.is_set():  # stopped while the model was loading
+            return
+        moments, note = self._profile(backend)
+        statistics = SessionStatistics(backend, moments=moments)
+        if note:
+            self.message.emit(note)
+        self.tracker = Tracker(
+            ProviderSource(self.provider, self.stop_event),
+            backend,
+            statistics,
+            GazeSmoother(),
+            on_sample=self.sample.emit,
+            on_error=self.message.emit,
+            stop_event=self.stop_event,
+        )
+        self.ready.emit(self.tracker)
+        self.tracker.run()
+
+    def _profile(self, backend) -> tuple[dict | None, str]:
+        from eyetracker.runtime.profile import ProfileError, load_profile, profile_path
+
+        config = self.config
+        if not config.user or config.profiles is None:
+            return None, ""
+        fingerprint = getattr(backend.info, "fingerprint", "")
+        path = profile_path(config.profiles, config.user, fingerprint)
+        if not path.exists():
+            return None, (
+                f"No profile for {config.user} with this model yet: tracking starts from the "
+                "model's running statistics; calibrate to make one."
+            )
+        try:
+            return load_profile(path, fingerprint).moments, f"Loaded the profile of {config.user}."
+        except ProfileError as error:
+            return None, str(error)
