@@ -1,0 +1,173 @@
+""" "Fine-tune on my measurements": `eyetracker train --init` in a child process, with progress.
+
+    dialog = FinetuneDialog(dataset_dir, current_model, new_model_path)
+    dialog.model_ready.connect(switch_to_model)   # Path of the fine-tuned model
+    dialog.show(); dialog.start()
+
+Training runs in its own process (a QProcess), so the app stays responsive and Cancel is
+immediate: it kills the process. The trainer saves the model after every epoch, so a
+cancelled run may leave the epochs finished so far in the new file; the dialog says so and
+does not offer it. The command line and the reading of progress are in
+eyetracker.runtime.finetune_job (no Qt).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QProcess, QProcessEnvironment, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from eyetracker.runtime.finetune_job import Progress, train_command
+
+STEPS = 1000  # progress bar resolution
+
+
+class FinetuneDialog(QDialog):
+    """Runs the fine-tuning of `init_model` on `dataset_dir` into `out_model`.
+
+    `epochs` and `extra_args` (more `eyetracker train` options) shape the run; `python` is
+    the interpreter that runs `-m eyetracker`.
+    """
+
+    model_ready = Signal(object)  # Path of the new model, when the user chooses to use it
+    ended = Signal(str)  # "finished", "failed" or "cancelled"
+
+    def __init__(
+        self,
+        dataset_dir: str | Path,
+        init_model: str | Path,
+        out_model: str | Path,
+        *,
+        epochs: int = 3,
+        extra_args: tuple[str, ...] = (),
+        python: str = sys.executable,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Fine-tune on my measurements")
+        self.out_model = Path(out_model)
+        self.program, self.arguments = train_command(
+            dataset_dir, init_model, out_model, epochs=epochs, extra=extra_args, python=python
+        )
+        self.progress = Progress(epochs)
+        self.state = "idle"
+        self._stderr_tail = ""
+        self.process = QProcess(self)
+        environment = QProcessEnvironment.systemEnvironment()
+        environment.insert("PYTHONUNBUFFERED", "1")  # epoch lines as they happen
+        self.process.setProcessEnvironment(environment)
+        self.process.readyReadStandardOutput.connect(self._read_stdout)
+        self.process.readyReadStandardError.connect(self._read_stderr)
+        self.process.finished.connect(self._finished)
+        self.process.errorOccurred.connect(self._error)
+
+        self.label = QLabel(
+            f"Fine-tunes {Path(init_model).name} on {dataset_dir} into {self.out_model}.",
+            wordWrap=True,
+        )
+        self.status = QLabel("", objectName="finetune-status", wordWrap=True)
+        self.bar = QProgressBar(maximum=STEPS)
+        self.cancel_button = QPushButton("Cancel", objectName="cancel")
+        self.cancel_button.clicked.connect(self.cancel)
+        self.use_button = QPushButton("Use the new model", objectName="use", enabled=False)
+        self.use_button.clicked.connect(self._use)
+        self.close_button = QPushButton("Close", objectName="close")
+        self.close_button.clicked.connect(self.close)
+        buttons = QHBoxLayout()
+        buttons.addStretch()
+        for button in (self.cancel_button, self.use_button, self.close_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        for widget in (self.label, self.bar, self.status):
+            layout.addWidget(widget)
+        layout.addLayout(buttons)
+        self.resize(520, 160)
+
+    @property
+    def running(self) -> bool:
+        return self.process.state() != QProcess.ProcessState.NotRunning
+
+    def start(self) -> None:
+        if self.running:
+            return
+        self.state = "running"
+        self.status.setText("Preparing the images…")
+        self.bar.setValue(0)
+        self.use_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.process.start(self.program, self.arguments)
+
+    def cancel(self) -> None:
+        """Kill the training; the new model file, if any, is left as it is and not offered."""
+        if not self.running:
+            return
+        self.state = "cancelled"
+        self.process.kill()
+
+    def _read_stdout(self) -> None:
+        text = bytes(self.process.readAllStandardOutput()).decode("utf-8", "replace")
+        if self.progress.feed_stdout(text):
+            self.status.setText(self.progress.describe())
+        self.bar.setValue(round(STEPS * self.progress.fraction))
+
+    def _read_stderr(self) -> None:
+        text = bytes(self.process.readAllStandardError()).decode("utf-8", "replace")
+        self._stderr_tail = (self._stderr_tail + text)[-4000:]
+        self.progress.feed_stderr(text)
+        self.bar.setValue(round(STEPS * self.progress.fraction))
+
+    def _finished(self, code: int, status: QProcess.ExitStatus) -> None:
+        self._read_stdout()
+        self.cancel_button.setEnabled(False)
+        if self.state == "cancelled":
+            left = f" {self.out_model} holds the epochs finished so far;" if self._exists() else ""
+            self.status.setText(f"Cancelled.{left} the current model stays in use.")
+        elif code == 0 and status == QProcess.ExitStatus.NormalExit and self._exists():
+            self.state = "finished"
+            self.bar.setValue(STEPS)
+            self.status.setText(f"{self.progress.describe()}. The new model is {self.out_model}.")
+            self.use_button.setEnabled(True)
+            self.use_button.setDefault(True)
+        else:
+            self.state = "failed"
+            self.status.setText(f"Training stopped: {self._last_error_line()}")
+        self.ended.emit(self.state)
+
+    def _error(self, error: QProcess.ProcessError) -> None:
+        if error == QProcess.ProcessError.FailedToStart:
+            self.state = "failed"
+            self.cancel_button.setEnabled(False)
+            self.status.setText(f"Could not start {self.program}: {self.process.errorString()}.")
+            self.ended.emit(self.state)
+
+    def _exists(self) -> bool:
+        return os.path.isfile(self.out_model)
+
+    def _last_error_line(self) -> str:
+        lines = [line.strip() for line in self._stderr_tail.replace("\r", "\n").splitlines()]
+        lines = [line for line in lines if line and "%|" not in line]  # skip progress bars
+        if not lines:
+            return "the training process ended unexpectedly."
+        return lines[-1].removeprefix("eyetracker: ")
+
+    def _use(self) -> None:
+        self.model_ready.emit(self.out_model)
+        self.accept()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        if self.running:
+            self.cancel()
+            self.process.waitForFinished(3000)
+        super().closeEvent(event)

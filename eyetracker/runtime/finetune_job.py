@@ -1,0 +1,86 @@
+"""Fine-tuning from the app, without Qt: the command line to run, and reading its progress.
+
+The app runs `python -m eyetracker train DATA --init MODEL --out NEW --epochs N` as a child
+process. The trainer prints one line per finished epoch to stdout,
+
+    epoch=3 train_loss_pct=7.91 seconds=41.0 val_unfamiliar_people_pct=9.12
+
+and tqdm draws its bar on stderr ("epoch 3/12:  40%|####      | 8/20 ..."): the first gives
+finished epochs and metrics, the second the progress inside an epoch.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+
+_FIELD = re.compile(r"(\w+)=(\S+)")
+_BAR = re.compile(r"epoch (\d+)/(\d+):\s+(\d+)%")
+
+
+def train_command(
+    data: str | os.PathLike[str],
+    init: str | os.PathLike[str],
+    out: str | os.PathLike[str],
+    *,
+    epochs: int = 3,
+    extra: tuple[str, ...] = (),
+    python: str = sys.executable,
+) -> tuple[str, list[str]]:
+    """(program, arguments) that fine-tune `init` on `data` into `out`."""
+    args = ["-m", "eyetracker", "train", str(data), "--init", str(init), "--out", str(out)]
+    return python, [*args, "--epochs", str(epochs), *extra]
+
+
+def parse_epoch_line(line: str) -> dict[str, float | int] | None:
+    """The metrics of an "epoch=N key=value ..." line, or None for any other line."""
+    line = line.strip()
+    if not line.startswith("epoch="):
+        return None
+    metrics: dict[str, float | int] = {}
+    for key, value in _FIELD.findall(line):
+        try:
+            metrics[key] = int(value) if key == "epoch" else float(value)
+        except ValueError:
+            continue
+    return metrics if "epoch" in metrics else None
+
+
+@dataclass
+class Progress:
+    """Training progress from the child's output, as a fraction of all epochs."""
+
+    epochs: int
+    finished: int = 0
+    within: float = 0.0  # fraction of the running epoch, from the tqdm bar
+    history: list[dict[str, float | int]] = field(default_factory=list)
+
+    def feed_stdout(self, text: str) -> bool:
+        """Read stdout; True when an epoch finished."""
+        changed = False
+        for line in text.splitlines():
+            metrics = parse_epoch_line(line)
+            if metrics is not None:
+                self.history.append(metrics)
+                self.finished, self.within, changed = int(metrics["epoch"]), 0.0, True
+        return changed
+
+    def feed_stderr(self, text: str) -> None:
+        for match in _BAR.finditer(text):
+            epoch, percent = int(match.group(1)), int(match.group(3))
+            if epoch == self.finished + 1:
+                self.within = percent / 100
+
+    @property
+    def fraction(self) -> float:
+        return min(1.0, (self.finished + self.within) / max(1, self.epochs))
+
+    def describe(self) -> str:
+        if not self.history:
+            return f"Epoch {self.finished + 1} of {self.epochs}…"
+        last = self.history[-1]
+        loss = last.get("train_loss_pct")
+        text = f"Epoch {self.finished} of {self.epochs} done"
+        return text + (f": training error {loss:.1f}% of the screen" if loss is not None else "")

@@ -1,0 +1,70 @@
+"""Fine-tuning runs a real (tiny) training in a child process; Cancel kills it."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QProcess
+
+from eyetracker.app.finetune import STEPS, FinetuneDialog
+from eyetracker.model.checkpoint import load_checkpoint
+from tests.app.models import square_model
+from tests.training.conftest import write_toy_dataset
+
+TINY = ("--preprocessing", "square", "--size", "32", "32", "--device", "cpu", "--workers", "1")
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+
+@pytest.fixture
+def dialog(qtbot, tmp_path):
+    data = write_toy_dataset(tmp_path / "data", people=3, measurements=2, samples=8)
+    init = square_model(tmp_path / "base.pt")
+    dialog = FinetuneDialog(data, init, tmp_path / "mine.pt", epochs=1, extra_args=TINY)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    yield dialog
+    if dialog.running:
+        dialog.process.kill()
+        dialog.process.waitForFinished(5000)
+
+
+def test_fine_tuning_runs_to_completion_and_offers_the_model(qtbot, dialog, tmp_path):
+    with qtbot.waitSignal(dialog.ended, timeout=120_000) as ended:
+        dialog.start()
+    assert ended.args == ["finished"], dialog.status.text()
+    assert dialog.bar.value() == STEPS
+    assert dialog.progress.finished == 1 and "train_loss_pct" in dialog.progress.history[0]
+    assert "Epoch 1 of 1 done" in dialog.status.text()
+    info = load_checkpoint(tmp_path / "mine.pt").info
+    assert info.training["init"] == str(tmp_path / "base.pt")
+    assert dialog.use_button.isEnabled()
+    with qtbot.waitSignal(dialog.model_ready, timeout=1000) as ready:
+        dialog.use_button.click()
+    assert ready.args == [tmp_path / "mine.pt"]
+
+
+def test_cancel_kills_the_training_and_offers_nothing(qtbot, dialog, tmp_path):
+    with qtbot.waitSignal(dialog.process.started, timeout=10_000):
+        dialog.start()
+    assert dialog.running
+    with qtbot.waitSignal(dialog.ended, timeout=10_000) as ended:
+        dialog.cancel_button.click()
+    assert ended.args == ["cancelled"]
+    assert dialog.process.state() == QProcess.ProcessState.NotRunning
+    assert dialog.process.exitStatus() == QProcess.ExitStatus.CrashExit
+    assert not dialog.use_button.isEnabled()
+    assert dialog.status.text().startswith("Cancelled.")
+
+
+def test_a_failed_training_shows_the_trainers_sentence(qtbot, tmp_path):
+    dialog = FinetuneDialog(tmp_path / "nowhere", tmp_path / "base.pt", tmp_path / "mine.pt")
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.ended, timeout=60_000) as ended:
+        dialog.start()
+    assert ended.args == ["failed"]
+    text = dialog.status.text()
+    assert text.startswith("Training stopped: ") and "eyetracker:" not in text
+    assert not dialog.use_button.isEnabled()

@@ -1,0 +1,36 @@
+"""Reading the trainer's progress from its output."""
+
+from __future__ import annotations
+
+from eyetracker.runtime.finetune_job import Progress, parse_epoch_line, train_command
+
+
+def test_epoch_lines_as_the_trainer_prints_them():
+    line = "epoch=3 train_loss_pct=7.91 seconds=41.0 val_unfamiliar_people_pct=9.12"
+    assert parse_epoch_line(line) == {
+        "epoch": 3,
+        "train_loss_pct": 7.91,
+        "seconds": 41.0,
+        "val_unfamiliar_people_pct": 9.12,
+    }
+    assert parse_epoch_line("wrote model.pt: epoch 3.00") is None
+    assert parse_epoch_line("preparing 12 measurements") is None
+
+
+def test_progress_combines_epochs_and_the_bar_within_one():
+    progress = Progress(epochs=4)
+    progress.feed_stderr("\repoch 1/4:  50%|#####     | 5/10 [00:01<00:01]")
+    assert progress.fraction == 0.125
+    assert progress.feed_stdout("noise\nepoch=1 train_loss_pct=20.00 seconds=1.0\n")
+    assert progress.fraction == 0.25 and progress.describe().startswith("Epoch 1 of 4 done")
+    progress.feed_stderr("\repoch 1/4: 100%|##########|")  # a late redraw of a finished epoch
+    assert progress.fraction == 0.25
+
+
+def test_command_line():
+    program, args = train_command(
+        "d", "a.pt", "b.pt", epochs=2, extra=("--device", "cpu"), python="py"
+    )
+    assert program == "py"
+    assert args == ["-m", "eyetracker", "train", "d", "--init", "a.pt", "--out", "b.pt",
+                    "--epochs", "2", "--device", "cpu"]  # fmt: skip
