@@ -17,7 +17,21 @@ from pathlib import Path
 log = logging.getLogger("eyetracker.app")
 
 
+def forget_opencv_qt_paths() -> None:
+    """opencv-python points Qt at its own bundled Qt plugins and fonts when imported; those do
+    not match PySide6's Qt, and the window fails to open ("could not load the Qt platform
+    plugin xcb"). Import cv2 first (so its change has happened), then undo it."""
+    import cv2
+
+    opencv_dir = str(Path(cv2.__file__).resolve().parent)
+    for name in ("QT_QPA_PLATFORM_PLUGIN_PATH", "QT_QPA_FONTDIR", "QT_PLUGIN_PATH"):
+        value = os.environ.get(name, "")
+        if value and str(Path(value).resolve()).startswith(opencv_dir):
+            del os.environ[name]
+
+
 def run_app(args: argparse.Namespace) -> int:
+    forget_opencv_qt_paths()
     if getattr(args, "self_test", False):
         return self_test(args)
     from PySide6.QtCore import QTimer
@@ -46,6 +60,7 @@ def run_app(args: argparse.Namespace) -> int:
 
                 for path in save_screenshots(window, Path(shots)):
                     print(f"screenshot: {path}")
+            print(f"gaze samples: {window.overlay.samples_received}", flush=True)
             window.close()
 
         QTimer.singleShot(int(quit_after * 1000), finish)

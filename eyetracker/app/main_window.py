@@ -19,6 +19,7 @@ from eyetracker.app.paths import profiles_dir
 from eyetracker.app.preview import PreviewWidget
 from eyetracker.app.session import Session
 from eyetracker.app.settings import AppSettings
+from eyetracker.app.tools import Tools
 from eyetracker.app.workers import SYNTHETIC, TrackingConfig
 
 STATUS_MS = 500
@@ -66,6 +67,7 @@ class MainWindow(QMainWindow):
         self.status_labels = menus.build_status_bar(self)
         self.actions = menus.build_menus(self)
         self.tray = menus.build_tray(self)
+        self.tools = Tools(self)
 
         self._connect()
         self._apply_settings(cameras if cameras is not None else find_cameras())

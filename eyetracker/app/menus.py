@@ -19,7 +19,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QColorDialog, QLabel, QMenu, QMessageBox, QSystemTrayIcon
 
-OVERLAY_SIZES = [("&Small dot", 16), ("&Medium dot", 28), ("&Large dot", 48)]
+OVERLAY_SIZES = [("&Small dot", 24), ("&Medium dot", 40), ("&Large dot", 64)]
 
 
 def build_status_bar(window) -> dict[str, QLabel]:
@@ -27,6 +27,7 @@ def build_status_bar(window) -> dict[str, QLabel]:
     for key in ("fps", "latency", "backend", "statistics"):
         label = QLabel()
         label.setObjectName(f"status-{key}")
+        label.setStyleSheet("QLabel { padding: 0 8px; border-left: 1px solid palette(mid); }")
         window.statusBar().addPermanentWidget(label)
         labels[key] = label
     return labels
@@ -89,6 +90,7 @@ def build_menus(window) -> dict[str, QAction]:
         size_group.addAction(item)
         sizes.addAction(item)
     view.addAction(actions["color"])
+    window.tools_menu = bar.addMenu("T&ools")  # filled by tools.Tools
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(_action(window, "&About eyetracker", lambda: about(window)))
     return actions

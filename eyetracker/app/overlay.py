@@ -17,7 +17,7 @@ REPAINT_MS = 16
 
 
 class GazeOverlay(QWidget):
-    def __init__(self, size: int = 28, color: str = "#ff3b30") -> None:
+    def __init__(self, size: int = 40, color: str = "#ff3b30") -> None:
         super().__init__(
             None,
             Qt.WindowType.FramelessWindowHint
@@ -71,8 +71,12 @@ class GazeOverlay(QWidget):
         centre = QPointF(sample.point.x * self.width(), sample.point.y * self.height())
         radius = self.dot_size / 2
         fill = QColor(self.color)
-        fill.setAlpha(150 if sample.valid else 60)
-        painter.setPen(QPen(QColor(255, 255, 255, 200), 2))
+        fill.setAlpha(140 if sample.valid else 50)  # faded while the face is lost
+        # A dark outer ring and a white inner one: visible on light and dark screens alike.
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(QColor(0, 0, 0, 120), 4))
+        painter.drawEllipse(centre, radius + 2, radius + 2)
+        painter.setPen(QPen(QColor(255, 255, 255, 220), 2))
         painter.setBrush(fill)
         painter.drawEllipse(centre, radius, radius)
         painter.setBrush(QColor(self.color))

@@ -21,7 +21,7 @@ class AppSettings:
     user: str = ""
     overlay_visible: bool = False
     overlay_screen: int = 0
-    overlay_size: int = 28  # diameter of the gaze dot in pixels
+    overlay_size: int = 40  # diameter of the gaze dot in pixels
     overlay_color: str = "#ff3b30"
     show_raw_point: bool = False
 

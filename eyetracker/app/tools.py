@@ -1,0 +1,187 @@
+"""The Tools menu: measurement, quick calibration, validation, the dataset and fine-tuning.
+
+Each screen is built by its own module (measurement.py, calibration.py, ...) from the main
+window's frame provider; this module only opens them with the window's current choices and
+feeds their results back (a new profile, a new model). Calibration and validation use the
+model from the GUI thread, so tracking is paused while they run and resumed after.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QApplication
+
+from eyetracker.app.errors import show_error
+from eyetracker.app.paths import data_dir, profiles_dir
+from eyetracker.core.errors import UserError
+
+
+def dataset_dir():
+    return data_dir() / "dataset"
+
+
+class Tools(QObject):
+    """A child of the window, so the menu's connections live exactly as long as the window."""
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+        self.open_screens: list = []  # keep Python references while a screen is open
+        entries = [
+            ("&Measurement…", "Ctrl+M", self.measurement),
+            ("Quick &calibration…", "Ctrl+K", self.calibration),
+            ("&Validation…", "Ctrl+L", self.validation),
+            (None, None, None),
+            ("&Dataset…", "Ctrl+D", self.dataset),
+            ("&Fine-tune on my measurements…", None, self.finetune),
+        ]
+        self.menu = window.tools_menu
+        for text, shortcut, slot in entries:
+            if text is None:
+                self.menu.addSeparator()
+                continue
+            action = QAction(text, window)
+            if shortcut:
+                action.setShortcut(QKeySequence(shortcut))
+            action.triggered.connect(slot)
+            self.menu.addAction(action)
+
+    # --- helpers -----------------------------------------------------------------------
+
+    def _screen(self):
+        screens = QGuiApplication.screens()
+        index = self.window.settings.overlay_screen
+        return screens[index] if 0 <= index < len(screens) else QGuiApplication.primaryScreen()
+
+    def _keep(self, widget, closed_signal) -> None:
+        self.open_screens.append(widget)
+        closed_signal.connect(lambda *_: self._forget(widget))
+
+    def _forget(self, widget) -> None:
+        if widget in self.open_screens:
+            self.open_screens.remove(widget)
+
+    def _backend(self):
+        """A fresh backend for the GUI thread (tracking is paused first), or None after a dialog."""
+        from eyetracker.runtime.backends import create_backend
+
+        window = self.window
+        self._resume = window.session.tracking
+        window.session.stop_tracking()
+        try:
+            config = window.tracking_config()
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                return create_backend(config.model, config.backend, config.device), config
+            finally:
+                QApplication.restoreOverrideCursor()
+        except UserError as error:
+            show_error(window, str(error))
+        except Exception as error:  # torch's own errors for a damaged file
+            show_error(
+                window,
+                f"The model could not be loaded ({type(error).__name__}); choose another model file.",
+            )
+        return None, None
+
+    def _resume_tracking(self, *_args) -> None:
+        if getattr(self, "_resume", False) and not self.window.session.tracking:
+            self.window.toggle_tracking()
+
+    # --- entries -----------------------------------------------------------------------
+
+    def measurement(self) -> None:
+        from eyetracker.app.measurement import MeasurementScreen
+
+        screen = MeasurementScreen(self.window.frames, dataset_dir(), self._screen())
+        screen.finished.connect(
+            lambda folder: (
+                self.window.statusBar().showMessage(f"Measurement saved in {folder}.", 8000)
+                if folder
+                else None
+            )
+        )
+        self._keep(screen, screen.finished)
+        screen.start()
+
+    def calibration(self) -> None:
+        from eyetracker.app.calibration import CalibrationScreen
+
+        user = self.window.controls.user.currentText().strip()
+        if not user:
+            show_error(
+                self.window,
+                "Type your name in the User field first; the profile is saved under it.",
+            )
+            return
+        backend, _config = self._backend()
+        if backend is None:
+            return
+        screen = CalibrationScreen(
+            self.window.frames, backend, profiles_dir(), user, self._screen()
+        )
+        screen.profile_ready.connect(
+            lambda profile, path: self.window.statusBar().showMessage(
+                f"Profile of {user} saved ({profile.frames} frames); tracking uses it from now on.",
+                8000,
+            )
+        )
+        screen.failed.connect(lambda text: show_error(self.window, text))
+        screen.closed.connect(self._resume_tracking)
+        self._keep(screen, screen.closed)
+        screen.start()
+
+    def validation(self) -> None:
+        from eyetracker.app.validation import ValidationScreen
+        from eyetracker.runtime.profile import ProfileError, load_profile, profile_path
+
+        backend, config = self._backend()
+        if backend is None:
+            return
+        if config.user:
+            fingerprint = getattr(backend.info, "fingerprint", "")
+            path = profile_path(profiles_dir(), config.user, fingerprint)
+            try:
+                backend.set_statistics(load_profile(path, fingerprint).moments)
+            except ProfileError:
+                pass  # validate with the model's own statistics: the report says which
+        out = data_dir() / "validation" / datetime.now().strftime("%Y%m%d-%H%M%S")
+        screen = ValidationScreen(self.window.frames, backend, out, self._screen())
+        screen.report_ready.connect(
+            lambda report, path: self.window.statusBar().showMessage(
+                f"Validation report saved: {path}", 8000
+            )
+        )
+        screen.closed.connect(self._resume_tracking)
+        self._keep(screen, screen.closed)
+        screen.start()
+
+    def dataset(self) -> None:
+        from eyetracker.app.dataset_view import DatasetView
+
+        folder = dataset_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        view = DatasetView(folder)
+        view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        view.destroyed.connect(lambda *_: self._forget(view))
+        self.open_screens.append(view)
+        view.show()
+
+    def finetune(self) -> None:
+        from eyetracker.app.finetune import FinetuneDialog
+
+        try:
+            model = self.window.tracking_config().model
+        except UserError as error:
+            show_error(self.window, str(error))
+            return
+        out = data_dir() / "models" / f"finetuned-{datetime.now():%Y%m%d-%H%M%S}.pt"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        dialog = FinetuneDialog(dataset_dir(), model, out, parent=self.window)
+        dialog.model_ready.connect(lambda path: self.window.controls.add_model(str(path)))
+        self._keep(dialog, dialog.ended)
+        dialog.show()
+        dialog.start()

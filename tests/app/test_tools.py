@@ -1,0 +1,43 @@
+"""The Tools menu opens the other screens with the window's choices."""
+
+from __future__ import annotations
+
+from eyetracker.app.dataset_view import DatasetView
+from tests.app.conftest import open_dialogs
+
+
+def action(window, text: str):
+    return next(
+        a for a in window.tools_menu.actions() if a.text().replace("&", "").startswith(text)
+    )
+
+
+def test_tools_menu_lists_every_screen(make_window):
+    window = make_window()
+    texts = [a.text().replace("&", "") for a in window.tools_menu.actions() if a.text()]
+    assert texts == [
+        "Measurement…",
+        "Quick calibration…",
+        "Validation…",
+        "Dataset…",
+        "Fine-tune on my measurements…",
+    ]
+
+
+def test_dataset_view_opens_on_the_app_dataset(make_window, qtbot, tmp_path):
+    window = make_window()
+    action(window, "Dataset").trigger()
+    views = [w for w in window.tools.open_screens if isinstance(w, DatasetView)]
+    assert views and views[0].isVisible()
+    assert views[0].dataset_dir == tmp_path / "data" / "dataset"
+    views[0].close()
+
+
+def test_calibration_asks_for_a_user_name_first(make_window, qtbot, qapp):
+    window = make_window()
+    window.controls.user.setCurrentText("")
+    action(window, "Quick calibration").trigger()
+    dialogs = open_dialogs(qapp)
+    assert dialogs and "User field" in dialogs[0].text()
+    for box in dialogs:
+        box.close()
