@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 
@@ -51,13 +53,14 @@ def test_same_seed_same_frames():
 
 def test_realtime_paces_frames_on_the_monotonic_clock():
     with SyntheticCamera(realtime=True, fps=50, compress=False) as camera:
+        opened = time.monotonic()
         frames = [camera.read() for _ in range(6)]
-    # Scene time follows the frame slot; frames are never delivered before they are due.
+    # Scene time follows the frame slot; no frame is delivered before its slot is due
+    # (under load frames may come late and slots be skipped, never early).
     for frame in frames:
         assert frame.meta["time"] == pytest.approx(frame.index / 50)
-    spans = np.diff([f.timestamp for f in frames])
-    slots = np.diff([f.index for f in frames])
-    assert np.all(spans >= slots / 50 - 0.005)
+        assert frame.timestamp >= opened + frame.index / 50 - 0.001
+    assert np.all(np.diff([f.index for f in frames]) >= 1)
 
 
 def test_events_dim_the_light_and_move_the_head_back():
