@@ -26,6 +26,7 @@ import numpy as np
 from eyetracker.capture.base import EndOfStream, FrameSource, SourceError, SourceLost
 from eyetracker.core.smoothing import GazeSmoother
 from eyetracker.core.types import Frame, GazePoint, GazeSample
+from eyetracker.model.preprocess import FaceTracker
 from eyetracker.runtime.backends import Backend
 from eyetracker.runtime.mailbox import Mailbox
 from eyetracker.runtime.session_statistics import SessionStatistics
@@ -74,6 +75,7 @@ class Tracker:
         self.ended = False  # the source reached its end (or failed for good)
         self.error: BaseException | None = None  # what ended a start()ed thread abnormally
         self._preprocessing = backend.info.preprocessing
+        self._faces = FaceTracker()  # searches near the last face first: video is continuous
         self._thread: threading.Thread | None = None
         self._capture_thread: threading.Thread | None = None
         self._mailbox: Mailbox[Frame] | None = None
@@ -110,7 +112,7 @@ class Tracker:
         if float(frame.image[::8, ::8].mean()) / 255.0 < self.min_brightness:
             return None, "too dark"
         t0 = self.clock()
-        prepared = self._preprocessing(frame.image)
+        prepared = self._preprocessing(frame.image, self._faces)
         t1 = self.clock()
         self.timings.add("preprocess", t1 - t0)
         if not prepared.found:
