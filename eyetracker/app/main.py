@@ -48,23 +48,47 @@ def run_app(args: argparse.Namespace) -> int:
     window = MainWindow()
     apply_options(window, args)
     window.show()
-    if getattr(args, "auto_track", False):
+    auto_track = getattr(args, "auto_track", False)
+    if auto_track:
         QTimer.singleShot(0, window.toggle_tracking)
     quit_after = getattr(args, "quit_after", None)
     if quit_after:
-        shots = getattr(args, "screenshots", None)
-
-        def finish() -> None:
-            if shots:
-                from eyetracker.app.screenshots import save_screenshots
-
-                for path in save_screenshots(window, Path(shots)):
-                    print(f"screenshot: {path}")
-            print(f"gaze samples: {window.overlay.samples_received}", flush=True)
-            window.close()
-
-        QTimer.singleShot(int(quit_after * 1000), finish)
+        schedule_quit(window, quit_after, getattr(args, "screenshots", None), auto_track)
     return int(app.exec())
+
+
+def schedule_quit(window, seconds: float, shots: str | None, after_first_sample: bool) -> None:
+    """Close after `seconds` (of tracking, when `after_first_sample`: loading a model on a
+    busy machine takes a while), saving screenshots first; at most a minute more."""
+    from PySide6.QtCore import QTimer
+
+    done = []
+
+    def finish() -> None:
+        if done:
+            return
+        done.append(True)
+        if shots:
+            from eyetracker.app.screenshots import save_screenshots
+
+            for path in save_screenshots(window, Path(shots)):
+                print(f"screenshot: {path}")
+        print(f"gaze samples: {window.overlay.samples_received}", flush=True)
+        window.close()
+
+    if not after_first_sample:
+        QTimer.singleShot(int(seconds * 1000), finish)
+        return
+    QTimer.singleShot(int((seconds + 60) * 1000), finish)  # tracking never started
+    started = []
+
+    def first_sample(_sample) -> None:
+        if not started:
+            started.append(True)
+            QTimer.singleShot(int(seconds * 1000), finish)
+
+    window.session.sample.connect(first_sample)
+    window.session.tracking_failed.connect(lambda _text: QTimer.singleShot(3000, finish))
 
 
 def apply_options(window, args: argparse.Namespace) -> None:

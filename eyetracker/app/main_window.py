@@ -40,6 +40,16 @@ def resolve_model(choice: str):
     return Path(choice) if choice else default_model_path()
 
 
+def missing_model_text() -> str:
+    from eyetracker.runtime.resources import DEFAULT_MODEL, resource_roots
+
+    bundled = resource_roots()[0].joinpath(*DEFAULT_MODEL)
+    return (
+        f"No model found: the bundled model {bundled} is missing; choose a model file "
+        "with Open model… (Ctrl+O)."
+    )
+
+
 class MainWindow(QMainWindow):
     def __init__(self, cameras: list[tuple[str, str]] | None = None) -> None:
         super().__init__()
@@ -56,6 +66,7 @@ class MainWindow(QMainWindow):
             "background:#fff3cd; color:#664d03; padding:6px; border-radius:4px"
         )
         self.notice.hide()
+        self._notices: dict[str, str] = {}
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addWidget(self.controls)
@@ -76,6 +87,7 @@ class MainWindow(QMainWindow):
         self._status_timer.timeout.connect(self.refresh_status)
         self._status_timer.start()
         self.resize(980, 720)
+        self._closed = False
 
     # --- wiring ------------------------------------------------------------------------
 
@@ -93,6 +105,7 @@ class MainWindow(QMainWindow):
         c.start_requested.connect(self.toggle_tracking)
         c.browse_requested.connect(self.choose_model_file)
         c.camera.currentIndexChanged.connect(lambda _: self._camera_chosen())
+        c.model.currentIndexChanged.connect(lambda _: self.check_default_model())
 
     def _apply_settings(self, cameras: list[tuple[str, str]]) -> None:
         st, c = self.settings, self.controls
@@ -107,7 +120,8 @@ class MainWindow(QMainWindow):
         if not cameras:
             wanted = SYNTHETIC
             self.show_notice(
-                "No camera was found: showing the synthetic demo camera (a rendered person)."
+                "camera",
+                "No camera was found: showing the synthetic demo camera (a rendered person).",
             )
         c.camera.blockSignals(True)
         c.camera.setCurrentIndex(c.camera.findData(wanted) if wanted else 0)
@@ -123,16 +137,20 @@ class MainWindow(QMainWindow):
     def check_default_model(self) -> None:
         from eyetracker.core.errors import UserError
 
-        if self.controls.model.currentData():
-            return
-        try:
-            resolve_model("")
-        except UserError as error:
-            self.statusBar().showMessage(f"No model found: {error}")
+        message = ""
+        if not self.controls.model.currentData():
+            try:
+                resolve_model("")
+            except UserError:
+                message = missing_model_text()
+        self.show_notice("model", message)
 
-    def show_notice(self, text: str) -> None:
-        self.notice.setText(text)
-        self.notice.setVisible(bool(text))
+    def show_notice(self, key: str, text: str) -> None:
+        """A lasting note above the preview, one line per `key` ("" removes it)."""
+        self._notices[key] = text
+        lines = [line for line in self._notices.values() if line]
+        self.notice.setText("\n".join(lines))
+        self.notice.setVisible(bool(lines))
 
     # --- actions -----------------------------------------------------------------------
 
@@ -173,9 +191,9 @@ class MainWindow(QMainWindow):
             return
         try:
             config = self.tracking_config()
-        except UserError as error:
+        except UserError:
             self.actions["track"].setChecked(False)
-            show_error(self, f"No model found: {error}")
+            show_error(self, missing_model_text())
             return
         self._remember_choices()
         self.statusBar().showMessage(f"Loading {config.model.name}…")
@@ -225,10 +243,15 @@ class MainWindow(QMainWindow):
         st.user = c.user.currentText().strip()
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        self._remember_choices()
-        self.settings.save()
-        self.session.shutdown()
-        self.overlay.close()
-        if self.tray is not None:
-            self.tray.hide()
+        if not self._closed:
+            self._closed = True
+            self._remember_choices()
+            self.settings.save()
+            self.session.shutdown()
+            if self.tray is not None:
+                self.tray.hide()
+            # The overlay has no parent: delete it here, in the GUI thread, rather than
+            # whenever (and in whichever thread) Python collects the window.
+            self.overlay.close()
+            self.overlay.deleteLater()
         super().closeEvent(event)

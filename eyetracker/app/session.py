@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, Signal
 
 from eyetracker.app.frames import FrameProvider
 from eyetracker.app.threads import WorkerThread
-from eyetracker.app.workers import CameraWorker, TrackingConfig, TrackingWorker
+from eyetracker.app.workers import CameraWorker, TrackingConfig, TrackingWorker, preload_backend
 
 
 class Session(QObject):
@@ -64,6 +64,7 @@ class Session(QObject):
     def start_tracking(self, config: TrackingConfig) -> None:
         if self._tracking is not None:
             return
+        preload_backend(config.backend)
         worker = TrackingWorker(config, self.frames)
         worker.sample.connect(self.sample)
         worker.message.connect(self.status)

@@ -2,7 +2,7 @@
 
 A `Worker` is a QObject whose `work()` loops until its `threading.Event` is set; a
 `WorkerThread` moves it to a fresh QThread, starts it, and on `stop()` sets the event,
-calls `quit()` + `wait(timeout)` and schedules both objects for `deleteLater`.
+calls `quit()` + `wait(timeout)` and schedules both objects for `deleteLater` (the worker in its own thread).
 Every QThread made here is remembered (weakly) so tests can fail on one left running.
 """
 
@@ -59,6 +59,10 @@ class WorkerThread:
         self.thread.setObjectName(name)
         worker.moveToThread(self.thread)
         self.thread.started.connect(worker.run)
+        # The worker is deleted in its own thread as that thread ends (Qt runs deferred
+        # deletes posted from `finished`), never later by Python's garbage collector in
+        # whatever thread happens to trigger it.
+        self.thread.finished.connect(worker.deleteLater)
         _THREADS.add(self.thread)
 
     def start(self) -> None:
@@ -69,17 +73,16 @@ class WorkerThread:
         return shiboken6.isValid(self.thread) and self.thread.isRunning()
 
     def stop(self, timeout_ms: int = 3000) -> bool:
-        """Ask the worker to end and wait for it; True when the thread is gone."""
+        """Ask the worker to end and wait for it; True when the thread is gone.
+
+        A thread still busy after `timeout_ms` (e.g. loading a model) keeps running until it
+        notices the event; call `stop` again later to wait for it.
+        """
         self.worker.stop_event.set()
-        stopped = True
-        if shiboken6.isValid(self.thread):
-            self.thread.quit()
-            stopped = self.thread.wait(timeout_ms)
-            if not stopped:
-                log.warning(
-                    "thread %s did not stop within %d ms", self.thread.objectName(), timeout_ms
-                )
-            else:
-                self.worker.deleteLater()
-                self.thread.deleteLater()
-        return stopped
+        if not shiboken6.isValid(self.thread):
+            return True
+        self.thread.quit()
+        if not self.thread.wait(timeout_ms):
+            return False
+        self.thread.deleteLater()
+        return True

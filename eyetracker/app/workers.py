@@ -21,9 +21,40 @@ from PySide6.QtCore import Signal
 
 from eyetracker.app.frames import FrameProvider
 from eyetracker.app.threads import Worker
-from eyetracker.capture.base import EndOfStream, FrameSource, SourceError, SourceLost
+from eyetracker.capture.base import (
+    EndOfStream,
+    FrameSource,
+    SourceError,
+    SourceLost,
+    available_sources,
+    create_source,
+)
+from eyetracker.capture.resilient import ReconnectingSource
 from eyetracker.core.errors import UserError
+from eyetracker.core.smoothing import GazeSmoother
 from eyetracker.core.types import Frame
+from eyetracker.model.preprocess import FaceDetector
+from eyetracker.runtime.backends import create_backend
+from eyetracker.runtime.profile import ProfileError, load_profile, profile_path
+from eyetracker.runtime.session_statistics import SessionStatistics
+from eyetracker.runtime.tracker import Tracker
+
+# Every module a worker needs is imported here, in the GUI thread: importing in a worker
+# thread runs PySide6's import hook there, and that crashed the GUI thread (PySide6 6.12).
+available_sources()  # imports the webcam / video / folder / synthetic modules
+
+
+def preload_backend(kind: str) -> None:
+    """Import what `create_backend(..., kind)` will need, in the calling (GUI) thread."""
+    import eyetracker.model.checkpoint
+    import eyetracker.model.statistics  # noqa: F401
+
+    if kind in ("auto", "onnxruntime"):
+        import onnxruntime  # noqa: F401
+        import torch.onnx  # noqa: F401
+
+        import eyetracker.model.export  # noqa: F401
+
 
 log = logging.getLogger(__name__)
 
@@ -43,13 +74,9 @@ class FaceCheck:
 
 def open_camera(choice: str, stop: threading.Event, on_event) -> FrameSource:
     """The source for a camera choice: "synthetic" or a webcam index, opened."""
-    from eyetracker.capture.base import create_source
-
     if choice == SYNTHETIC:
         source = create_source("synthetic", script="fixations", realtime=True)
     else:
-        from eyetracker.capture.resilient import ReconnectingSource
-
         index = int(choice)
         source = ReconnectingSource(
             lambda: create_source("webcam", device=index),
@@ -80,8 +107,6 @@ class CameraWorker(Worker):
             self.failed.emit(str(error))
             return
         self.opened.emit(getattr(source, "name", self.choice))
-        from eyetracker.model.preprocess import FaceDetector
-
         detector = FaceDetector()  # our own: a cascade is not shared across threads
         last_check = 0.0
         try:
@@ -160,11 +185,6 @@ class TrackingWorker(Worker):
         self.tracker = None
 
     def work(self) -> None:
-        from eyetracker.core.smoothing import GazeSmoother
-        from eyetracker.runtime.backends import create_backend
-        from eyetracker.runtime.session_statistics import SessionStatistics
-        from eyetracker.runtime.tracker import Tracker
-
         config = self.config
         try:
             backend = create_backend(config.model, config.backend, config.device)
@@ -197,8 +217,6 @@ class TrackingWorker(Worker):
         self.tracker.run()
 
     def _profile(self, backend) -> tuple[dict | None, str]:
-        from eyetracker.runtime.profile import ProfileError, load_profile, profile_path
-
         config = self.config
         if not config.user or config.profiles is None:
             return None, ""

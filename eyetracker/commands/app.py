@@ -22,7 +22,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--overlay", action="store_true", help="show the gaze overlay at start")
     parser.add_argument("--auto-track", action="store_true", help="start tracking at once")
     parser.add_argument(
-        "--quit-after", type=float, metavar="SECONDS", help="close the app after this long"
+        "--quit-after",
+        type=float,
+        metavar="SECONDS",
+        help="close the app after this long (with --auto-track: this long after tracking starts)",
     )
     parser.add_argument(
         "--screenshots",

@@ -35,7 +35,7 @@ def test_app_tracks_under_xvfb_and_saves_screenshots(tmp_path, model_file):
         "xvfb-run", "-a", "-s", "-screen 0 1600x900x24",
         sys.executable, "-m", "eyetracker", "app",
         "--camera", "synthetic", "--model", str(model_file), "--backend", "torch", "--device", "cpu",
-        "--overlay", "--auto-track", "--quit-after", "8", "--screenshots", str(shots),
+        "--overlay", "--auto-track", "--quit-after", "5", "--screenshots", str(shots),
     ]  # fmt: skip
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stderr[-2000:]

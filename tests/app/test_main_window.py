@@ -25,6 +25,7 @@ def test_missing_bundled_model_is_said_plainly(make_window, qtbot, qapp):
     window = make_window()
     window.toggle_tracking()  # bundled default: absent in a test checkout or not, no traceback
     if not window.session.tracking:
+        assert "No model found" in window.notice.text()  # said before anyone clicks, too
         dialogs = open_dialogs(qapp)
         assert dialogs and dialogs[0].text().startswith("No model found")
         for box in dialogs:
@@ -132,3 +133,22 @@ def test_uncaught_exceptions_become_dialogs(make_window, qtbot, qapp, monkeypatc
 
 def test_window_class_is_importable_without_a_display():
     assert MainWindow.__name__ == "MainWindow"
+
+
+def test_cuda_chosen_without_cuda_is_a_dialog(make_window, qtbot, qapp, model_file):
+    import pytest
+    import torch
+
+    from eyetracker.app.controls import select_data
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA")
+    window = make_window()
+    use_model(window, model_file)
+    select_data(window.controls.device, "cuda")
+    window.toggle_tracking()
+    qtbot.waitUntil(lambda: bool(open_dialogs(qapp)), timeout=15000)
+    box = open_dialogs(qapp)[0]
+    assert "CUDA is not available" in box.text()
+    box.close()
+    qtbot.waitUntil(lambda: not window.session.tracking, timeout=5000)
