@@ -1,0 +1,95 @@
+"""A Lab Streaming Layer outlet "eyetracker" of type "Gaze": x, y, valid, latency_ms.
+
+Timestamps: each sample carries its frame's capture time on LSL's clock. The tracker's
+capture times are `time.monotonic()`; `pylsl.local_clock()` is a monotonic clock too but its
+zero may differ, so the offset between the two is read back to back at each push and added:
+
+    lsl_time = capture_time + (pylsl.local_clock() - time.monotonic())
+
+LSL then maps this clock onto every inlet's clock itself (time_correction), so recorders such
+as LabRecorder line gaze up with the other streams of an experiment.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+from eyetracker.core.types import GazeSample
+from eyetracker.runtime.streams.base import StreamError
+
+CHANNELS = (
+    # label, unit, type
+    ("x", "normalized", "ScreenX"),  # 0 left .. 1 right edge of the screen
+    ("y", "normalized", "ScreenY"),  # 0 top .. 1 bottom edge
+    ("valid", "boolean", "Valid"),  # 1 when the frame gave a gaze point, else 0 (x, y NaN)
+    ("latency_ms", "ms", "Latency"),  # capture to output
+)
+BUFFER_S = 10  # seconds of samples LSL keeps for a slow inlet; older ones are dropped
+
+
+def import_pylsl():
+    """pylsl, or a StreamError that says how to get it."""
+    try:
+        import pylsl
+    except (ImportError, RuntimeError, OSError) as error:  # RuntimeError: liblsl not found
+        raise StreamError(
+            f"Streaming over LSL needs pylsl with its liblsl ({error}); pip install 'pylsl>=1.16,<2'."
+        ) from None
+    return pylsl
+
+
+class LslStream:
+    kind = "lsl"
+
+    def __init__(self, fps: float = 30.0, name: str = "eyetracker", source_id: str = "") -> None:
+        self.fps = float(fps) if fps and fps > 0 else 0.0  # 0.0: LSL's IRREGULAR_RATE
+        self.name = name
+        self.source_id = source_id or f"eyetracker-{name}"
+        self._pylsl = None
+        self._outlet = None
+
+    def describe(self) -> str:
+        return (
+            f'LSL: stream "{self.name}" of type "Gaze", {len(CHANNELS)} channels at {self.fps:g} Hz'
+        )
+
+    def start(self) -> None:
+        if self._outlet is not None:
+            return
+        pylsl = import_pylsl()
+        info = pylsl.StreamInfo(
+            self.name, "Gaze", len(CHANNELS), self.fps, pylsl.cf_double64, self.source_id
+        )
+        desc = info.desc()
+        desc.append_child_value("manufacturer", "eyetracker")
+        desc.append_child_value("coordinates", "screen, normalized 0..1, origin top-left")
+        channels = desc.append_child("channels")
+        for label, unit, kind in CHANNELS:
+            channel = channels.append_child("channel")
+            channel.append_child_value("label", label)
+            channel.append_child_value("unit", unit)
+            channel.append_child_value("type", kind)
+        self._pylsl = pylsl
+        self._outlet = pylsl.StreamOutlet(info, max_buffered=BUFFER_S)
+
+    def publish(self, sample: GazeSample) -> None:
+        outlet, pylsl = self._outlet, self._pylsl
+        if outlet is None or pylsl is None:
+            return
+        point = sample.point if sample.valid else None
+        values = [
+            point.x if point else math.nan,
+            point.y if point else math.nan,
+            1.0 if sample.valid else 0.0,
+            1000.0 * sample.latency,
+        ]
+        offset = pylsl.local_clock() - time.monotonic()
+        outlet.push_sample(values, sample.capture_time + offset)
+
+    @property
+    def has_consumers(self) -> bool:
+        return self._outlet is not None and self._outlet.have_consumers()
+
+    def stop(self) -> None:
+        self._outlet = None  # pylsl destroys the outlet when its last reference goes
