@@ -6,6 +6,8 @@ import argparse
 import json
 import sys
 
+from eyetracker.commands import _live
+
 HELP = "run the tracker over a video, an image folder or synthetic:<script>; write gaze to CSV"
 
 
@@ -28,6 +30,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="length of a synthetic run")
     parser.add_argument("--seed", type=int, default=0, help="seed of a synthetic run")
     parser.add_argument("--json", action="store_true", help="print a JSON summary")
+    _live.add_stream_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -50,7 +53,24 @@ def run(args: argparse.Namespace) -> int:
     def warn(message: str) -> None:
         print(f"eyetracker: {message}", file=sys.stderr)
 
-    summary = replay(source, backend, statistics, args.out, realtime=args.realtime, on_error=warn)
+    streams = _live.create_streams(args, source.fps)
+    if streams is not None:
+        streams.start()
+        for line in streams.describe():
+            print(f"streaming {line}", file=sys.stderr, flush=True)
+    try:
+        summary = replay(
+            source,
+            backend,
+            statistics,
+            args.out,
+            realtime=args.realtime,
+            on_error=warn,
+            on_sample=streams.publish if streams is not None else None,
+        )
+    finally:
+        if streams is not None:
+            streams.stop()
     if args.json:
         print(json.dumps(summary.to_json(), indent=2))
         return 0

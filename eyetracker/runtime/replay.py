@@ -156,14 +156,20 @@ def replay(
     realtime: bool = False,
     smoother: GazeSmoother | None = None,
     on_error: Callable[[str], object] | None = None,
+    on_sample: Callable[[GazeSample], object] | None = None,
 ) -> ReplaySummary:
-    """Track every frame of `source` (or, with `realtime`, the newest at the source's pace)."""
+    """Track every frame of `source` (or, with `realtime`, the newest at the source's pace).
+
+    `on_sample` also sees each sample after its row is written (e.g. GazeStreams.publish).
+    """
     rows = CsvRows(out)
     errors: list[float] = []
     counts = {"frames": 0, "valid": 0}
 
     def record(sample: GazeSample) -> None:
         rows.write(sample)
+        if on_sample is not None:
+            on_sample(sample)
         counts["frames"] += 1
         if sample.valid:
             counts["valid"] += 1

@@ -125,8 +125,9 @@ def test_publishing_never_grows_a_buffer_without_bound():
 
 @pytest.fixture
 def lsl_config(tmp_path, monkeypatch):
-    """Discovery restricted to this machine, in a session of its own (liblsl reads LSLAPICFG
-    once, when the process first uses it: keep LSL tests in this module)."""
+    """Discovery restricted to this machine, in a session of its own. liblsl reads LSLAPICFG
+    once per process: when another test used LSL first, the default configuration is in force,
+    which finds outlets on this machine as well (the stream names are unique)."""
     pytest.importorskip("pylsl")
     config = tmp_path / "lsl_api.cfg"
     config.write_text(

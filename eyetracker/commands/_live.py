@@ -1,0 +1,91 @@
+"""Options and set-up shared by the commands that track live or stream (stream, record, replay)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+
+def add_model_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", help="model file (.pt or .onnx); default: the bundled model")
+    parser.add_argument("--backend", choices=("auto", "torch", "onnxruntime"), default="auto")
+    parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    parser.add_argument("--profile", help="user profile (.npz) whose statistics to start from")
+
+
+def add_source_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--source",
+        default="webcam",
+        help="webcam (camera 0), webcam:<index or device>, or synthetic:<script> "
+        "(fixations, reading, dwell, pursuit, calibration); default: webcam",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="seed of the synthetic camera")
+
+
+def add_stream_options(parser: argparse.ArgumentParser, default: str | None = None) -> None:
+    parser.add_argument(
+        "--stream",
+        default=default,
+        metavar="KINDS",
+        help="stream gaze to other programs: websocket, lsl or websocket,lsl"
+        + (f" (default: {default})" if default else " (default: none)"),
+    )
+    parser.add_argument(
+        "--stream-host", default="127.0.0.1", help="loopback address to listen on (127.0.0.1)"
+    )
+    parser.add_argument("--stream-port", type=int, default=8765, help="WebSocket port (8765)")
+    parser.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="also accept WebSocket clients from this web page origin (e.g. http://localhost:3000)",
+    )
+
+
+def warn(message: str) -> None:
+    print(f"eyetracker: {message}", file=sys.stderr)
+
+
+def create_tracking(args: argparse.Namespace):
+    """(backend, statistics) from --model/--backend/--device/--profile."""
+    from eyetracker.runtime.backends import create_backend
+    from eyetracker.runtime.profile import load_profile
+    from eyetracker.runtime.resources import default_model_path
+    from eyetracker.runtime.session_statistics import SessionStatistics
+
+    backend = create_backend(args.model or default_model_path(), args.backend, args.device)
+    moments = None
+    if args.profile:
+        fingerprint = getattr(backend.info, "fingerprint", "") or None
+        moments = load_profile(args.profile, fingerprint).moments
+    return backend, SessionStatistics(backend, moments=moments)
+
+
+def create_streams(args: argparse.Namespace, fps: float | None):
+    """The GazeStreams --stream asks for (None when it asks for none), not yet started."""
+    from eyetracker.runtime.streams import GazeStreams, parse_stream_kinds
+
+    kinds = parse_stream_kinds(args.stream)
+    if not kinds:
+        return None
+    return GazeStreams(
+        kinds,
+        host=args.stream_host,
+        port=args.stream_port,
+        fps=fps or 30.0,
+        origins=args.allow_origin,
+    )
+
+
+def model_metadata(args: argparse.Namespace, backend, statistics) -> dict[str, Any]:
+    """What a recording says about the model and statistics that made it."""
+    from eyetracker.runtime.diagnostics import model_facts
+
+    return {
+        "model": {"path": args.model or "bundled default", **model_facts(backend.info)},
+        "backend": {"name": backend.name, "device": backend.device},
+        "statistics": {"source": statistics.source, "profile": args.profile},
+    }

@@ -1,0 +1,103 @@
+"""Live tracking for the command line (`eyetracker stream`, `eyetracker record`).
+
+`open_live_source("webcam" | "webcam:1" | "synthetic:reading")` builds a source that delivers
+frames at its own pace; `track_live(...)` runs the threaded tracker over it until the given
+seconds have passed, the source ends, or Ctrl-C (KeyboardInterrupt, raised to the caller).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from eyetracker.capture.base import FrameSource, create_source
+from eyetracker.core.errors import UserError
+from eyetracker.core.smoothing import GazeSmoother
+from eyetracker.core.types import Frame, GazeSample
+from eyetracker.runtime.backends import Backend
+from eyetracker.runtime.session_statistics import SessionStatistics
+from eyetracker.runtime.tracker import Tracker
+
+LIVE_SOURCES = "webcam, webcam:<index or device>, synthetic:<script>"
+
+
+class LiveSourceError(UserError):
+    """A live source specification that names no known kind."""
+
+
+def open_live_source(
+    spec: str = "webcam", seconds: float | None = None, seed: int = 0, fps: float = 30.0
+) -> FrameSource:
+    """A (not yet opened) real-time source: a webcam or the synthetic camera.
+
+    A synthetic source ends after `seconds` (None: never); a webcam runs until stopped.
+    """
+    kind, _, option = spec.partition(":")
+    if kind == "webcam":
+        return create_source("webcam", device=option or 0, fps=fps)
+    if kind == "synthetic":
+        return create_source(
+            "synthetic", script=option or "fixations", seed=seed, fps=fps, duration=seconds
+        )
+    raise LiveSourceError(f"Unknown source {spec!r}; give one of {LIVE_SOURCES}.")
+
+
+class TeeSource(FrameSource):
+    """Passes each frame of `source` to `on_frame` (in the reading thread) before the tracker."""
+
+    def __init__(self, source: FrameSource, on_frame: Callable[[Frame], object]) -> None:
+        self.source = source
+        self.on_frame = on_frame
+        self.name = source.name
+
+    def open(self) -> None:
+        self.source.open()
+
+    def read(self) -> Frame:
+        frame = self.source.read()
+        self.on_frame(frame)
+        return frame
+
+    def close(self) -> None:
+        self.source.close()
+
+    @property
+    def fps(self) -> float | None:
+        return self.source.fps
+
+    @property
+    def resolution(self) -> tuple[int, int] | None:
+        return self.source.resolution
+
+
+def track_live(
+    source: FrameSource,
+    backend: Backend,
+    statistics: SessionStatistics | None,
+    on_sample: Callable[[GazeSample], object],
+    seconds: float | None = None,
+    on_error: Callable[[str], object] | None = None,
+    on_open: Callable[[FrameSource], object] | None = None,
+) -> Tracker:
+    """Open `source`, call `on_open(source)`, track (newest frame wins) in this thread.
+
+    Ends after `seconds` (None: until the source ends or Ctrl-C); returns the tracker for its
+    timings. A KeyboardInterrupt reaches the caller after the threads have been stopped.
+    """
+    tracker = Tracker(
+        source, backend, statistics, GazeSmoother(), on_sample=on_sample, on_error=on_error
+    )
+    timer = threading.Timer(seconds, tracker.stop_event.set) if seconds else None
+    with source:
+        if on_open is not None:
+            on_open(source)
+        if timer is not None:
+            timer.daemon = True
+            timer.start()
+        try:
+            tracker.run()
+        finally:
+            if timer is not None:
+                timer.cancel()
+            tracker.stop()
+    return tracker

@@ -1,0 +1,242 @@
+"""Recording gaze to a folder: a CSV row per sample, a JSON sidecar, optionally the video.
+
+    recorder = GazeRecorder("session-1", metadata={"model": ..., "screen": ...}, video=True)
+    recorder.start()
+    recorder.add_frame(frame)     # capture thread, only with video=True
+    recorder.write(sample)        # tracker thread (on_sample)
+    recorder.stop()
+
+Crash safety follows the measurement writer: the header and every row are flushed as they
+are written, so a killed process leaves a valid CSV of the rows so far; the sidecar is
+replaced atomically at start and at stop, and a recording without "stopped" in it ended
+abruptly. Rows are fsynced once a second and at stop (a power cut loses at most that).
+The format is in docs/recording.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import threading
+import time
+from collections import OrderedDict
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from eyetracker.core.errors import UserError
+from eyetracker.core.types import Frame, GazeSample
+
+FORMAT_VERSION = 1
+CSV_NAME = "gaze.csv"
+SIDECAR_NAME = "recording.json"
+VIDEO_NAME = "video.avi"
+COLUMNS = (
+    "time",  # seconds from the start of the recording (capture clock)
+    "frame",  # the source's frame index
+    "video_frame",  # index of the frame in video.avi; empty without video
+    "x",
+    "y",
+    "raw_x",
+    "raw_y",
+    "valid",
+    "reason",
+    "latency_ms",
+    "capture_time",  # time.monotonic() at capture
+    "true_x",
+    "true_y",
+)
+SYNC_EVERY_S = 1.0
+_VIDEO_INDEX_MEMORY = 512  # frames whose video index is remembered until their sample comes
+
+
+class RecordingError(UserError):
+    """The recording folder cannot be written."""
+
+
+def _num(value: float | None) -> str:
+    return "" if value is None or not math.isfinite(value) else f"{value:.6f}"
+
+
+def _reason(error: OSError) -> str:
+    return (error.strerror or str(error)).rstrip(".").lower()
+
+
+class GazeRecorder:
+    """Writes one recording into `folder` (created; must not already hold a recording).
+
+    `metadata` (model, statistics, screen, source, ...: plain JSON) goes into the sidecar.
+    With `video`, frames given to `add_frame` are written to video.avi (MJPG) at `fps`.
+    """
+
+    def __init__(
+        self,
+        folder: str | os.PathLike[str],
+        metadata: dict[str, Any] | None = None,
+        video: bool = False,
+        fps: float = 30.0,
+    ) -> None:
+        self.folder = Path(folder)
+        self.metadata = dict(metadata or {})
+        json.dumps(self.metadata, allow_nan=False)  # fail now, not at stop
+        self.video = bool(video)
+        self.fps = float(fps) if fps and fps > 0 else 30.0
+        self.rows = 0
+        self.video_frames = 0
+        self.started_at: float | None = None  # capture clock (time.monotonic) at start
+        self.video_error = ""
+        self._file: io.TextIOWrapper | None = None
+        self._writer = None
+        self._video = None
+        self._video_index: OrderedDict[int, int] = OrderedDict()
+        self._lock = threading.Lock()
+        self._last_sync = 0.0
+        self._sidecar: dict[str, Any] = {}
+
+    @property
+    def csv_path(self) -> Path:
+        return self.folder / CSV_NAME
+
+    @property
+    def recording(self) -> bool:
+        return self._file is not None
+
+    def start(self) -> GazeRecorder:
+        """Create the folder, the CSV header and the sidecar; a RecordingError if it cannot."""
+        if self.recording:
+            return self
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._file = open(self.csv_path, "x", newline="", encoding="utf-8")
+        except FileExistsError:
+            raise RecordingError(
+                f"{self.folder} already holds a recording; choose a new folder."
+            ) from None
+        except OSError as error:
+            raise RecordingError(
+                f"Cannot record into {self.folder} because {_reason(error)}; choose another folder."
+            ) from None
+        self.started_at = time.monotonic()
+        self._writer = csv.writer(self._file)
+        self._writer.writerow(COLUMNS)
+        self._sync()
+        self._sidecar = {
+            "format": FORMAT_VERSION,
+            "started": datetime.now().astimezone().isoformat(timespec="milliseconds"),
+            "started_monotonic": self.started_at,
+            "csv": CSV_NAME,
+            "columns": list(COLUMNS),
+            "video": VIDEO_NAME if self.video else None,
+            "fps": self.fps,
+            **self.metadata,
+        }
+        self._write_sidecar()
+        return self
+
+    def add_frame(self, frame: Frame) -> None:
+        """Append `frame` to the video (no-op without video); call before its sample is written.
+
+        If the video cannot be written, recording goes on without it and `video_error` says why.
+        """
+        with self._lock:
+            if not self.video or self._file is None or self.video_error:
+                return
+            if self._video is None:
+                self._video = self._open_video(frame)
+                if self._video is None:
+                    return
+            self._video.write(frame.image)
+            self._video_index[frame.index] = self.video_frames
+            if len(self._video_index) > _VIDEO_INDEX_MEMORY:
+                self._video_index.popitem(last=False)
+            self.video_frames += 1
+
+    def _open_video(self, frame: Frame):
+        import cv2
+
+        height, width = frame.image.shape[:2]
+        path = self.folder / VIDEO_NAME
+        fourcc = cv2.VideoWriter_fourcc(*"MJPG")
+        writer = cv2.VideoWriter(str(path), fourcc, self.fps, (width, height))
+        if not writer.isOpened():
+            self.video_error = (
+                f"Cannot write the video {path}; the gaze rows are recorded without it."
+            )
+            return None
+        return writer
+
+    def write(self, sample: GazeSample) -> None:
+        """Append one row and flush it."""
+        p, r, t = sample.point, sample.raw_point, sample.truth
+        with self._lock:
+            if self._file is None or self._writer is None:
+                return
+            video_frame = self._video_index.get(sample.frame_index)
+            self._writer.writerow(
+                [
+                    f"{sample.capture_time - (self.started_at or 0.0):.6f}",
+                    sample.frame_index,
+                    "" if video_frame is None else video_frame,
+                    _num(p and p.x),
+                    _num(p and p.y),
+                    _num(r and r.x),
+                    _num(r and r.y),
+                    int(sample.valid),
+                    sample.reason,
+                    f"{1000.0 * sample.latency:.3f}",
+                    f"{sample.capture_time:.6f}",
+                    _num(t and t.x),
+                    _num(t and t.y),
+                ]
+            )
+            self.rows += 1
+            if time.monotonic() - self._last_sync >= SYNC_EVERY_S:
+                self._sync()
+            else:
+                self._file.flush()
+
+    def _sync(self) -> None:
+        assert self._file is not None
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        self._last_sync = time.monotonic()
+
+    def _write_sidecar(self) -> None:
+        path = self.folder / SIDECAR_NAME
+        temporary = path.with_name(f".{SIDECAR_NAME}.tmp")
+        with open(temporary, "w", encoding="utf-8") as handle:
+            json.dump(self._sidecar, handle, indent=2, allow_nan=False)
+            handle.write("\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+
+    def stop(self) -> None:
+        """Close the CSV and the video, and complete the sidecar; idempotent."""
+        with self._lock:
+            file, self._file = self._file, None
+            video, self._video = self._video, None
+        if file is None:
+            return
+        file.flush()
+        os.fsync(file.fileno())
+        file.close()
+        if video is not None:
+            video.release()
+        self._sidecar.update(
+            stopped=datetime.now().astimezone().isoformat(timespec="milliseconds"),
+            rows=self.rows,
+            video_frames=self.video_frames if self.video else None,
+        )
+        if self.video_error:
+            self._sidecar["video_error"] = self.video_error
+        self._write_sidecar()
+
+    def __enter__(self) -> GazeRecorder:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,152 @@
+"""Gaze recordings: CSV + sidecar + video, crash-safe, and the `record` command."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+
+import cv2
+import pytest
+
+from eyetracker.cli import main
+from eyetracker.core.types import Frame, GazePoint, GazeSample
+from eyetracker.runtime.recording import COLUMNS, GazeRecorder, RecordingError
+from tests.runtime._fakes import drawn_image, save_tiny_model
+
+
+def sample(i: int, valid: bool = True, start: float = 50.0) -> GazeSample:
+    point = GazePoint(i / 10, 0.5) if valid else None
+    return GazeSample(point, point, valid, start + i / 30, start + i / 30 + 0.01, i)
+
+
+def read_rows(path):
+    with open(path, newline="", encoding="utf-8") as file:
+        return list(csv.DictReader(file))
+
+
+def test_rows_and_sidecar_describe_the_recording(tmp_path):
+    metadata = {"model": {"fingerprint": "abc"}, "screen": {"width_px": 1920, "height_px": 1080}}
+    with GazeRecorder(tmp_path / "rec", metadata) as recorder:
+        sidecar = json.loads((tmp_path / "rec" / "recording.json").read_text())
+        assert "stopped" not in sidecar and sidecar["model"] == {"fingerprint": "abc"}
+        for i in range(3):
+            recorder.write(sample(i, valid=i != 1))
+    rows = read_rows(tmp_path / "rec" / "gaze.csv")
+    assert tuple(rows[0]) == COLUMNS
+    assert [r["frame"] for r in rows] == ["0", "1", "2"]
+    assert [r["valid"] for r in rows] == ["1", "0", "1"]
+    assert rows[1]["x"] == "" and float(rows[2]["x"]) == pytest.approx(0.2)
+    assert float(rows[0]["latency_ms"]) == pytest.approx(10.0)
+    assert all(r["video_frame"] == "" for r in rows)
+    sidecar = json.loads((tmp_path / "rec" / "recording.json").read_text())
+    assert sidecar["rows"] == 3 and sidecar["stopped"] and sidecar["columns"] == list(COLUMNS)
+    assert sidecar["screen"] == {"width_px": 1920, "height_px": 1080}
+
+
+def test_an_existing_recording_is_never_overwritten(tmp_path):
+    GazeRecorder(tmp_path).start().stop()
+    with pytest.raises(RecordingError, match="already holds a recording"):
+        GazeRecorder(tmp_path).start()
+
+
+def test_video_frames_are_linked_to_rows(tmp_path):
+    recorder = GazeRecorder(tmp_path / "rec", video=True, fps=30.0).start()
+    for i in range(6):
+        frame = Frame(drawn_image(i), 50.0 + i / 30, 100 + i)
+        recorder.add_frame(frame)
+        if i % 2 == 0:  # the tracker dropped the odd frames: rows link to the right ones
+            recorder.write(
+                GazeSample(
+                    GazePoint(0.5, 0.5), None, True, frame.timestamp, frame.timestamp, frame.index
+                )
+            )
+    recorder.stop()
+    rows = read_rows(tmp_path / "rec" / "gaze.csv")
+    assert [(r["frame"], r["video_frame"]) for r in rows] == [
+        ("100", "0"),
+        ("102", "2"),
+        ("104", "4"),
+    ]
+    video = cv2.VideoCapture(str(tmp_path / "rec" / "video.avi"))
+    frames = []
+    while (frame := video.read())[0]:
+        frames.append(frame[1])
+    video.release()
+    assert len(frames) == 6 == recorder.video_frames
+    # MJPG is lossy; the moving disc still puts each frame nearest its own original.
+    for index, image in enumerate(frames):
+        distances = [cv2.norm(image, drawn_image(i)) for i in range(6)]
+        assert distances.index(min(distances)) == index
+
+
+def test_a_killed_process_leaves_a_valid_csv_of_the_rows_written(tmp_path):
+    folder = tmp_path / "rec"
+    script = textwrap.dedent(
+        f"""
+        import sys
+        from eyetracker.core.types import GazePoint, GazeSample
+        from eyetracker.runtime.recording import GazeRecorder
+        recorder = GazeRecorder({str(folder)!r}).start()
+        for i in range(25):
+            recorder.write(GazeSample(GazePoint(0.5, 0.25), None, True, i / 30, i / 30, i))
+        print("written", flush=True)
+        sys.stdin.read()  # wait to be killed
+        """
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert child.stdout.readline().strip() == "written"
+        os.kill(child.pid, signal.SIGKILL)
+        assert child.wait(timeout=30) == -signal.SIGKILL
+    finally:
+        child.kill()
+        child.stdin.close()
+        child.stdout.close()
+    rows = read_rows(folder / "gaze.csv")
+    assert [int(r["frame"]) for r in rows] == list(range(25))
+    assert all(r["x"] == "0.500000" for r in rows)
+    sidecar = json.loads((folder / "recording.json").read_text())
+    assert "stopped" not in sidecar  # how a reader tells an abrupt end
+
+
+@pytest.fixture(scope="module")
+def model(tmp_path_factory):
+    return save_tiny_model(tmp_path_factory.mktemp("model") / "square.pt")
+
+
+def cli(*args):
+    return main([*map(str, args), "--backend", "torch", "--device", "cpu"])
+
+
+def test_record_command_writes_rows_video_and_metadata(model, tmp_path, capsys):
+    folder = tmp_path / "rec"
+    args = ("--source", "synthetic:fixations", "--model", model, "--video", "--screen", "800x600")
+    assert cli("record", folder, "--seconds", "0.5", *args) == 0
+    rows = read_rows(folder / "gaze.csv")
+    sidecar = json.loads((folder / "recording.json").read_text())
+    assert len(rows) == sidecar["rows"] > 0
+    assert sidecar["model"]["fingerprint"] and sidecar["screen"] == {
+        "width_px": 800,
+        "height_px": 600,
+    }
+    assert sidecar["source"] == "synthetic:fixations" and sidecar["camera"]["resolution"]
+    assert sidecar["statistics"]["source"]
+    linked = [int(r["video_frame"]) for r in rows if r["video_frame"]]
+    assert linked and max(linked) < sidecar["video_frames"]
+    assert all(r["true_x"] != "" for r in rows)  # the synthetic camera knows where it looked
+    assert f"recorded {len(rows)} rows" in capsys.readouterr().out
+    # The same folder again: refused before anything starts.
+    assert cli("record", folder, "--seconds", "0.5", *args) == 2
+    assert "already holds a recording" in capsys.readouterr().err
+
+
+def test_record_refuses_a_bad_screen_size(model, tmp_path, capsys):
+    assert cli("record", tmp_path / "r", "--screen", "wide", "--model", model) == 2
+    assert "--screen wide is not WIDTHxHEIGHT" in capsys.readouterr().err
