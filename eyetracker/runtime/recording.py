@@ -10,7 +10,8 @@ Crash safety follows the measurement writer: the header and every row are flushe
 are written, so a killed process leaves a valid CSV of the rows so far; the sidecar is
 replaced atomically at start and at stop, and a recording without "stopped" in it ended
 abruptly. Rows are fsynced once a second and at stop (a power cut loses at most that).
-The format is in docs/recording.md.
+The video is not crash-safe (OpenCV buffers it and indexes it at the
+end). The format is in docs/recording.md.
 """
 
 from __future__ import annotations
