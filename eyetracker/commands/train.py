@@ -51,6 +51,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import logging
+    import os
 
     from eyetracker.training.trainer import TrainConfig, train
 
@@ -79,6 +80,8 @@ def run(args: argparse.Namespace) -> int:
         workers=args.workers,
     )
     metrics = train(config)
+    if int(os.environ.get("RANK", "0")) != 0:
+        return 0  # under torchrun, rank 0 reports
     print(
         f"wrote {args.out}: "
         + ", ".join(f"{k} {v:.2f}" for k, v in metrics.items() if isinstance(v, float))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,8 +100,10 @@ def prepare_measurement(
     skipped = len(results) - len(keep)
     if cache_file is not None:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache_file.with_suffix(".tmp.npz")
-        np.savez(tmp, pixels=pixels, face=face, targets=targets, skipped=np.array(skipped))
+        # A private temporary name: several processes (torchrun ranks) may prepare at once.
+        fd, tmp = tempfile.mkstemp(suffix=".npz", dir=cache_file.parent)
+        with os.fdopen(fd, "wb") as handle:
+            np.savez(handle, pixels=pixels, face=face, targets=targets, skipped=np.array(skipped))
         os.replace(tmp, cache_file)
     return _assemble(measurement, pixels, face, targets, skipped)
 
