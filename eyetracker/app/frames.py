@@ -60,6 +60,14 @@ class FrameProvider(QObject):
         with self._changed:
             return self._frames[-1] if self._frames else None
 
+    def frame_rate(self) -> float | None:
+        """Frames per second over the buffered frames (about a quarter second), or None."""
+        with self._changed:
+            if len(self._frames) < 2:
+                return None
+            span = self._frames[-1].timestamp - self._frames[0].timestamp
+            return (len(self._frames) - 1) / span if span > 0 else None
+
     def next_frame_after(self, t: float, timeout: float) -> Frame | None:
         """The first frame whose capture timestamp is after `t`, waiting up to `timeout` s.
 

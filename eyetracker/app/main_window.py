@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QVBoxLayout, QWi
 from eyetracker.app import menus
 from eyetracker.app.controls import ControlsPanel, select_data
 from eyetracker.app.errors import show_error
+from eyetracker.app.outputs import Outputs
 from eyetracker.app.overlay import GazeOverlay
 from eyetracker.app.paths import profiles_dir
 from eyetracker.app.preview import PreviewWidget
@@ -79,6 +80,7 @@ class MainWindow(QMainWindow):
         self.actions = menus.build_menus(self)
         self.tray = menus.build_tray(self)
         self.tools = Tools(self)
+        self.outputs = Outputs(self)  # Record gaze / Stream gaze
 
         self._connect()
         self._apply_settings(cameras if cameras is not None else find_cameras())
@@ -247,6 +249,7 @@ class MainWindow(QMainWindow):
             self._closed = True
             self._remember_choices()
             self.settings.save()
+            self.outputs.stop_all()  # the recording is closed cleanly before the threads go
             self.session.shutdown()
             if self.tray is not None:
                 self.tray.hide()

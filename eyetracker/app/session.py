@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from eyetracker.app.frames import FrameProvider
+from eyetracker.app.taps import Taps
 from eyetracker.app.threads import WorkerThread
 from eyetracker.app.workers import CameraWorker, TrackingConfig, TrackingWorker, preload_backend
 
@@ -21,11 +22,13 @@ class Session(QObject):
     status = Signal(str)  # a status-bar message
     sample = Signal(object)  # GazeSample
     tracking_changed = Signal(bool)
+    tracker_ready = Signal(object)  # the Tracker, once the model is loaded
     tracking_failed = Signal(str)  # could not track (bad model, no CUDA): a dialog
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.frames = FrameProvider(self)
+        self.taps = Taps()  # recording and streams, called in the worker threads
         self.camera_choice: str | None = None
         self.tracker = None  # eyetracker.runtime.tracker.Tracker while tracking
         self._camera: WorkerThread | None = None
@@ -42,7 +45,7 @@ class Session(QObject):
         self.close_camera()
         self.camera_choice = choice
         self.frames.clear()
-        worker = CameraWorker(choice, self.frames)
+        worker = CameraWorker(choice, self.frames, self.taps)
         worker.opened.connect(self.camera_opened)
         worker.failed.connect(self.camera_failed)
         worker.face_checked.connect(self.face_checked)
@@ -65,7 +68,7 @@ class Session(QObject):
         if self._tracking is not None:
             return
         preload_backend(config.backend)
-        worker = TrackingWorker(config, self.frames)
+        worker = TrackingWorker(config, self.frames, self.taps)
         worker.sample.connect(self.sample)
         worker.message.connect(self.status)
         worker.ready.connect(self._tracker_ready)
@@ -85,6 +88,7 @@ class Session(QObject):
     def _tracker_ready(self, tracker) -> None:
         if self._tracking is not None:
             self.tracker = tracker
+            self.tracker_ready.emit(tracker)
 
     def _tracking_failed(self, message: str) -> None:
         self.stop_tracking()

@@ -24,6 +24,9 @@ class AppSettings:
     overlay_size: int = 40  # diameter of the gaze dot in pixels
     overlay_color: str = "#ff3b30"
     show_raw_point: bool = False
+    record_video: bool = False  # Record gaze also saves the webcam video
+    stream_gaze: bool = False  # WebSocket (and LSL) streams run while tracking
+    stream_port: int = 8765  # the WebSocket's port on 127.0.0.1
 
     @classmethod
     def load(cls, store: QSettings | None = None) -> AppSettings:

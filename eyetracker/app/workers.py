@@ -20,6 +20,7 @@ import cv2
 from PySide6.QtCore import Signal
 
 from eyetracker.app.frames import FrameProvider
+from eyetracker.app.taps import Taps
 from eyetracker.app.threads import Worker
 from eyetracker.capture.base import (
     EndOfStream,
@@ -93,10 +94,11 @@ class CameraWorker(Worker):
     source_event = Signal(str)  # camera lost / back: a status-bar message
     opened = Signal(str)  # the source's name
 
-    def __init__(self, choice: str, provider: FrameProvider) -> None:
+    def __init__(self, choice: str, provider: FrameProvider, taps: Taps | None = None) -> None:
         super().__init__()
         self.choice = choice
         self.provider = provider
+        self.taps = taps
 
     def work(self) -> None:
         try:
@@ -118,6 +120,8 @@ class CameraWorker(Worker):
                 except SourceLost as error:  # a plain source cannot come back
                     self.failed.emit(str(error))
                     break
+                if self.taps is not None:
+                    self.taps.frame(frame)  # before the tracker can see it (video index)
                 self.provider.publish(frame)
                 if frame.timestamp - last_check >= FACE_CHECK_SECONDS:
                     last_check = frame.timestamp
@@ -178,11 +182,19 @@ class TrackingWorker(Worker):
     message = Signal(str)  # for the status bar
     ready = Signal(object)  # the Tracker, once the model is loaded
 
-    def __init__(self, config: TrackingConfig, provider: FrameProvider) -> None:
+    def __init__(
+        self, config: TrackingConfig, provider: FrameProvider, taps: Taps | None = None
+    ) -> None:
         super().__init__()
         self.config = config
         self.provider = provider
+        self.taps = taps
         self.tracker = None
+
+    def _on_sample(self, sample) -> None:
+        if self.taps is not None:
+            self.taps.sample(sample)  # recording and streams: in this thread, never blocking
+        self.sample.emit(sample)
 
     def work(self) -> None:
         config = self.config
@@ -209,7 +221,7 @@ class TrackingWorker(Worker):
             backend,
             statistics,
             GazeSmoother(),
-            on_sample=self.sample.emit,
+            on_sample=self._on_sample,
             on_error=self.message.emit,
             stop_event=self.stop_event,
         )

@@ -1,0 +1,162 @@
+"""Where gaze goes besides the overlay: a recording on disk and streams to other programs.
+
+- Tracking > Record gaze (Ctrl+R, also in the tray) records into `<data dir>/recordings/`
+  (see record.py), with the webcam video when "Record webcam video too" is checked.
+- Tracking > Stream gaze (a setting) runs a WebSocket on 127.0.0.1 (and an LSL outlet when
+  pylsl is there) whenever tracking runs; a port that is taken is a dialog, and tracking
+  goes on without streaming.
+
+Both are fed in the worker threads through `Session.taps`; this controller starts and stops
+them in the GUI thread, with tracking, and shows their state in the status bar.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel
+
+from eyetracker.app.errors import show_error
+from eyetracker.app.record import GazeRecording, camera_fps
+from eyetracker.app.settings import qsettings
+from eyetracker.core.errors import UserError
+from eyetracker.runtime.streams import GazeStreams
+
+STATUS_MS = 500
+
+
+def stream_kinds() -> list[str]:
+    """WebSocket always; LSL too when pylsl and its liblsl load."""
+    from eyetracker.runtime.streams.lsl import import_pylsl
+
+    try:
+        import_pylsl()
+    except UserError:
+        return ["websocket"]
+    return ["websocket", "lsl"]
+
+
+class Outputs(QObject):
+    """A child of the window: the Record / Stream actions, the streams, their status fields."""
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+        self.session = window.session
+        self.recording = GazeRecording(window)
+        self.streams: GazeStreams | None = None
+        self._build_actions()
+        self.labels = {key: self._status_label(key) for key in ("recording", "streams")}
+        self.recording.changed.connect(self._recording_changed)
+        self.session.tracking_changed.connect(self._tracking_changed)
+        self._timer = QTimer(self)
+        self._timer.setInterval(STATUS_MS)
+        self._timer.timeout.connect(self.refresh_status)
+        self._timer.start()
+
+    def _build_actions(self) -> None:
+        window, settings = self.window, self.window.settings
+        record = QAction("&Record gaze", window, checkable=True)
+        record.setShortcut(QKeySequence("Ctrl+R"))
+        record.triggered.connect(self.set_recording)
+        video = QAction("Record webcam &video too", window, checkable=True)
+        video.setChecked(settings.record_video)
+        video.toggled.connect(lambda on: setattr(settings, "record_video", on))
+        stream = QAction("Stream &gaze (WebSocket, LSL)", window, checkable=True)
+        stream.setChecked(settings.stream_gaze)
+        stream.triggered.connect(self.set_streaming)
+        window.actions.update(record=record, record_video=video, stream=stream)
+        menu = window.tracking_menu
+        menu.addSeparator()
+        for action in (record, video, stream):
+            menu.addAction(action)
+        if window.tray is not None:  # right after Start/stop tracking
+            tray_menu = window.tray.contextMenu()
+            entries = tray_menu.actions()
+            after = entries.index(window.actions["track"]) + 1
+            tray_menu.insertAction(entries[after] if after < len(entries) else None, record)
+
+    def _status_label(self, key: str) -> QLabel:
+        label = QLabel()
+        label.setObjectName(f"status-{key}")
+        label.setStyleSheet("QLabel { padding: 0 8px; border-left: 1px solid palette(mid); }")
+        label.hide()
+        self.window.statusBar().addPermanentWidget(label)
+        return label
+
+    # --- recording ---------------------------------------------------------------------
+
+    def set_recording(self, on: bool) -> None:
+        if on:
+            self.recording.start()
+        else:
+            self.recording.stop()
+        self._recording_changed(self.recording.active)
+
+    def _recording_changed(self, active: bool) -> None:
+        self.window.actions["record"].setChecked(active)
+        self.refresh_status()
+
+    # --- streams -----------------------------------------------------------------------
+
+    def set_streaming(self, on: bool) -> None:
+        """The setting: streams run while tracking runs."""
+        self.window.settings.stream_gaze = on
+        if on and self.session.tracking:
+            self._start_streams()
+        elif not on:
+            self._stop_streams()
+
+    def _start_streams(self) -> None:
+        if self.streams is not None:
+            return
+        port = self.window.settings.stream_port
+        streams = GazeStreams(stream_kinds(), port=port, fps=camera_fps(self.session))
+        try:
+            streams.start()
+        except UserError as error:
+            self.window.settings.stream_gaze = False
+            self.window.actions["stream"].setChecked(False)
+            text = str(error)
+            if "--stream-port" in text:  # the command line's advice: say it for the app
+                text = text.replace(
+                    "choose another --stream-port.",
+                    f"close the program that uses port {port} or set stream_port in "
+                    f"{qsettings().fileName()}; tracking goes on without streaming.",
+                )
+            else:
+                text += " Tracking goes on without streaming."
+            show_error(self.window, text)
+            return
+        self.streams = streams
+        self.session.taps.add(on_sample=streams.publish)
+        self.refresh_status()
+
+    def _stop_streams(self) -> None:
+        streams, self.streams = self.streams, None
+        if streams is not None:
+            self.session.taps.remove(on_sample=streams.publish)
+            streams.stop()
+        self.refresh_status()
+
+    # --- with tracking -----------------------------------------------------------------
+
+    def _tracking_changed(self, tracking: bool) -> None:
+        if tracking and self.window.settings.stream_gaze:
+            self._start_streams()
+        elif not tracking:
+            self.stop_all()
+
+    def stop_all(self) -> None:
+        """Tracking stopped or the window closes: end the recording and the streams."""
+        self.recording.stop()
+        self._stop_streams()
+
+    def refresh_status(self) -> None:
+        recorder = self.recording.recorder
+        label = self.labels["recording"]
+        label.setText(f"recording: {recorder.rows} samples" if recorder is not None else "")
+        label.setVisible(recorder is not None)
+        label = self.labels["streams"]
+        label.setText("; ".join(self.streams.describe()) if self.streams is not None else "")
+        label.setVisible(self.streams is not None)

@@ -1,0 +1,173 @@
+"""Record gaze: one `GazeRecorder` folder per recording, under `<data dir>/recordings/`.
+
+A recording is tied to tracking: asking for one starts tracking if needed, the recorder
+starts once the model has loaded (its facts go into recording.json), and stopping tracking
+or closing the window ends it. Rows (and video frames) are written in the worker threads
+through `Session.taps`; a row that cannot be written (disk full) ends the recording in the
+GUI thread with a dialog, and everything written before is kept.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QGuiApplication
+
+from eyetracker.app.errors import show_error
+from eyetracker.app.paths import data_dir
+from eyetracker.app.workers import SYNTHETIC
+from eyetracker.runtime.diagnostics import model_facts
+from eyetracker.runtime.recording import GazeRecorder, RecordingError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_FPS = 30.0
+
+
+def recordings_dir() -> Path:
+    return data_dir() / "recordings"
+
+
+def new_recording_folder() -> Path:
+    """`<data>/recordings/<YYYYmmdd-HHMMSS>`, with a suffix if that second is taken."""
+    base = recordings_dir() / datetime.now().strftime("%Y%m%d-%H%M%S")
+    folder, n = base, 1
+    while folder.exists():
+        n += 1
+        folder = base.with_name(f"{base.name}-{n}")
+    return folder
+
+
+def camera_fps(session) -> float:
+    """The camera's measured frame rate, rounded (30 before it has delivered frames)."""
+    rate = session.frames.frame_rate()
+    return float(round(rate)) if rate else DEFAULT_FPS
+
+
+class GazeRecording(QObject):
+    """Starts and stops the recorder; `changed` reports whether one is (or will be) on."""
+
+    changed = Signal(bool)
+    write_failed = Signal(str)  # from the tracking thread: why a row could not be written
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+        self.session = window.session
+        self.recorder: GazeRecorder | None = None
+        self.pending = False  # asked for; starts once the model has loaded
+        self.session.tracker_ready.connect(self._tracker_ready)
+        self.write_failed.connect(self._failed)
+
+    @property
+    def active(self) -> bool:
+        return self.recorder is not None or self.pending
+
+    def start(self) -> None:
+        """Record from now on (tracking first if needed, the recorder once the model is loaded)."""
+        if self.active:
+            return
+        self.pending = True
+        if not self.session.tracking:
+            self.window.toggle_tracking()  # a missing model: its own dialog
+            self.pending = self.session.tracking
+        if self.pending and self.session.tracker is not None:
+            self._start(self.session.tracker)
+        self.changed.emit(self.active)
+
+    def _tracker_ready(self, tracker) -> None:
+        if self.pending and self.recorder is None:
+            self._start(tracker)
+            self.changed.emit(self.active)
+
+    def _start(self, tracker) -> None:
+        self.pending = False
+        recorder = GazeRecorder(
+            new_recording_folder(),
+            metadata=self._metadata(tracker),
+            video=self.window.settings.record_video,
+            fps=camera_fps(self.session),
+        )
+        try:
+            recorder.start()
+        except RecordingError as error:
+            show_error(self.window, str(error))
+            return
+        self.recorder = recorder
+        self.session.taps.add(
+            on_sample=self._write, on_frame=recorder.add_frame if recorder.video else None
+        )
+        self.window.statusBar().showMessage(f"Recording into {recorder.folder}.", 8000)
+
+    def _write(self, sample) -> None:
+        """In the tracking thread: one row; a failed write ends the recording (GUI thread)."""
+        recorder = self.recorder
+        if recorder is None:
+            return
+        try:
+            recorder.write(sample)
+        except OSError as error:
+            self.session.taps.remove(on_sample=self._write, on_frame=recorder.add_frame)
+            self.write_failed.emit((error.strerror or str(error)).rstrip(".").lower())
+
+    def _failed(self, reason: str) -> None:
+        recorder = self.recorder
+        if recorder is None:
+            return
+        self.stop()
+        show_error(
+            self.window,
+            f"Recording stopped because {reason}; the {recorder.rows} samples written before "
+            f"are kept in {recorder.folder}. Free some space and record again.",
+        )
+
+    def stop(self) -> None:
+        """Close the recording (rows, video, sidecar); idempotent."""
+        was_active = self.active
+        self.pending = False
+        recorder, self.recorder = self.recorder, None
+        if recorder is not None:
+            self.session.taps.remove(on_sample=self._write, on_frame=recorder.add_frame)
+            try:
+                recorder.stop()
+            except OSError:  # the disk filled up: the rows written before are flushed already
+                log.exception("closing the recording in %s failed", recorder.folder)
+            text = f"Recorded {recorder.rows} samples into {recorder.folder}."
+            if recorder.video_error:
+                text += f" {recorder.video_error}"
+            self.window.statusBar().showMessage(text, 10000)
+        if was_active:
+            self.changed.emit(False)
+
+    def _metadata(self, tracker) -> dict:
+        """What made the recording: model, backend, statistics, screen and camera."""
+        window, backend, statistics = self.window, tracker.backend, tracker.statistics
+        screens = QGuiApplication.screens()
+        index = window.settings.overlay_screen
+        screen = screens[index] if 0 <= index < len(screens) else screens[0]
+        ratio, size = screen.devicePixelRatio(), screen.geometry().size()
+        latest = self.session.frames.latest()
+        camera = self.session.camera_choice
+        return {
+            "model": {
+                "path": window.controls.model.currentData() or "bundled default",
+                **model_facts(backend.info),
+            },
+            "backend": {"name": backend.name, "device": backend.device},
+            "statistics": {
+                "source": statistics.source if statistics else "running statistics",
+                "user": window.controls.user.currentText().strip(),
+            },
+            "screen": {
+                "width_px": round(size.width() * ratio),
+                "height_px": round(size.height() * ratio),
+            },
+            "source": "synthetic" if camera == SYNTHETIC else f"webcam:{camera}",
+            "camera": {
+                "resolution": list(latest.image.shape[1::-1]) if latest is not None else None,
+                "fps": camera_fps(self.session),
+            },
+        }
