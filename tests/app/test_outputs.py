@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import json
 import socket
+from pathlib import Path
+
+import pytest
 
 from eyetracker.runtime.recording import CSV_NAME, SIDECAR_NAME, VIDEO_NAME
 from tests.app.conftest import open_dialogs, use_model
@@ -163,4 +166,40 @@ def test_a_taken_port_is_a_dialog_and_tracking_goes_on(
     with qtbot.waitSignal(window.session.sample, timeout=TIMEOUT_MS):
         pass  # tracking runs without streaming
     assert window.session.tracking
+    window.toggle_tracking()
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (a disk that is full)")
+def test_a_full_disk_ends_the_recording_with_a_dialog_and_keeps_the_rows(
+    make_window, qtbot, qapp, model_file
+):
+    window = tracking_window(make_window, model_file)
+    window.actions["record"].trigger()
+    recording = window.outputs.recording
+    qtbot.waitUntil(
+        lambda: recording.recorder is not None and recording.recorder.rows >= 3,
+        timeout=TIMEOUT_MS,
+    )
+    recorder = recording.recorder
+    # From now on every write lands on /dev/full, which fails with ENOSPC as a full disk does.
+    full = open("/dev/full", "w", newline="", encoding="utf-8")
+    with recorder._lock:
+        recorder._file.close()
+        recorder._file, recorder._writer = full, csv.writer(full)
+        kept = recorder.rows
+    try:
+        qtbot.waitUntil(lambda: bool(open_dialogs(qapp)), timeout=TIMEOUT_MS)
+        box = open_dialogs(qapp)[0]
+        assert "Recording stopped because no space left on device" in box.text()
+        assert str(recorder.folder) in box.text()
+        box.close()
+    finally:
+        try:
+            full.close()
+        except OSError:
+            pass  # its buffered row cannot be flushed either
+    assert recording.recorder is None and not window.actions["record"].isChecked()
+    assert window.session.tracking  # tracking goes on without the recording
+    rows, _sidecar = read_recording(recorder.folder)
+    assert len(rows) == kept >= 3  # every row written before the disk filled up
     window.toggle_tracking()
