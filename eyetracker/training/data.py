@@ -7,6 +7,7 @@ import json
 import os
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -142,7 +143,7 @@ def prepare_dataset(
     workers = workers or os.cpu_count() or 1
     cache_dir = default_cache_dir() if cache else None
     prepared = []
-    with ProcessPoolExecutor(workers) if workers > 1 else _NoPool() as pool:
+    with ProcessPoolExecutor(workers) if workers > 1 else nullcontext() as pool:
         for measurement in tqdm(
             dataset.measurements,
             desc="preparing",
@@ -157,14 +158,6 @@ def prepare_dataset(
             f"No face was found in any image under {path}; check the images and lighting."
         )
     return usable
-
-
-class _NoPool:
-    def __enter__(self):
-        return None
-
-    def __exit__(self, *exc):
-        return None
 
 
 @dataclass

@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import time
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -150,7 +151,9 @@ def train(config: TrainConfig, prepared: list[PreparedMeasurement] | None = None
         "device": str(device),
     }
     info.data = {"path": str(config.data), **split.summary()}
-    autocast = torch.autocast("cuda", dtype=torch.bfloat16) if device.type == "cuda" else _Nothing()
+    autocast = (
+        torch.autocast("cuda", dtype=torch.bfloat16) if device.type == "cuda" else nullcontext()
+    )
 
     def save_model(metrics: dict) -> None:
         if dist.is_main:
@@ -245,11 +248,3 @@ def validate(model, split: Split, config: TrainConfig, device) -> dict:
                 config.statistics
             ].error_pct
     return out
-
-
-class _Nothing:
-    def __enter__(self):
-        return None
-
-    def __exit__(self, *exc):
-        return None
