@@ -12,6 +12,11 @@ import eyetracker
 import eyetracker.commands
 from eyetracker.core.errors import UserError
 
+TOP_LEVEL_OPTIONS = ("-h", "--help", "--version")
+
+# Libraries the packaged app leaves out (training, evaluation, export): name -> what it is.
+FULL_INSTALL_ONLY = {"torch": "PyTorch", "onnx": "the onnx package"}
+
 
 def _command_modules() -> dict[str, object]:
     modules = {}
@@ -39,14 +44,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0].startswith("-") and argv[0] not in TOP_LEVEL_OPTIONS):
+        argv = ["app", *argv]  # `eyetracker --self-test` is `eyetracker app --self-test`
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command is None:
-        args = parser.parse_args(["app", *(argv or [])])
     try:
         return int(args.run(args) or 0)
     except UserError as error:
         print(f"eyetracker: {error}", file=sys.stderr)
+        return 2
+    except ModuleNotFoundError as error:
+        if error.name not in FULL_INSTALL_ONLY:
+            raise
+        print(
+            f"eyetracker: `eyetracker {args.command}` needs {FULL_INSTALL_ONLY[error.name]}, "
+            "which this installation leaves out (the packaged app runs models with ONNX Runtime "
+            "only); use the full install: pip install eyetracker.",
+            file=sys.stderr,
+        )
         return 2
     except KeyboardInterrupt:
         print("eyetracker: interrupted.", file=sys.stderr)

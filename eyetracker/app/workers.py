@@ -47,11 +47,17 @@ available_sources()  # imports the webcam / video / folder / synthetic modules
 
 def preload_backend(kind: str) -> None:
     """Import what `create_backend(..., kind)` will need, in the calling (GUI) thread."""
+    import eyetracker.model.onnx_info  # noqa: F401
+    from eyetracker.runtime.backends import torch_available
+
+    if kind in ("auto", "onnxruntime"):
+        import onnxruntime  # noqa: F401
+    if not torch_available():  # the packaged app: ONNX Runtime only
+        return
     import eyetracker.model.checkpoint
     import eyetracker.model.statistics  # noqa: F401
 
     if kind in ("auto", "onnxruntime"):
-        import onnxruntime  # noqa: F401
         import torch.onnx  # noqa: F401
 
         import eyetracker.model.export  # noqa: F401

@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +19,8 @@ import torch
 from torch import nn
 
 from eyetracker.core.errors import UserError
+from eyetracker.model.info import ModelInfo  # torch-free home; importable from here as before
 from eyetracker.model.networks import build_network
-from eyetracker.model.preprocess import Preprocessing
 
 MAGIC = "eyetracker-model"
 VERSION = 1
@@ -28,40 +28,6 @@ VERSION = 1
 
 class ModelFileError(UserError):
     """A model file is missing, foreign, truncated or from an incompatible version."""
-
-
-@dataclass
-class ModelInfo:
-    architecture: str
-    preprocessing: Preprocessing
-    training: dict[str, Any] = field(default_factory=dict)
-    data: dict[str, Any] = field(default_factory=dict)
-    metrics: dict[str, Any] = field(default_factory=dict)
-    notes: str = ""
-    fingerprint: str = ""  # hash of the weights: user profiles are tied to it
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "architecture": self.architecture,
-            "preprocessing": self.preprocessing.to_json(),
-            "training": self.training,
-            "data": self.data,
-            "metrics": self.metrics,
-            "notes": self.notes,
-            "fingerprint": self.fingerprint,
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> ModelInfo:
-        return cls(
-            architecture=str(data["architecture"]),
-            preprocessing=Preprocessing.from_json(data["preprocessing"]),
-            training=dict(data.get("training", {})),
-            data=dict(data.get("data", {})),
-            metrics=dict(data.get("metrics", {})),
-            notes=str(data.get("notes", "")),
-            fingerprint=str(data.get("fingerprint", "")),
-        )
 
 
 def create_model(info: ModelInfo) -> nn.Module:

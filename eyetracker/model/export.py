@@ -11,7 +11,9 @@ averages as defaults, so:
 - captured: feed the stored moments as the moment inputs.
 
 The model's metadata (architecture, preprocessing, training) travels in the file's
-metadata_props under "eyetracker", so the runtime needs nothing but the .onnx.
+metadata_props under "eyetracker", so the runtime needs nothing but the .onnx. Reading it
+(`read_onnx_info`, `onnx_feed`, `SWITCH`) lives in the torch-free eyetracker.model.onnx_info,
+re-exported here.
 """
 
 from __future__ import annotations
@@ -25,10 +27,11 @@ import numpy as np
 import torch
 from torch import nn
 
-from eyetracker.model.checkpoint import ModelInfo
+from eyetracker.model.info import ModelInfo
+from eyetracker.model.onnx_info import METADATA_KEY, SWITCH
+from eyetracker.model.onnx_info import onnx_feed as onnx_feed
+from eyetracker.model.onnx_info import read_onnx_info as read_onnx_info
 from eyetracker.model.session_norm import session_norms
-
-SWITCH = "use_batch_statistics"
 
 
 def moment_names(model: nn.Module) -> list[str]:
@@ -101,23 +104,7 @@ def export_onnx(
         if name not in existing:
             proto.graph.initializer.append(numpy_helper.from_array(value, name))
     entry = proto.metadata_props.add()
-    entry.key, entry.value = "eyetracker", json.dumps(info.to_json())
+    entry.key, entry.value = METADATA_KEY, json.dumps(info.to_json())
     onnx.checker.check_model(proto)
     onnx.save(proto, str(out))
     return out
-
-
-def read_onnx_info(session) -> ModelInfo:
-    """The ModelInfo an exported file carries (from an onnxruntime.InferenceSession)."""
-    meta = session.get_modelmeta().custom_metadata_map
-    if "eyetracker" not in meta:
-        raise ValueError("this ONNX file was not exported by eyetracker")
-    return ModelInfo.from_json(json.loads(meta["eyetracker"]))
-
-
-def onnx_feed(session, values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Only the inputs the graph declares (a network that ignores the face box has no `face`)."""
-    # Inputs with defaults are listed by ONNX Runtime as overridable initializers, not inputs.
-    declared = {i.name for i in session.get_inputs()}
-    declared |= {i.name for i in session.get_overridable_initializers()}
-    return {k: v for k, v in values.items() if k in declared}

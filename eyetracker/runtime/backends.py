@@ -8,10 +8,14 @@ A backend runs the network on prepared inputs with the statistics it was last gi
 
 Statistics cross the boundary as a plain {"<layer>.mean": array, "<layer>.var": array} dict
 of float32 numpy arrays, so profiles and backends need no torch.
+
+Without torch (the packaged app leaves it out) `auto` means ONNX Runtime on the `.onnx` twin
+shipped next to a `.pt` model.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import time
 from pathlib import Path
@@ -27,7 +31,7 @@ Moments = dict[str, np.ndarray]
 class Backend(Protocol):
     name: str  # "torch" or "onnxruntime"
     device: str  # "cpu" or "cuda"
-    info: object  # eyetracker.model.checkpoint.ModelInfo
+    info: object  # eyetracker.model.info.ModelInfo
 
     def predict(self, pixels: np.ndarray, face: np.ndarray) -> np.ndarray: ...
 
@@ -36,12 +40,24 @@ class Backend(Protocol):
     def set_statistics(self, moments: Moments | None) -> None: ...
 
 
+FULL_INSTALL = "pip install eyetracker"
+
+
+def torch_available() -> bool:
+    """Whether torch can be imported here (not in the packaged app, which leaves it out)."""
+    return importlib.util.find_spec("torch") is not None
+
+
 class TorchBackend:
     """The PyTorch network; on CUDA it runs in float16 with the moments kept in float32."""
 
     name = "torch"
 
     def __init__(self, model_path: str | os.PathLike[str], device: str = "auto") -> None:
+        if not torch_available():
+            raise UserError(
+                f"The torch backend needs PyTorch, which this installation leaves out; choose the onnxruntime backend, or use the full install ({FULL_INSTALL})."
+            )
         import torch
 
         from eyetracker.model.checkpoint import load_checkpoint
@@ -105,7 +121,7 @@ class OnnxBackend:
     def __init__(self, onnx_path: str | os.PathLike[str], device: str = "auto") -> None:
         import onnxruntime as ort
 
-        from eyetracker.model.export import SWITCH, read_onnx_info
+        from eyetracker.model.onnx_info import SWITCH, read_onnx_info
 
         available = ort.get_available_providers()
         if device == "auto":
@@ -157,12 +173,21 @@ class OnnxBackend:
 
 
 def onnx_path_for(model_path: Path) -> Path:
-    """The ONNX twin of a .pt model: next to it when shipped, else exported into the cache."""
+    """The ONNX twin of a .pt model: next to it when shipped, else exported into the cache.
+
+    Without torch a twin cannot be exported, so the one next to the model is used as it is
+    (a packaged app's copies need not keep their modification times)."""
     if model_path.suffix == ".onnx":
         return model_path
     twin = model_path.with_suffix(".onnx")
-    if twin.exists() and twin.stat().st_mtime >= model_path.stat().st_mtime:
+    if twin.exists() and (
+        not torch_available() or twin.stat().st_mtime >= model_path.stat().st_mtime
+    ):
         return twin
+    if not torch_available():
+        raise UserError(
+            f"{model_path} has no ONNX twin {twin.name} next to it, and exporting one needs PyTorch; choose an .onnx model (`eyetracker export` in the full install: {FULL_INSTALL})."
+        )
     from eyetracker.model.checkpoint import load_checkpoint
     from eyetracker.model.export import export_onnx
 
@@ -195,8 +220,8 @@ def create_backend(
         return OnnxBackend(onnx_path_for(model_path), device)
     if kind != "auto":
         raise UserError(f"Unknown backend {kind!r}; choose one of {', '.join(BACKENDS)}.")
-    if model_path.suffix == ".onnx":
-        return OnnxBackend(model_path, device)
+    if model_path.suffix == ".onnx" or not torch_available():
+        return OnnxBackend(onnx_path_for(model_path), device)
     candidates: list[Backend] = [
         TorchBackend(model_path, device),
         OnnxBackend(onnx_path_for(model_path), device),

@@ -188,6 +188,9 @@ def check_torch() -> list[Check]:
     try:
         import torch
     except ImportError as error:
+        if getattr(sys, "frozen", False):  # left out of the packaged app on purpose
+            note = "not in the packaged app: ONNX Runtime runs the model; training needs the full install (pip install eyetracker)"
+            return [Check("torch", OK, note)]
         return [Check("torch", PROBLEM, f"not importable ({error})", "pip install torch==2.13.0.")]
     checks = [Check("torch", OK, torch.__version__, details={"version": torch.__version__})]
     if torch.cuda.is_available():
@@ -289,10 +292,9 @@ def check_model(model_path: Path | None = None) -> list[Check]:
             )
         ]
     from eyetracker.core.errors import UserError
-    from eyetracker.model.checkpoint import ModelInfo, read_checkpoint
 
     try:
-        info = ModelInfo.from_json(json.loads(read_checkpoint(model_path)["info"]))
+        info = read_model_info(model_path)
     except (UserError, KeyError, ValueError) as error:
         return [Check("model", PROBLEM, str(error), "Reinstall eyetracker to restore the model.")]
     facts = {"path": str(model_path), **model_facts(info)}
@@ -300,6 +302,34 @@ def check_model(model_path: Path | None = None) -> list[Check]:
     summary = f"{model_path.name}: {info.architecture} {info.fingerprint}, trained on {facts['trained_on']}"
     checks = [Check("model", OK, summary + (f"; error {error}" if error else ""), details=facts)]
     return checks + [check_onnx_twin(model_path, info.fingerprint)]
+
+
+def read_model_info(model_path: Path):
+    """The model's metadata: from the checkpoint, or from its ONNX twin where torch is absent."""
+    from eyetracker.runtime.backends import onnx_path_for, torch_available
+
+    if model_path.suffix == ".onnx" or not torch_available():
+        return _onnx_info(onnx_path_for(model_path))
+    from eyetracker.model.checkpoint import ModelInfo, read_checkpoint
+
+    return ModelInfo.from_json(json.loads(read_checkpoint(model_path)["info"]))
+
+
+def _onnx_info(path: Path):
+    import onnxruntime as ort
+
+    from eyetracker.core.errors import UserError
+    from eyetracker.model.onnx_info import read_onnx_info
+
+    options = ort.SessionOptions()
+    options.log_severity_level = 3
+    try:
+        session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        return read_onnx_info(session)
+    except Exception:  # onnxruntime's own errors, or no eyetracker metadata
+        raise UserError(
+            f"{path} is not an ONNX model exported by `eyetracker export`; export it again."
+        ) from None
 
 
 def check_onnx_twin(model_path: Path, fingerprint: str) -> Check:
@@ -313,14 +343,7 @@ def check_onnx_twin(model_path: Path, fingerprint: str) -> Check:
             f"To ship it: {export}.",
         )
     try:
-        import onnxruntime as ort
-
-        from eyetracker.model.export import read_onnx_info
-
-        options = ort.SessionOptions()
-        options.log_severity_level = 3
-        session = ort.InferenceSession(str(twin), options, providers=["CPUExecutionProvider"])
-        twin_fingerprint = read_onnx_info(session).fingerprint
+        twin_fingerprint = _onnx_info(twin).fingerprint
     except Exception as error:  # any load failure means the same thing: export it again
         return Check("onnx model", WARNING, f"{twin.name} is unreadable ({error})"[:200], export)
     if twin_fingerprint != fingerprint:

@@ -1,0 +1,29 @@
+"""Reading an exported all-modes graph (see eyetracker.model.export) without torch or onnx:
+the input names it shares with the exporter and the metadata it carries."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from eyetracker.model.info import ModelInfo
+
+SWITCH = "use_batch_statistics"  # True: normalise with the batch's own moments, return them
+METADATA_KEY = "eyetracker"  # metadata_props entry holding ModelInfo as JSON
+
+
+def read_onnx_info(session) -> ModelInfo:
+    """The ModelInfo an exported file carries (from an onnxruntime.InferenceSession)."""
+    meta = session.get_modelmeta().custom_metadata_map
+    if METADATA_KEY not in meta:
+        raise ValueError("this ONNX file was not exported by eyetracker")
+    return ModelInfo.from_json(json.loads(meta[METADATA_KEY]))
+
+
+def onnx_feed(session, values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Only the inputs the graph declares (a network that ignores the face box has no `face`)."""
+    # Inputs with defaults are listed by ONNX Runtime as overridable initializers, not inputs.
+    declared = {i.name for i in session.get_inputs()}
+    declared |= {i.name for i in session.get_overridable_initializers()}
+    return {k: v for k, v in values.items() if k in declared}
