@@ -56,8 +56,10 @@ def prepare(backend, image):
 
 
 def stack(prepared_list):
-    return (np.stack([p.pixels for p in prepared_list]).astype(np.float32),
-            np.stack([p.face for p in prepared_list]).astype(np.float32))
+    return (
+        np.stack([p.pixels for p in prepared_list]).astype(np.float32),
+        np.stack([p.face for p in prepared_list]).astype(np.float32),
+    )
 
 
 def calibration_of(backend, camera, points_per_side=3, frames_per_point=3) -> Calibration:
@@ -68,7 +70,9 @@ def calibration_of(backend, camera, points_per_side=3, frames_per_point=3) -> Ca
     for y in grid:
         for x in grid:
             for k in range(frames_per_point):
-                image, _ = render_frame(camera.person, camera.sitting, GazePoint(x, y), rng, t=k / 30)
+                image, _ = render_frame(
+                    camera.person, camera.sitting, GazePoint(x, y), rng, t=k / 30
+                )
                 p = prepare(backend, image)
                 if p is not None:
                     prepared.append(p)
@@ -79,16 +83,24 @@ def calibration_of(backend, camera, points_per_side=3, frames_per_point=3) -> Ca
 
 def oracle_moments(backend, camera, n=100):
     rng = np.random.default_rng([camera.seed, 10])
-    prepared = [p for image, _ in render_measurement(camera.person, camera.sitting, n, rng)
-                if (p := prepare(backend, image)) is not None]
+    prepared = [
+        p
+        for image, _ in render_measurement(camera.person, camera.sitting, n, rng)
+        if (p := prepare(backend, image)) is not None
+    ]
     return backend.capture(*stack(prepared))
 
 
 def scenario_errors(backend, seconds: float, seed: int) -> dict:
     results = {}
     for name, (script, events) in SCENARIOS.items():
-        camera = SyntheticCamera(script=script, seed=seed, realtime=False, duration=seconds,
-                                 events=[e.format(half=seconds / 2) for e in events])
+        camera = SyntheticCamera(
+            script=script,
+            seed=seed,
+            realtime=False,
+            duration=seconds,
+            events=[e.format(half=seconds / 2) for e in events],
+        )
         frames = []
         with camera:
             for frame in camera:
@@ -121,7 +133,9 @@ def cost_per_frame(backend, frames: int, seed: int) -> dict:
     forward = seconds_per_frame(backend, repeats=50)
     camera = SyntheticCamera(script="fixations", seed=seed, realtime=False, duration=frames / 30)
     with camera:
-        prepared = [(p, f.meta["time"]) for f in camera if (p := prepare(backend, f.image)) is not None]
+        prepared = [
+            (p, f.meta["time"]) for f in camera if (p := prepare(backend, f.image)) is not None
+        ]
     calibration = calibration_of(backend, SyntheticCamera(seed=seed))
     stats = SessionStatistics(backend, "balanced", calibration)
     started = time.perf_counter()
@@ -129,12 +143,19 @@ def cost_per_frame(backend, frames: int, seed: int) -> dict:
         point = backend.predict(p.pixels[None], p.face[None])[0]
         stats.observe(p.pixels, p.face, point, t)
     per_frame = (time.perf_counter() - started) / len(prepared)
-    return {"forward_ms": round(forward * 1e3, 3), "per_frame_ms": round(per_frame * 1e3, 3),
-            "ratio": round(per_frame / forward, 3), "refreshes": stats.refreshes, "frames": len(prepared)}
+    return {
+        "forward_ms": round(forward * 1e3, 3),
+        "per_frame_ms": round(per_frame * 1e3, 3),
+        "ratio": round(per_frame / forward, 3),
+        "refreshes": stats.refreshes,
+        "frames": len(prepared),
+    }
 
 
 def latency(backend, seconds: float, seed: int) -> dict:
-    camera = SyntheticCamera(script="fixations", seed=seed, realtime=True, fps=30.0, duration=seconds)
+    camera = SyntheticCamera(
+        script="fixations", seed=seed, realtime=True, fps=30.0, duration=seconds
+    )
     stats = SessionStatistics(backend, "balanced", calibration_of(backend, camera))
     samples = []
     with camera:
@@ -142,10 +163,14 @@ def latency(backend, seconds: float, seed: int) -> dict:
         tracker.run()
     latencies = np.array([s.latency for s in samples]) * 1e3
     timings = tracker.timings.to_json()
-    return {"samples": len(samples), "dropped": tracker.timings.dropped,
-            "p50_ms": round(float(np.percentile(latencies, 50)), 1),
-            "p95_ms": round(float(np.percentile(latencies, 95)), 1),
-            "max_ms": round(float(latencies.max()), 1), "stages": timings}
+    return {
+        "samples": len(samples),
+        "dropped": tracker.timings.dropped,
+        "p50_ms": round(float(np.percentile(latencies, 50)), 1),
+        "p95_ms": round(float(np.percentile(latencies, 95)), 1),
+        "max_ms": round(float(latencies.max()), 1),
+        "stages": timings,
+    }
 
 
 def rss_mb() -> float:
@@ -170,28 +195,64 @@ def memory(backend, minutes: float, seed: int) -> dict:
             stop.wait(10)
         tracker.stop()
     warm = [mb for t, mb in readings if t >= 60] or [readings[-1][1]]
-    return {"minutes": minutes, "rss_after_warmup_mb": warm[0], "rss_end_mb": readings[-1][1],
-            "growth_mb": round(readings[-1][1] - warm[0], 1), "readings": readings}
+    return {
+        "minutes": minutes,
+        "rss_after_warmup_mb": warm[0],
+        "rss_end_mb": readings[-1][1],
+        "growth_mb": round(readings[-1][1] - warm[0], 1),
+        "readings": readings,
+    }
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--model", type=Path, default=None)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--seconds", type=float, default=None, help="scene length per scenario")
-    parser.add_argument("--memory-minutes", type=float, default=0.0)
+    parser.add_argument(
+        "--memory-minutes",
+        type=float,
+        default=0.0,
+        help="add the soak: minutes of real-time tracking",
+    )
+    parser.add_argument(
+        "--parts",
+        default="cost,latency,scenarios",
+        help="comma-separated: cost, latency, scenarios",
+    )
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--out", type=Path, default=HERE / "results" / "realtime.json")
     args = parser.parse_args()
     model = args.model or default_model_path()
     seconds = args.seconds or (10.0 if args.quick else 60.0)
-    report = {"model": str(model), "machine": f"{platform.machine()}, {platform.python_version()}", "quick": args.quick}
+    report = {
+        "model": str(model),
+        "machine": f"{platform.machine()}, {platform.python_version()}",
+        "quick": args.quick,
+    }
+    parts = set(args.parts.split(",")) if args.parts else set()
     backends = {kind: create_backend(model, kind, "cpu") for kind in ("onnxruntime", "torch")}
-    report["cost"] = {k: cost_per_frame(b, 150 if args.quick else 900, args.seed) for k, b in backends.items()}
-    print("cost", report["cost"], flush=True)
-    report["latency"] = {k: latency(b, 5 if args.quick else 30, args.seed) for k, b in backends.items()}
-    print("latency", {k: {m: v for m, v in r.items() if m != "stages"} for k, r in report["latency"].items()}, flush=True)
-    report["scenarios"] = scenario_errors(backends["onnxruntime"], seconds, args.seed)
+    if "cost" in parts:
+        report["cost"] = {
+            k: cost_per_frame(b, 150 if args.quick else 900, args.seed) for k, b in backends.items()
+        }
+        print("cost", report["cost"], flush=True)
+    if "latency" in parts:
+        report["latency"] = {
+            k: latency(b, 5 if args.quick else 30, args.seed) for k, b in backends.items()
+        }
+        print(
+            "latency",
+            {
+                k: {m: v for m, v in r.items() if m != "stages"}
+                for k, r in report["latency"].items()
+            },
+            flush=True,
+        )
+    if "scenarios" in parts:
+        report["scenarios"] = scenario_errors(backends["onnxruntime"], seconds, args.seed)
     if args.memory_minutes:
         report["memory"] = memory(backends["onnxruntime"], args.memory_minutes, args.seed)
         print("memory", {k: v for k, v in report["memory"].items() if k != "readings"})

@@ -180,9 +180,7 @@ def onnx_path_for(model_path: Path) -> Path:
     if model_path.suffix == ".onnx":
         return model_path
     twin = model_path.with_suffix(".onnx")
-    if twin.exists() and (
-        not torch_available() or twin.stat().st_mtime >= model_path.stat().st_mtime
-    ):
+    if twin.exists() and (not torch_available() or _same_weights(model_path, twin)):
         return twin
     if not torch_available():
         raise UserError(
@@ -198,6 +196,28 @@ def onnx_path_for(model_path: Path) -> Path:
         loaded = load_checkpoint(model_path)
         export_onnx(loaded.model, loaded.info, target)
     return target
+
+
+def _same_weights(model_path: Path, twin: Path) -> bool:
+    """Whether the twin was exported from these weights: their fingerprints agree.
+
+    (Modification times cannot tell: a fresh clone or a copy sets them in any order.)"""
+    import json
+
+    import onnx
+
+    from eyetracker.model.checkpoint import read_checkpoint
+    from eyetracker.model.onnx_info import METADATA_KEY
+
+    expected = json.loads(read_checkpoint(model_path)["info"]).get("fingerprint")
+    try:
+        meta = {
+            p.key: p.value for p in onnx.load(str(twin), load_external_data=False).metadata_props
+        }
+        found = json.loads(meta[METADATA_KEY]).get("fingerprint")
+    except Exception:
+        return False
+    return bool(expected) and expected == found
 
 
 BACKENDS = ("auto", "torch", "onnxruntime")

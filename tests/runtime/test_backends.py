@@ -64,3 +64,22 @@ def test_missing_model_is_a_user_error(tmp_path):
 
     with pytest.raises(UserError, match="does not exist"):
         create_backend(tmp_path / "nope.pt")
+
+
+def test_onnx_twin_is_used_only_when_it_holds_the_same_weights(tmp_path, monkeypatch):
+    import os
+
+    from eyetracker.model.export import export_onnx
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    info = ModelInfo("gazenet", Preprocessing("face", 96, 48))
+    model = trained_a_little("gazenet")
+    pt, twin = tmp_path / "m.pt", tmp_path / "m.onnx"
+    save_checkpoint(pt, model, info)
+    export_onnx(model, info, twin)
+    os.utime(twin, (1, 1))  # older than the .pt, as a fresh clone may leave it
+    assert onnx_path_for(pt) == twin
+
+    other = trained_a_little("unet-efficient")
+    export_onnx(other, ModelInfo("unet-efficient", Preprocessing("face", 96, 48)), twin)
+    assert onnx_path_for(pt).parent == tmp_path / "cache" / "eyetracker" / "onnx"
