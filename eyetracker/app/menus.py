@@ -125,12 +125,14 @@ def about(window) -> None:
     )
 
 
-def app_icon() -> QIcon:
-    """An eye drawn in code: no image file to ship or lose."""
-    pixmap = QPixmap(64, 64)
+def app_icon(size: int = 64) -> QIcon:
+    """An eye drawn in code: no image file to ship or lose (packaging/make_icon.py saves it
+    for the bundle's executable)."""
+    pixmap = QPixmap(size, size)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.scale(size / 64, size / 64)
     painter.setBrush(QColor("white"))
     painter.setPen(QColor("#333333"))
     painter.drawEllipse(4, 16, 56, 32)
