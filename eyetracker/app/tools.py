@@ -8,6 +8,7 @@ model from the GUI thread, so tracking is paused while they run and resumed afte
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime
 
 from PySide6.QtCore import QObject, Qt
@@ -17,6 +18,11 @@ from PySide6.QtWidgets import QApplication
 from eyetracker.app.errors import show_error
 from eyetracker.app.paths import data_dir, profiles_dir
 from eyetracker.core.errors import UserError
+
+FROZEN_FINETUNE = (
+    "Fine-tuning needs the Python install of eyetracker (pip install eyetracker); "
+    "this packaged app runs models but cannot train them."
+)
 
 
 def dataset_dir():
@@ -173,6 +179,9 @@ class Tools(QObject):
     def finetune(self) -> None:
         from eyetracker.app.finetune import FinetuneDialog
 
+        if getattr(sys, "frozen", False):  # no Python to run `-m eyetracker train` with
+            show_error(self.window, FROZEN_FINETUNE)
+            return
         try:
             model = self.window.tracking_config().model
         except UserError as error:

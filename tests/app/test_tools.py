@@ -41,3 +41,16 @@ def test_calibration_asks_for_a_user_name_first(make_window, qtbot, qapp):
     assert dialogs and "User field" in dialogs[0].text()
     for box in dialogs:
         box.close()
+
+
+def test_finetune_in_the_packaged_app_says_it_needs_the_python_install(
+    make_window, qtbot, qapp, monkeypatch
+):
+    window = make_window()
+    monkeypatch.setattr("sys.frozen", True, raising=False)  # as PyInstaller sets it
+    action(window, "Fine-tune").trigger()
+    dialogs = open_dialogs(qapp)
+    assert dialogs and "needs the Python install" in dialogs[0].text()
+    assert not window.tools.open_screens  # no training process was started
+    for box in dialogs:
+        box.close()
