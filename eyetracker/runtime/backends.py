@@ -175,8 +175,8 @@ class OnnxBackend:
 def onnx_path_for(model_path: Path) -> Path:
     """The ONNX twin of a .pt model: next to it when shipped, else exported into the cache.
 
-    Without torch a twin cannot be exported, so the one next to the model is used as it is
-    (a packaged app's copies need not keep their modification times)."""
+    Without torch (the packaged app) the twin next to the model is used as it is: neither
+    reading the .pt's fingerprint nor exporting a new twin is possible there."""
     if model_path.suffix == ".onnx":
         return model_path
     twin = model_path.with_suffix(".onnx")
