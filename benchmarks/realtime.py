@@ -129,15 +129,14 @@ def scenario_errors(backend, seconds: float, seed: int) -> dict:
 
 
 def cost_per_frame(backend, frames: int, seed: int) -> dict:
-    """Every frame processed in order: inference + statistics per frame, over one forward pass."""
-    forward = seconds_per_frame(backend, repeats=50)
+    """Every frame processed in order: inference + statistics per frame, over one forward pass
+    (both with calibration statistics in place, as in tracking)."""
     camera = SyntheticCamera(script="fixations", seed=seed, realtime=False, duration=frames / 30)
     with camera:
-        prepared = [
-            (p, f.meta["time"]) for f in camera if (p := prepare(backend, f.image)) is not None
-        ]
+        prepared = [(p, f.meta["time"]) for f in camera if (p := prepare(backend, f.image)) is not None]
     calibration = calibration_of(backend, SyntheticCamera(seed=seed))
     stats = SessionStatistics(backend, "balanced", calibration)
+    forward = seconds_per_frame(backend, repeats=200)
     started = time.perf_counter()
     for p, t in prepared:
         point = backend.predict(p.pixels[None], p.face[None])[0]
