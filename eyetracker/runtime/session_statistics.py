@@ -4,11 +4,13 @@ The trap: statistics of the last second of frames are not representative when th
 reads one paragraph; a session-trained model given them collapses toward that corner.
 So the manager keeps a *gaze-balanced reservoir*: the screen is cut into a grid of cells,
 each cell keeps its own most recent frames (seeded with the calibration frames that looked
-there), and statistics are computed from all cells together. Dwelling in one region renews
-only that region's cell, so the mix stays spread over the screen; free viewing renews every
-cell, so slow changes (light, posture) are followed. With too few cells filled it keeps the
-statistics it has. Refreshes happen every few seconds, in the caller's (worker) thread: one
-batch forward pass per refresh, amortised over ~100 frames.
+there), and statistics are computed from all cells together, each cell weighing the same.
+A refresh happens only when recent gaze has visited most of the cells (`min_cells` of 9
+within `coverage_seconds`): free viewing renews the statistics, so slow changes (light,
+posture) are followed, while reading one paragraph or dwelling in one region keeps the
+statistics it has, because predictions in one region also leak into neighbouring cells and
+would pull the mix toward that region. Refreshes run every `refresh_seconds` at most, in the
+caller's (worker) thread: one batch forward pass, amortised over ~300 frames.
 
 Policies, for the benchmark:
 - ``calibration``: the calibration statistics, frozen;
@@ -49,6 +51,7 @@ class SessionStatistics:
         grid: int = 3,
         per_cell: int = 8,
         min_cells: int = 6,
+        coverage_seconds: float = 30.0,
         recent_frames: int = 32,
         seed: int = 0,
     ) -> None:
@@ -59,6 +62,10 @@ class SessionStatistics:
         self.refresh_seconds = refresh_seconds
         self.grid = grid
         self.min_cells = min_cells
+        self.coverage_seconds = coverage_seconds
+        # When each cell last received a live frame: the refresh needs a spread of them.
+        self._visited = [float("-inf")] * (grid * grid)
+        self._now = 0.0
         self._cells: list[deque] = [deque(maxlen=per_cell) for _ in range(grid * grid)]
         self._recent: deque = deque(maxlen=recent_frames)
         # Without a calibration, a uniform reservoir over the whole session (Vitter's
@@ -97,11 +104,14 @@ class SessionStatistics:
         """
         entry = (pixels[0] if pixels.ndim == 4 else pixels, face[0] if face.ndim == 2 else face)
         self._seen += 1
+        self._now = now
         if self.policy == "recent":
             self._recent.append(entry)
         elif self.policy == "balanced":
             if self.has_calibration:
-                self._cells[self._cell(point)].append(entry)
+                cell = self._cell(point)
+                self._cells[cell].append(entry)
+                self._visited[cell] = now
             elif len(self._reservoir) < self._reservoir_size:
                 self._reservoir.append(entry)
             else:
@@ -120,9 +130,10 @@ class SessionStatistics:
             return list(self._recent) if len(self._recent) >= 8 else None
         if not self.has_calibration:
             return self._reservoir if len(self._reservoir) >= 16 else None
+        fresh = sum(self._now - t <= self.coverage_seconds for t in self._visited)
+        if fresh < self.min_cells:
+            return None  # recent gaze too concentrated to be representative: keep what we have
         filled = [cell for cell in self._cells if cell]
-        if len(filled) < self.min_cells:
-            return None  # too concentrated to be representative: keep what we have
         # Every cell weighs the same: a cell with fewer frames repeats them (a weighted batch),
         # so a long dwell fills one cell but still counts as one ninth of the screen.
         size = max(len(cell) for cell in filled)
