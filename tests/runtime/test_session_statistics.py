@@ -93,3 +93,13 @@ def test_without_calibration_it_starts_from_running_statistics_and_says_so(backe
     assert backend._moments is None
     feed(stats, corner_frames(60))
     assert stats.refreshes > 0 and backend._moments is not None
+
+
+def test_auto_policy_freezes_a_calibration_and_samples_the_session_without_one(backend):
+    assert SessionStatistics(backend, calibration=calibration()).policy == "calibration"
+    assert SessionStatistics(backend, moments=backend.capture(*frames_of(calibration()))).policy == "calibration"
+    assert SessionStatistics(backend).policy == "balanced"
+
+
+def frames_of(cal: Calibration):
+    return cal.pixels, cal.face
