@@ -18,20 +18,6 @@ from typing import Any
 OK, WARNING, PROBLEM = "ok", "warning", "problem"
 QT_TIMEOUT_S = 8.0
 
-# The child prints the app's folders first (no window needed), then the platform plugin's
-# name once a QGuiApplication exists; Qt aborts the process when no plugin can start.
-_QT_PROBE = """
-import json
-from PySide6.QtCore import QCoreApplication
-from eyetracker.app.paths import APPLICATION, ORGANIZATION, data_dir, profiles_dir
-QCoreApplication.setOrganizationName(ORGANIZATION)
-QCoreApplication.setApplicationName(APPLICATION)
-print(json.dumps({"data": str(data_dir()), "profiles": str(profiles_dir())}), flush=True)
-from PySide6.QtGui import QGuiApplication
-app = QGuiApplication(["eyetracker-doctor"])
-print(json.dumps({"platform": QGuiApplication.platformName()}), flush=True)
-"""
-
 # Qt's message -> what to do; the first that matches is the fix, the others follow it.
 _QT_HINTS = (
     (
@@ -50,6 +36,16 @@ _QT_HINTS = (
     ),
     ("libGL", "Qt needs libgl1: sudo apt install libgl1 (see .ci/run)."),
 )
+
+
+def _library_present(needle: str) -> bool:
+    """Qt names xcb-cursor0 in every failure of its xcb plugin, even with no display at all:
+    only advise installing it when the library is really not there."""
+    if needle != "xcb-cursor0":
+        return False
+    import ctypes.util
+
+    return ctypes.util.find_library("xcb-cursor") is not None
 
 
 @dataclass
@@ -135,7 +131,7 @@ def probe_qt(platform: str | None = None, timeout: float = QT_TIMEOUT_S) -> dict
         env["QT_QPA_PLATFORM"] = platform
     try:
         done = subprocess.run(
-            [sys.executable, "-c", _QT_PROBE],
+            [sys.executable, "-m", "eyetracker.app.qt_probe"],
             env=env,
             capture_output=True,
             text=True,
@@ -160,7 +156,9 @@ def probe_qt(platform: str | None = None, timeout: float = QT_TIMEOUT_S) -> dict
             (line for line in lines if "could not" in line.lower() or "Error" in line),
             lines[-1] if lines else "Qt exited without a word",
         )
-        result["hints"] = [hint for needle, hint in _QT_HINTS if needle in stderr]
+        result["hints"] = [
+            hint for needle, hint in _QT_HINTS if needle in stderr and not _library_present(needle)
+        ]
     return result
 
 
