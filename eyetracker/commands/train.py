@@ -52,13 +52,25 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import logging
     import os
+    from pathlib import Path
 
+    from eyetracker.core.errors import UserError
     from eyetracker.training.trainer import TrainConfig, train
 
+    try:
+        Path(args.out).resolve().parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UserError(
+            f"Cannot write the model to {args.out} ({error.strerror}); choose a folder you can write to."
+        ) from None
     size = args.size or ((96, 48) if args.preprocessing == "face" else (128, 128))
-    logging.basicConfig(
-        filename=args.log or f"{args.out}.log", level=logging.INFO, format="%(asctime)s %(message)s"
-    )
+    log_file = args.log or f"{args.out}.log"
+    try:
+        logging.basicConfig(filename=log_file, level=logging.INFO, format="%(asctime)s %(message)s")
+    except OSError as error:
+        raise UserError(
+            f"Cannot write the log {log_file} ({error.strerror}); choose another --out or --log."
+        ) from None
     config = TrainConfig(
         data=args.data,
         out=args.out,

@@ -158,7 +158,13 @@ def train(config: TrainConfig, prepared: list[PreparedMeasurement] | None = None
     def save_model(metrics: dict) -> None:
         if dist.is_main:
             info.metrics = metrics
-            save_checkpoint(config.out, model, info)
+            try:
+                save_checkpoint(config.out, model, info)
+            except OSError as error:
+                raise UserError(
+                    f"Could not save the model to {config.out} ({error.strerror}); free some space "
+                    "or choose another --out, then continue with --resume."
+                ) from None
 
     def save_resume_state(epoch: int) -> None:
         # Written only at epoch boundaries, so a resumed run replays whole epochs exactly.

@@ -125,3 +125,11 @@ def test_train_and_evaluate_commands(toy_dataset, tmp_path, capsys):
 def test_train_on_a_folder_that_is_not_a_dataset_is_one_sentence(tmp_path, capsys):
     assert main(["train", str(tmp_path), "--out", str(tmp_path / "m.pt")]) == 2
     assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_an_unwritable_output_is_one_sentence(toy_dataset, tmp_path, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    assert main(["train", str(toy_dataset), "--out", str(blocker / "m.pt"), "--epochs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("eyetracker: Cannot write") and err.count("\n") == 1
