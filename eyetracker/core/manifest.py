@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from eyetracker.core.atomic import atomic_write
 from eyetracker.core.errors import UserError
 
 FORMAT_VERSION = 1
 MANIFEST = "measurement.json"
-TEMP_PREFIX = ".measurement-"
 REQUIRED_KEYS = ("format", "person", "measurement", "screen", "samples")
 KNOWN_KEYS = (*REQUIRED_KEYS, "camera")
 
@@ -204,21 +202,6 @@ def parse_sample(raw: Any) -> Sample | str:
     return Sample(image, float(raw["x"]), float(raw["y"]), extra)
 
 
-def _fsync_folder(folder: Path) -> None:
-    # Make the rename itself durable on POSIX; Windows cannot open folders, and a failure here
-    # must not be reported as a lost sample because the new manifest is already in place.
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def manifest_text(data: dict[str, Any]) -> str:
     """JSON with one top-level key per line and one sample per line: small and diff-friendly."""
 
@@ -239,21 +222,6 @@ def write_manifest(path: Path, data: dict[str, Any], durable: bool = True) -> No
     """Replace the manifest atomically: readers see the old one or the new one, never half.
 
     `durable=False` skips the fsyncs: still atomic if the process dies, not if the power does.
-
-    Writes a temporary file in the same folder, flushes it to disk, then renames it over the
-    target. Raises TypeError for data JSON cannot hold and OSError when the disk refuses.
+    Raises TypeError for data JSON cannot hold and OSError when the disk refuses.
     """
-    text = manifest_text(data)
-    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".json", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            if durable:
-                os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    if durable:
-        _fsync_folder(path.parent)
+    atomic_write(path, manifest_text(data), durable=durable)

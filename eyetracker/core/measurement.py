@@ -21,10 +21,10 @@ from typing import Any
 import cv2
 import numpy as np
 
+from eyetracker.core.atomic import temporary_glob
 from eyetracker.core.manifest import (
     FORMAT_VERSION,
     MANIFEST,
-    TEMP_PREFIX,
     MeasurementError,
     Sample,
     Screen,
@@ -165,7 +165,7 @@ class MeasurementWriter:
         writer._header = data
         writer._entries = entries
         writer._next_index = len(entries)
-        for stale in writer.folder.glob(f"{TEMP_PREFIX}*.json"):
+        for stale in writer.folder.glob(temporary_glob(MANIFEST)):
             stale.unlink(missing_ok=True)  # left by a crash between writing and renaming
         return writer
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from eyetracker.core.atomic import atomic_write
 from eyetracker.core.errors import UserError
 from eyetracker.model.info import ModelInfo  # torch-free home; importable from here as before
 from eyetracker.model.networks import build_network
@@ -51,15 +51,7 @@ def save_checkpoint(
         "extra": {k: v.detach().cpu() for k, v in (extra_tensors or {}).items()},
     }
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    os.close(fd)
-    try:
-        torch.save(payload, tmp)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; a model is meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, lambda handle: torch.save(payload, handle), durable=True)
 
 
 def weights_fingerprint(model: nn.Module) -> str:

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import numpy as np
 
+from eyetracker.core.atomic import atomic_write
 from eyetracker.core.errors import UserError
 from eyetracker.core.measurement import safe_name
 
@@ -54,15 +54,8 @@ class Profile:
             "source": self.source,
             "created": self.created or datetime.now().isoformat(timespec="seconds"),
         }
-        fd, tmp = tempfile.mkstemp(prefix=".profile-", suffix=".npz", dir=path.parent)
-        os.close(fd)
-        try:
-            np.savez(tmp, _header=np.array(json.dumps(header)), **self.moments)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return path
+        arrays = {"_header": np.array(json.dumps(header)), **self.moments}
+        return atomic_write(path, lambda handle: np.savez(handle, **arrays), durable=True)
 
 
 def load_profile(path: str | os.PathLike[str], model_fingerprint: str | None = None) -> Profile:

@@ -28,6 +28,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from eyetracker.core.atomic import atomic_write
 from eyetracker.core.errors import UserError
 from eyetracker.core.types import Frame, GazeSample
 
@@ -206,14 +207,8 @@ class GazeRecorder:
         self._last_sync = time.monotonic()
 
     def _write_sidecar(self) -> None:
-        path = self.folder / SIDECAR_NAME
-        temporary = path.with_name(f".{SIDECAR_NAME}.tmp")
-        with open(temporary, "w", encoding="utf-8") as handle:
-            json.dump(self._sidecar, handle, indent=2, allow_nan=False)
-            handle.write("\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
+        text = json.dumps(self._sidecar, indent=2, allow_nan=False) + "\n"
+        atomic_write(self.folder / SIDECAR_NAME, text, durable=True)
 
     def stop(self) -> None:
         """Close the CSV and the video, and complete the sidecar; idempotent."""

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from eyetracker.core.atomic import atomic_write
 from eyetracker.core.manifest import Screen
 from eyetracker.core.metrics import error_mm, error_pct, error_px, mm_to_degrees
 from eyetracker.core.types import GazePoint
@@ -130,11 +131,7 @@ def save_report(report: dict[str, Any], path: str | os.PathLike[str]) -> Path:
     """Write the report as JSON (NaN-free), replacing the file atomically."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(report, indent=1, allow_nan=False)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    return atomic_write(path, json.dumps(report, indent=1, allow_nan=False), durable=True)
 
 
 def summary_line(report: dict[str, Any]) -> str:

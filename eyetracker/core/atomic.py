@@ -1,0 +1,84 @@
+"""Replacing a file atomically: a reader sees the old content or the new, never half of it.
+
+Every file the program rewrites in place (the measurement manifest, a recording's sidecar,
+a validation report, a model, a profile, a preprocessing cache) goes through `atomic_write`,
+and each caller states how durable the new content must be.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+
+Content = bytes | str | Callable[[BinaryIO], object]
+
+
+def temporary_glob(name: str) -> str:
+    """The glob that matches the temporary files `atomic_write` leaves when killed mid-write.
+
+    "measurement.json" -> ".measurement-*.json": hidden, and with the target's own suffix.
+    """
+    target = Path(name)
+    return f".{target.stem}-*{target.suffix}"
+
+
+def atomic_write(path: str | os.PathLike[str], content: Content, *, durable: bool) -> Path:
+    """Write `content` to a temporary file beside `path`, then rename it over `path`.
+
+    `content` is bytes, text (written as UTF-8) or a function that writes into the open
+    binary file (``lambda f: np.savez(f, ...)``). `durable=True` also flushes the file and
+    then its folder to disk, so the new content survives a power cut (for what cannot be made
+    again: measurements, models, profiles); `durable=False` survives a killed process but
+    not a power cut (for caches). If anything fails, the temporary file is removed, `path`
+    is left as it was and the error is raised.
+    """
+    path = Path(path)
+    temporary, fd = _create_temporary(path)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            if isinstance(content, str):
+                handle.write(content.encode("utf-8"))
+            elif isinstance(content, bytes | bytearray | memoryview):
+                handle.write(content)
+            else:
+                content(handle)
+            handle.flush()
+            if durable:
+                os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    if durable:
+        _fsync_folder(path.parent)
+    return path
+
+
+def _create_temporary(path: Path) -> tuple[Path, int]:
+    # A fresh name per write, so concurrent writers (torchrun ranks) never share one; created
+    # like any new file (mode 0o666 less the umask), unlike mkstemp's private 0o600.
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    while True:
+        temporary = path.with_name(f".{path.stem}-{secrets.token_hex(4)}{path.suffix}")
+        try:
+            return temporary, os.open(temporary, flags, 0o666)
+        except FileExistsError:
+            continue
+
+
+def _fsync_folder(folder: Path) -> None:
+    # Makes the rename itself durable on POSIX. Windows cannot open folders; and a failure
+    # here must not be reported as a failed write, because the new file is already in place.
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
