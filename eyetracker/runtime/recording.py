@@ -11,15 +11,13 @@ are written, so a killed process leaves a valid CSV of the rows so far; the side
 replaced atomically at start and at stop, and a recording without "stopped" in it ended
 abruptly. Rows are fsynced once a second and at stop (a power cut loses at most that).
 The video is not crash-safe (OpenCV buffers it and indexes it at the
-end). The format is in docs/recording.md.
+end). The format is in docs/recording.md; eyetracker.core.gaze_csv reads the CSV back.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import json
-import math
 import os
 import threading
 import time
@@ -30,37 +28,19 @@ from typing import Any
 
 from eyetracker.core.atomic import atomic_write
 from eyetracker.core.errors import UserError
+from eyetracker.core.gaze_csv import COLUMNS, GazeCsvWriter
 from eyetracker.core.types import Frame, GazeSample
 
 FORMAT_VERSION = 1
 CSV_NAME = "gaze.csv"
 SIDECAR_NAME = "recording.json"
 VIDEO_NAME = "video.avi"
-COLUMNS = (
-    "time",  # seconds from the start of the recording (capture clock)
-    "frame",  # the source's frame index
-    "video_frame",  # index of the frame in video.avi; empty without video
-    "x",
-    "y",
-    "raw_x",
-    "raw_y",
-    "valid",
-    "reason",
-    "latency_ms",
-    "capture_time",  # time.monotonic() at capture
-    "true_x",
-    "true_y",
-)
 SYNC_EVERY_S = 1.0
 _VIDEO_INDEX_MEMORY = 512  # frames whose video index is remembered until their sample comes
 
 
 class RecordingError(UserError):
     """The recording folder cannot be written."""
-
-
-def _num(value: float | None) -> str:
-    return "" if value is None or not math.isfinite(value) else f"{value:.6f}"
 
 
 def _reason(error: OSError) -> str:
@@ -91,7 +71,7 @@ class GazeRecorder:
         self.started_at: float | None = None  # capture clock (time.monotonic) at start
         self.video_error = ""
         self._file: io.TextIOWrapper | None = None
-        self._writer = None
+        self._writer: GazeCsvWriter | None = None
         self._video = None
         self._video_index: OrderedDict[int, int] = OrderedDict()
         self._lock = threading.Lock()
@@ -122,8 +102,7 @@ class GazeRecorder:
                 f"Cannot record into {self.folder} because {_reason(error)}; choose another folder."
             ) from None
         self.started_at = time.monotonic()
-        self._writer = csv.writer(self._file)
-        self._writer.writerow(COLUMNS)
+        self._writer = GazeCsvWriter(self._file, self.started_at)
         self._sync()
         self._sidecar = {
             "format": FORMAT_VERSION,
@@ -171,29 +150,11 @@ class GazeRecorder:
         return writer
 
     def write(self, sample: GazeSample) -> None:
-        """Append one row and flush it."""
-        p, r, t = sample.point, sample.raw_point, sample.truth
+        """Append one row (eyetracker.core.gaze_csv) and flush it."""
         with self._lock:
             if self._file is None or self._writer is None:
                 return
-            video_frame = self._video_index.get(sample.frame_index)
-            self._writer.writerow(
-                [
-                    f"{sample.capture_time - (self.started_at or 0.0):.6f}",
-                    sample.frame_index,
-                    "" if video_frame is None else video_frame,
-                    _num(p and p.x),
-                    _num(p and p.y),
-                    _num(r and r.x),
-                    _num(r and r.y),
-                    int(sample.valid),
-                    sample.reason,
-                    f"{1000.0 * sample.latency:.3f}",
-                    f"{sample.capture_time:.6f}",
-                    _num(t and t.x),
-                    _num(t and t.y),
-                ]
-            )
+            self._writer.write(sample, self._video_index.get(sample.frame_index))
             self.rows += 1
             if time.monotonic() - self._last_sync >= SYNC_EVERY_S:
                 self._sync()

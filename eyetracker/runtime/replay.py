@@ -3,14 +3,15 @@
 `open_replay_source("clip.mp4" | "frames/" | "synthetic:reading", ...)` picks the source;
 `replay(...)` runs the tracker over it either synchronously (every frame, as fast as the
 machine goes) or at the recording's own pace with the threaded tracker (frames may drop, as
-live). Rows are written and flushed as they come, so a crash keeps everything before it.
+live). Rows are those of a recording's gaze.csv (eyetracker.core.gaze_csv), written and
+flushed as they come, so a crash keeps everything before it.
 """
 
 from __future__ import annotations
 
-import csv
 import math
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,28 +20,13 @@ import numpy as np
 
 from eyetracker.capture.base import FrameSource, create_source
 from eyetracker.core.errors import UserError
+from eyetracker.core.gaze_csv import GazeCsvWriter
 from eyetracker.core.metrics import error_pct
 from eyetracker.core.smoothing import GazeSmoother
 from eyetracker.core.types import Frame, GazeSample
 from eyetracker.runtime.backends import Backend
 from eyetracker.runtime.session_statistics import SessionStatistics
 from eyetracker.runtime.tracker import Tracker
-
-COLUMNS = (
-    "frame",
-    "capture_time",
-    "output_time",
-    "x",
-    "y",
-    "raw_x",
-    "raw_y",
-    "valid",
-    "reason",
-    "latency_ms",
-    "true_x",
-    "true_y",
-)
-SOURCE_KINDS = ("video file", "image folder", "synthetic:<script>")
 
 
 class ReplaySourceError(UserError):
@@ -89,7 +75,7 @@ def recording_time(frame: Frame, fps: float = 30.0) -> float:
 
 
 class CsvRows:
-    """The replay CSV: header first, then one flushed row per sample."""
+    """The replay's gaze CSV: header first, then one flushed row per sample."""
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
@@ -100,38 +86,17 @@ class CsvRows:
             raise UserError(
                 f"Cannot write {self.path} ({error.strerror}); choose another --out."
             ) from None
-        self._writer = csv.writer(self._file)
-        self._writer.writerow(COLUMNS)
+        self._writer = GazeCsvWriter(self._file, start=time.monotonic())
         self._file.flush()
         self.rows = 0
 
     def write(self, sample: GazeSample) -> None:
-        p, r, t = sample.point, sample.raw_point, sample.truth
-        self._writer.writerow(
-            [
-                sample.frame_index,
-                f"{sample.capture_time:.6f}",
-                f"{sample.output_time:.6f}",
-                _num(p and p.x),
-                _num(p and p.y),
-                _num(r and r.x),
-                _num(r and r.y),
-                int(sample.valid),
-                sample.reason,
-                f"{1000.0 * sample.latency:.3f}",
-                _num(t and t.x),
-                _num(t and t.y),
-            ]
-        )
+        self._writer.write(sample)
         self._file.flush()
         self.rows += 1
 
     def close(self) -> None:
         self._file.close()
-
-
-def _num(value: float | None) -> str:
-    return "" if value is None else f"{value:.6f}"
 
 
 @dataclass

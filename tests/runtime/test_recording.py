@@ -14,8 +14,10 @@ import cv2
 import pytest
 
 from eyetracker.cli import main
+from eyetracker.core.gaze_csv import COLUMNS, read_gaze_csv
 from eyetracker.core.types import Frame, GazePoint, GazeSample
-from eyetracker.runtime.recording import COLUMNS, GazeRecorder, RecordingError
+from eyetracker.runtime.recording import GazeRecorder, RecordingError
+from tests.core.test_gaze_csv import SAMPLES, assert_rows_match
 from tests.runtime._fakes import drawn_image, save_tiny_model
 
 
@@ -46,6 +48,18 @@ def test_rows_and_sidecar_describe_the_recording(tmp_path):
     sidecar = json.loads((tmp_path / "rec" / "recording.json").read_text())
     assert sidecar["rows"] == 3 and sidecar["stopped"] and sidecar["columns"] == list(COLUMNS)
     assert sidecar["screen"] == {"width_px": 1920, "height_px": 1080}
+
+
+def test_read_gaze_csv_gives_back_every_sample_the_recorder_wrote(tmp_path):
+    recorder = GazeRecorder(tmp_path / "rec", video=True).start()
+    for sample in SAMPLES:
+        if sample.frame_index != 8:  # the tracker skipped frame 8 in the video: no video_frame
+            recorder.add_frame(Frame(drawn_image(sample.frame_index), 0.0, sample.frame_index))
+        recorder.write(sample)
+    recorder.stop()
+    table = read_gaze_csv(recorder.csv_path)
+    assert_rows_match(table, SAMPLES, start=recorder.started_at)
+    assert table.video_frame.tolist() == [0, -1, 1, 2]
 
 
 def test_an_existing_recording_is_never_overwritten(tmp_path):

@@ -10,10 +10,12 @@ import pytest
 
 from eyetracker.capture.base import available_sources
 from eyetracker.cli import main
+from eyetracker.core.gaze_csv import COLUMNS, read_gaze_csv
 from eyetracker.runtime import resources
 from eyetracker.runtime.backends import TorchBackend
-from eyetracker.runtime.replay import COLUMNS, open_replay_source, replay
+from eyetracker.runtime.replay import open_replay_source, replay
 from eyetracker.runtime.resources import ResourceMissingError, default_model_path
+from tests.core.test_gaze_csv import assert_rows_match
 from tests.runtime._fakes import DrawnSource, drawn_image, save_tiny_model
 
 FRAMES = 12
@@ -98,6 +100,18 @@ def test_rows_written_before_a_crash_are_kept(model, tmp_path):
     with pytest.raises(RuntimeError):
         replay(DrawnSource(count=10), backend, None, out)
     assert [r["frame"] for r in read_rows(out)] == ["0", "1", "2"]
+
+
+def test_read_gaze_csv_gives_back_every_sample_the_replay_wrote(model, tmp_path):
+    samples = []
+    out = tmp_path / "gaze.csv"
+    backend = TorchBackend(model, "cpu")
+    replay(DrawnSource(count=6, dark={2, 3}), backend, None, out, on_sample=samples.append)
+    table = read_gaze_csv(out)
+    assert_rows_match(table, samples, start=samples[0].capture_time - table.time[0])
+    assert table.valid.tolist() == [True, True, False, False, True, True]
+    assert all(table.reason[2:4]) and np.isnan(table.x[2:4]).all()
+    assert (table.video_frame == -1).all()  # a replay writes no video
 
 
 def one_line_error(capsys):

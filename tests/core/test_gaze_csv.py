@@ -1,0 +1,102 @@
+"""The gaze CSV: one schema written for every GazeSample, read back into arrays."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from eyetracker.core.gaze_csv import COLUMNS, GazeCsvError, GazeCsvWriter, read_gaze_csv
+from eyetracker.core.types import GazePoint, GazeSample
+
+
+def write(path, samples, start=0.0, video_frames=None):
+    with open(path, "w", newline="", encoding="utf-8") as file:
+        writer = GazeCsvWriter(file, start)
+        for i, sample in enumerate(samples):
+            writer.write(sample, None if video_frames is None else video_frames[i])
+    return path
+
+
+def assert_rows_match(table, samples, start=0.0):
+    """Every row of `table` says what its GazeSample said (to the CSV's 6 decimals)."""
+
+    def coordinates(points):
+        return np.array([(p.x, p.y) if p else (math.nan, math.nan) for p in points])
+
+    assert len(table) == len(samples)
+    assert table.frame.tolist() == [s.frame_index for s in samples]
+    assert table.valid.tolist() == [s.valid for s in samples]
+    assert table.reason.tolist() == [s.reason for s in samples]
+    close = {"atol": 1e-6, "equal_nan": True}
+    times = [s.capture_time - start for s in samples]
+    np.testing.assert_allclose(table.time, times, atol=2e-6)  # two roundings when start is read
+    np.testing.assert_allclose(table.capture_time, [s.capture_time for s in samples], **close)
+    np.testing.assert_allclose(table.latency_ms, [1e3 * s.latency for s in samples], atol=1e-3)
+    for name, points in [
+        ("", [s.point for s in samples]),
+        ("raw_", [s.raw_point for s in samples]),
+        ("true_", [s.truth for s in samples]),
+    ]:
+        found = np.stack([getattr(table, f"{name}x"), getattr(table, f"{name}y")], axis=1)
+        np.testing.assert_allclose(found, coordinates(points), **close)
+
+
+SAMPLES = [
+    GazeSample(GazePoint(0.25, 0.5), GazePoint(0.2, 0.55), True, 10.0, 10.012, 7),
+    GazeSample(None, None, False, 10.033, 10.04, 8, reason="no face"),
+    GazeSample(GazePoint(0.3, 0.5), None, True, 10.066, 10.07, 9, truth=GazePoint(0.3, 0.4)),
+    GazeSample(None, None, False, 10.1, 10.11, 10, reason='too dark, "really"'),
+]
+
+
+def test_samples_round_trip_with_invalid_ones_and_empty_points(tmp_path):
+    path = write(tmp_path / "gaze.csv", SAMPLES, start=9.5, video_frames=[0, None, 2, 3])
+    assert path.read_text(encoding="utf-8").splitlines()[0] == ",".join(COLUMNS)
+    table = read_gaze_csv(path)
+    assert_rows_match(table, SAMPLES, start=9.5)
+    assert table.video_frame.tolist() == [0, -1, 2, 3]
+    assert table.frame.dtype == np.int64 and table.valid.dtype == bool
+
+
+def test_a_file_with_only_a_header_gives_empty_arrays(tmp_path):
+    table = read_gaze_csv(write(tmp_path / "gaze.csv", []))
+    assert len(table) == 0 and table.x.shape == (0,) and table.valid.dtype == bool
+
+
+def test_missing_optional_columns_read_as_unknown_and_extra_ones_are_ignored(tmp_path):
+    # The columns of a replay CSV written by earlier versions, plus one of another program's.
+    path = tmp_path / "old.csv"
+    path.write_text(
+        "frame,capture_time,output_time,x,y,valid,reason,note\n"
+        "3,1.5,1.52,0.1,0.2,1,,hello\n"
+        "4,1.6,1.62,,,0,no face,\n",
+        encoding="utf-8",
+    )
+    table = read_gaze_csv(path)
+    assert table.frame.tolist() == [3, 4] and table.reason.tolist() == ["", "no face"]
+    assert table.x[0] == pytest.approx(0.1) and math.isnan(table.x[1])
+    assert np.isnan(table.time).all() and np.isnan(table.true_x).all()
+    assert table.video_frame.tolist() == [-1, -1]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a,b\n1,2\n", "is not a gaze CSV: it has no column frame, x, y, valid"),
+        ("frame,x,y,valid\n1,0.5,0.5,yes\n", "row 1: valid is 'yes', not 0 or 1"),
+        ("frame,x,y,valid\n1,0.5,0.5,1\n2,left,0.5,1\n", "row 2: x is 'left', not a number"),
+        ("frame,x,y,valid\n1.5,0.5,0.5,1\n", "row 1: frame is '1.5', not a frame index"),
+    ],
+)
+def test_a_file_that_is_not_a_gaze_csv_is_one_sentence(tmp_path, text, message):
+    path = tmp_path / "gaze.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(GazeCsvError, match=message):
+        read_gaze_csv(path)
+
+
+def test_a_missing_file_is_one_sentence(tmp_path):
+    with pytest.raises(GazeCsvError, match="does not exist"):
+        read_gaze_csv(tmp_path / "nowhere.csv")
