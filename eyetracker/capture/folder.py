@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import logging
-import math
 import re
 import time
 from pathlib import Path
@@ -20,12 +18,12 @@ from eyetracker.capture.base import (
     SourceOpenError,
     register_source,
 )
+from eyetracker.core.manifest import MANIFEST, MeasurementError, Sample, parse_sample, read_manifest
 from eyetracker.core.types import Frame, GazePoint
 
 logger = logging.getLogger(__name__)
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp")
-MANIFEST = "measurement.json"
 
 
 def _natural_key(path: Path) -> list[int | str]:
@@ -48,45 +46,24 @@ def _read_image(path: Path) -> np.ndarray | None:
             return None
 
 
-def _is_unit_number(value: object) -> bool:
-    return (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and math.isfinite(value)
-        and 0.0 <= value <= 1.0
-    )
-
-
 def read_truth(folder: Path) -> dict[str, GazePoint]:
     """Image name -> the point looked at, from a measurement's manifest ({} without one).
 
-    Entries without a usable image name or x, y in [0, 1] give no truth; a manifest that is
-    not a JSON object with a `samples` list raises `SourceOpenError`.
+    Read as eyetracker.core.manifest reads it: samples the dataset reader would skip give no
+    truth, and a manifest it refuses raises `SourceOpenError` with the reader's reason.
     """
     manifest = folder / MANIFEST
     if not manifest.is_file():
         return {}
     try:
-        data = json.loads(manifest.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        data = read_manifest(manifest)
+    except MeasurementError as error:
         raise SourceOpenError(
-            f"{manifest} could not be read ({error}); repair it or move it away to use the "
-            "images without their gaze targets."
+            f"{str(error).rstrip('.')}; repair it or move it away to use the images without "
+            "their gaze targets."
         ) from None
-    samples = data.get("samples") if isinstance(data, dict) else None
-    if not isinstance(samples, list):
-        raise SourceOpenError(
-            f"{manifest} has no list of samples; repair it or move it away to use the images "
-            "without their gaze targets."
-        )
-    truth = {}
-    for sample in samples:
-        if not isinstance(sample, dict) or not isinstance(sample.get("image"), str):
-            continue
-        x, y = sample.get("x"), sample.get("y")
-        if _is_unit_number(x) and _is_unit_number(y):
-            truth[sample["image"]] = GazePoint(float(x), float(y))
-    return truth
+    samples = (parse_sample(entry) for entry in data["samples"])
+    return {s.image: GazePoint(s.x, s.y) for s in samples if isinstance(s, Sample)}
 
 
 @register_source("folder")

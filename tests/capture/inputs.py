@@ -39,13 +39,19 @@ def write_folder(folder: Path, count: int = FOLDER_IMAGES, suffix: str = ".png")
 
 
 def write_measurement(folder: Path, points: list[tuple[float, float]]) -> Path:
-    """A measurement folder: one image per point and a manifest naming them."""
+    """A measurement folder (docs/measurement-format.md): one image per point, a manifest."""
     folder.mkdir(parents=True, exist_ok=True)
     samples = []
     for i, (x, y) in enumerate(points):
         name = f"{i:06d}.jpg"
         assert cv2.imwrite(str(folder / name), gradient_image(20 + 30 * i))
         samples.append({"image": name, "x": x, "y": y})
-    manifest = {"format_version": 1, "samples": samples}
+    manifest = {
+        "format": 1,
+        "person": "p01",
+        "measurement": folder.name,
+        "screen": {"width_px": 1920, "height_px": 1080},
+        "samples": samples,
+    }
     (folder / "measurement.json").write_text(json.dumps(manifest), encoding="utf-8")
     return folder

@@ -92,21 +92,33 @@ def test_a_measurement_folder_gives_each_frame_its_truth(tmp_path):
     }
 
 
-def test_samples_without_usable_coordinates_give_no_truth(tmp_path):
-    folder = write_measurement(tmp_path / "m", [(0.1, 0.2), (0.3, 0.4)])
+def test_samples_the_dataset_reader_would_skip_give_no_truth(tmp_path):
+    folder = write_measurement(tmp_path / "m", [(0.1, 0.2), (0.3, 0.4), (0.5, 0.6)])
     manifest = json.loads((folder / "measurement.json").read_text())
     manifest["samples"][1]["x"] = "left"
+    manifest["samples"][2]["y"] = 1.5
     (folder / "measurement.json").write_text(json.dumps(manifest))
     with ImageFolderSource(folder) as source:
-        first, second = list(source)
-    assert first.truth == GazePoint(0.1, 0.2) and second.truth is None
+        truths = [frame.truth for frame in source]
+    assert truths == [GazePoint(0.1, 0.2), None, None]
 
 
-def test_a_damaged_manifest_is_a_clear_error(tmp_path):
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        (lambda m: '{"samples": [', "is not valid JSON"),
+        (lambda m: json.dumps({**m, "format": 2}), "reads format 1 only"),
+        (lambda m: json.dumps({**m, "samples": {}}), "samples must be a list"),
+    ],
+)
+def test_a_manifest_the_dataset_reader_refuses_is_a_clear_error(tmp_path, damage, reason):
     folder = write_measurement(tmp_path / "m", [(0.1, 0.2)])
-    (folder / "measurement.json").write_text('{"samples": [')
-    with pytest.raises(SourceOpenError, match="measurement.json could not be read"):
+    manifest = json.loads((folder / "measurement.json").read_text())
+    (folder / "measurement.json").write_text(damage(manifest))
+    with pytest.raises(SourceOpenError) as error:
         ImageFolderSource(folder).open()
+    message = str(error.value)
+    assert reason in message and message.endswith("without their gaze targets.")
 
 
 def test_realtime_paces_frames_at_the_given_rate(tmp_path):
