@@ -6,7 +6,7 @@
 
 The backend predicts with whatever statistics it holds (set the profile before). After
 each dot has been fixated, the frames of the next `collect_s` seconds are preprocessed and
-predicted; frames without a face are skipped. The result screen is saved next to the JSON
+predicted through the frame pipeline; frames without a usable face are skipped. The result screen is saved next to the JSON
 report as a PNG. The numbers come from eyetracker.runtime.validation_report (no Qt).
 """
 
@@ -28,6 +28,7 @@ from eyetracker.app.stimulus import screen_info
 from eyetracker.app.validation_view import ValidationResultView
 from eyetracker.core.types import Frame
 from eyetracker.runtime.calibration import grid_points
+from eyetracker.runtime.pipeline import FramePipeline
 from eyetracker.runtime.validation_report import Units, ValidationCollector, save_report
 
 INTRO = (
@@ -71,6 +72,7 @@ class ValidationScreen(PointSequenceScreen):
         )  # fmt: skip
         self.setWindowTitle("Validation")
         self.backend = backend
+        self.pipeline = FramePipeline(backend, video=True)
         self.out_dir = Path(out_dir)
         self.context = dict(context or {})
         self.collector = ValidationCollector(
@@ -92,11 +94,9 @@ class ValidationScreen(PointSequenceScreen):
             self.close()
 
     def point_frame(self, index: int, frame: Frame) -> None:
-        prepared = self.backend.info.preprocessing(frame.image)
-        if not prepared.found:
-            return
-        point = self.backend.predict(prepared.pixels[None], prepared.face[None])[0]
-        self.collector.add(index, (float(point[0]), float(point[1])))
+        raw = self.pipeline.raw(frame)
+        if raw.point is not None:
+            self.collector.add(index, (raw.point.x, raw.point.y))
 
     def sequence_done(self) -> None:
         self.report = self.collector.report(**self.context)

@@ -16,7 +16,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import cv2
 from PySide6.QtCore import Signal
 
 from eyetracker.app.frames import FrameProvider
@@ -34,7 +33,7 @@ from eyetracker.capture.resilient import ReconnectingSource
 from eyetracker.core.errors import UserError
 from eyetracker.core.smoothing import GazeSmoother
 from eyetracker.core.types import Frame
-from eyetracker.model.preprocess import FaceDetector
+from eyetracker.model.preprocess import FrontEnd, Preprocessing
 from eyetracker.runtime.backends import create_backend
 from eyetracker.runtime.profile import ProfileError, load_profile, profile_path
 from eyetracker.runtime.session_statistics import SessionStatistics
@@ -45,29 +44,10 @@ from eyetracker.runtime.tracker import Tracker
 available_sources()  # imports the webcam / video / folder / synthetic modules
 
 
-def preload_backend(kind: str) -> None:
-    """Import what `create_backend(..., kind)` will need, in the calling (GUI) thread."""
-    import eyetracker.model.onnx_info  # noqa: F401
-    from eyetracker.runtime.backends import torch_available
-
-    if kind in ("auto", "onnxruntime"):
-        import onnxruntime  # noqa: F401
-    if not torch_available():  # the packaged app: ONNX Runtime only
-        return
-    import eyetracker.model.checkpoint
-    import eyetracker.model.statistics  # noqa: F401
-
-    if kind in ("auto", "onnxruntime"):
-        import torch.onnx  # noqa: F401
-
-        import eyetracker.model.export  # noqa: F401
-
-
 log = logging.getLogger(__name__)
 
 SYNTHETIC = "synthetic"  # the camera choice that means the synthetic demo camera
 FACE_CHECK_SECONDS = 0.25
-MIN_BRIGHTNESS = 0.08  # as eyetracker.runtime.tracker: below this a frame is "too dark"
 
 
 @dataclass(frozen=True)
@@ -75,7 +55,7 @@ class FaceCheck:
     """What the preview draws: the face box as fractions of the frame, or why there is none."""
 
     box: tuple[float, float, float, float] | None  # x, y, w, h
-    reason: str = ""  # "" when a face was found, else "no face" / "too dark"
+    reason: str = ""  # "" when a usable face was found, else the front end's reason
     timestamp: float = 0.0
 
 
@@ -100,9 +80,17 @@ class CameraWorker(Worker):
     source_event = Signal(str)  # camera lost / back: a status-bar message
     opened = Signal(str)  # the source's name
 
-    def __init__(self, choice: str, provider: FrameProvider, taps: Taps | None = None) -> None:
+    def __init__(
+        self,
+        choice: str,
+        provider: FrameProvider,
+        taps: Taps | None = None,
+        preprocessing: Preprocessing | None = None,
+    ) -> None:
         super().__init__()
         self.choice = choice
+        # The face check runs the tracker's own front end (the default model's kind).
+        self.preprocessing = preprocessing or Preprocessing()
         self.provider = provider
         self.taps = taps
 
@@ -115,7 +103,7 @@ class CameraWorker(Worker):
             self.failed.emit(str(error))
             return
         self.opened.emit(getattr(source, "name", self.choice))
-        detector = FaceDetector()  # our own: a cascade is not shared across threads
+        front_end = self.preprocessing.front_end(video=True)  # this thread's own
         last_check = 0.0
         try:
             while not self.stop_event.is_set():
@@ -131,21 +119,15 @@ class CameraWorker(Worker):
                 self.provider.publish(frame)
                 if frame.timestamp - last_check >= FACE_CHECK_SECONDS:
                     last_check = frame.timestamp
-                    self.face_checked.emit(check_face(frame, detector))
+                    self.face_checked.emit(check_face(frame, front_end))
         finally:
+            front_end.close()
             source.close()
 
 
-def check_face(frame: Frame, detector) -> FaceCheck:
-    gray = cv2.cvtColor(frame.image, cv2.COLOR_BGR2GRAY)
-    if float(gray[::8, ::8].mean()) / 255.0 < MIN_BRIGHTNESS:
-        return FaceCheck(None, "too dark", frame.timestamp)
-    box = detector.find(gray)
-    if box is None:
-        return FaceCheck(None, "no face", frame.timestamp)
-    h, w = gray.shape
-    x, y, bw, bh = box
-    return FaceCheck((x / w, y / h, bw / w, bh / h), "", frame.timestamp)
+def check_face(frame: Frame, front_end: FrontEnd) -> FaceCheck:
+    prepared = front_end.prepare(frame.image, frame.timestamp)
+    return FaceCheck(prepared.box, prepared.reason, frame.timestamp)
 
 
 class ProviderSource(FrameSource):

@@ -33,6 +33,9 @@ class FrameSource(abc.ABC):
     """
 
     name: str = "source"
+    # Whether consecutive frames show one continuous scene (a camera, a video), so a front end
+    # may track the face from frame to frame; an image folder's frames each stand alone.
+    continuous: bool = True
 
     @abc.abstractmethod
     def open(self) -> None:

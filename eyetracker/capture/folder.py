@@ -75,6 +75,8 @@ class ImageFolderSource(FrameSource):
     `realtime=True` delivers frames at `fps`, as a camera would.
     """
 
+    continuous = False  # each image stands alone: front ends find the face afresh
+
     def __init__(
         self, path: str | Path, pattern: str = "*", realtime: bool = False, fps: float = 30.0
     ) -> None:

@@ -19,8 +19,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--calibration-samples",
         "-k",
         type=int,
-        default=16,
-        help="samples of each measurement used for calibrated statistics",
+        default=9,
+        help="samples of each measurement, spread over the screen, that calibrate (default 9)",
+    )
+    parser.add_argument(
+        "--predictions",
+        metavar="FILE.csv",
+        help="write one row per sample and mode: true and predicted point, role, face found",
     )
     parser.add_argument(
         "--per-person", action="store_true", help="also print the error of each person"
@@ -38,27 +43,45 @@ def run(args: argparse.Namespace) -> int:
     from eyetracker.model.checkpoint import load_checkpoint
     from eyetracker.training.data import prepare_dataset
     from eyetracker.training.evaluate import MODES, evaluate
+    from eyetracker.training.predictions_csv import PredictionsCsv
     from eyetracker.training.trainer import pick_device
 
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     unknown = [m for m in modes if m not in MODES]
     if unknown:
         raise UserError(f"Unknown mode {unknown[0]!r}; choose from {', '.join(MODES)}.")
+    if args.calibration_samples < 1:
+        raise UserError("--calibration-samples must be at least 1.")
     loaded = load_checkpoint(args.model)
     device = pick_device(args.device)
     measurements = prepare_dataset(args.data, loaded.info.preprocessing, progress=not args.json)
-    results = evaluate(
-        loaded.model.to(device), measurements, modes, args.calibration_samples, device
-    )
-    skipped = sum(m.skipped for m in measurements)
-    samples = sum(len(m) for m in measurements)
+    rows = PredictionsCsv(args.predictions) if args.predictions else None
+    try:
+        results = evaluate(
+            loaded.model.to(device),
+            measurements,
+            modes,
+            args.calibration_samples,
+            device,
+            on_scored=rows.write if rows else None,
+        )
+    finally:
+        if rows is not None:
+            rows.close()
+    failed = sum(m.skipped for m in measurements)
+    samples = failed + sum(len(m) for m in measurements)
+    reasons = _reason_counts(measurements)
     if args.json:
         print(
             json.dumps(
                 {
                     "samples": samples,
-                    "skipped_no_face": skipped,
+                    "no_usable_face": failed,
+                    "no_usable_face_reasons": reasons,
                     "measurements": len(measurements),
+                    "per_measurement": {
+                        m.key: {"usable": len(m), "no_usable_face": m.skipped} for m in measurements
+                    },
                     "calibration_samples": args.calibration_samples,
                     "modes": {m: r.to_json() for m, r in results.items()},
                 },
@@ -66,19 +89,31 @@ def run(args: argparse.Namespace) -> int:
             )
         )
         return 0
+    why = ", ".join(f"{n} {reason}" for reason, n in reasons.items())
     print(
-        f"{samples} samples in {len(measurements)} measurements ({skipped} skipped: no face found)"
+        f"{samples} samples in {len(measurements)} measurements; {failed} without a usable "
+        f"face{f' ({why})' if why else ''}, scored as the screen centre"
     )
-    print(f"{'mode':<12}{'error %':>9}{'px':>8}{'mm':>8}{'deg':>7}{'samples':>9}")
+    print(f"{'mode':<12}{'error %':>9}{'found %':>9}{'px':>8}{'mm':>8}{'deg':>7}{'samples':>9}")
     for mode, r in results.items():
 
         def cell(value, width):
             return f"{value:>{width}.1f}" if value is not None else f"{'-':>{width}}"
 
         print(
-            f"{mode:<12}{r.error_pct:>9.2f}{cell(r.error_px, 8)}{cell(r.error_mm, 8)}{cell(r.error_deg, 7)}{r.samples:>9}"
+            f"{mode:<12}{r.error_pct:>9.2f}{r.face_found_pct:>9.1f}{cell(r.error_px, 8)}{cell(r.error_mm, 8)}{cell(r.error_deg, 7)}{r.samples:>9}"
         )
     if args.per_person:
         for mode, r in results.items():
             print(f"\n{mode}: " + ", ".join(f"{p} {e:.1f}%" for p, e in r.per_person.items()))
+    if args.predictions:
+        print(f"wrote {args.predictions}")
     return 0
+
+
+def _reason_counts(measurements) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for m in measurements:
+        for failed in m.failed:
+            counts[failed.reason] = counts.get(failed.reason, 0) + 1
+    return counts

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 
 def error_pct(predicted: np.ndarray, truth: np.ndarray) -> np.ndarray:
     """Per-sample Euclidean distance between normalized points, as % of the screen (the study's metric)."""
     return 100.0 * np.linalg.norm(np.asarray(predicted) - np.asarray(truth), axis=-1)
+
+
+def on_screen(outputs: np.ndarray) -> np.ndarray:
+    """Network outputs (N, 2) as screen points: clipped to [0, 1]; rows that are not finite
+    become NaN (no prediction). Every path from frame to gaze point ends here."""
+    points = np.clip(np.asarray(outputs, np.float64), 0.0, 1.0)
+    points[~np.isfinite(np.asarray(outputs)).all(axis=-1)] = np.nan
+    return points
 
 
 def error_px(
@@ -30,12 +36,3 @@ def mm_to_degrees(
 ) -> np.ndarray:
     """Visual angle of an on-screen distance seen from `viewing_distance_mm` straight ahead."""
     return np.degrees(np.arctan2(np.asarray(distance_on_screen_mm), viewing_distance_mm))
-
-
-def rms_precision(points: np.ndarray) -> float:
-    """Root mean square of successive sample-to-sample distances (the usual precision measure)."""
-    points = np.asarray(points)
-    if len(points) < 2:
-        return math.nan
-    steps = np.diff(points, axis=0)
-    return float(np.sqrt(np.mean(np.sum(steps**2, axis=1))))

@@ -31,7 +31,8 @@ class ModelFileError(UserError):
 
 
 def create_model(info: ModelInfo) -> nn.Module:
-    return build_network(info.architecture, 1, info.preprocessing.input_size)
+    p = info.preprocessing
+    return build_network(info.architecture, p.channels, p.input_size, p.geometry_size)
 
 
 def save_checkpoint(

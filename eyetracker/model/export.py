@@ -66,8 +66,8 @@ def export_onnx(
     running = [t for _, n in norms for t in (n.running_mean, n.running_var)]
     h, w = info.preprocessing.input_size
     example = (
-        torch.rand(2, 1, h, w),
-        torch.rand(2, 3),
+        torch.rand(2, info.preprocessing.channels, h, w),
+        torch.rand(2, info.preprocessing.geometry_size),
         torch.tensor([False]),
         *[t.clone() for t in running],
     )

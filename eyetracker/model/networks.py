@@ -1,8 +1,9 @@
 """Gaze networks: (pixels, face box) -> normalized screen point (x, y).
 
 Every network normalises with `SessionNorm`, so all of them support the statistics modes.
-`pixels` is (N, C, H, W) float in [0, 1]; `face` is (N, 3): the face box centre x, y and
-width as fractions of the camera frame (where the head is tells where the eyes can look).
+`pixels` is (N, C, H, W) float in [0, 1]; `face` is (N, G): the geometry of the head that
+the front end measured (the face box, or pose, distance and eye landmarks; see
+eyetracker.model.preprocess): where the head is tells where the eyes can look.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class GazeNet(nn.Module):
         input_size: tuple[int, int] = (48, 96),
         widths: tuple[int, ...] = (16, 32, 64, 96),
         hidden: int = 128,
+        geometry_size: int = 3,
         stem: int = 0,
     ) -> None:
         super().__init__()
@@ -56,7 +58,7 @@ class GazeNet(nn.Module):
                 self.features.eval()(torch.zeros(2, in_channels, *input_size)).flatten(1).shape[1]
             )
         self.head = nn.Sequential(
-            nn.Linear(flat + 3, hidden, bias=False),
+            nn.Linear(flat + geometry_size, hidden, bias=False),
             SessionNorm(hidden),
             nn.ReLU(inplace=True),
             nn.Linear(hidden, 2),
@@ -143,9 +145,11 @@ def soft_argmax(heatmap: torch.Tensor) -> torch.Tensor:
 ARCHITECTURES = {"gazenet": GazeNet, "unet-efficient": UNetEfficient}
 
 
-def build_network(architecture: str, in_channels: int, input_size: tuple[int, int]) -> nn.Module:
+def build_network(
+    architecture: str, in_channels: int, input_size: tuple[int, int], geometry_size: int = 3
+) -> nn.Module:
     if architecture == "gazenet":
-        return GazeNet(in_channels=in_channels, input_size=input_size)
+        return GazeNet(in_channels=in_channels, input_size=input_size, geometry_size=geometry_size)
     if architecture == "unet-efficient":
         return UNetEfficient(in_channels=in_channels)
     raise ValueError(

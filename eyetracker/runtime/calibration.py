@@ -15,6 +15,7 @@ import numpy as np
 
 from eyetracker.core.errors import UserError
 from eyetracker.core.types import Frame, GazePoint
+from eyetracker.runtime.pipeline import FramePipeline
 from eyetracker.runtime.profile import Profile, profile_path
 
 # Grid points sit this far in from the edges (normalized), where people can still see them
@@ -62,23 +63,24 @@ class CalibrationCollector:
     def add(self, index: int, frame: Frame) -> None:
         self.points[index].frames.append(frame)
 
-    @property
-    def frame_count(self) -> int:
-        return sum(len(p.frames) for p in self.points)
-
     def fit(self, backend, user: str) -> Profile:
-        """Preprocess every frame, drop those without a face, capture statistics."""
-        preprocessing = backend.info.preprocessing
+        """Send every frame through the frame pipeline, keep the usable ones, capture statistics.
+
+        The frames are fitted after the fact, each on its own (the front end's image mode)."""
+        pipeline = FramePipeline(backend, video=False)
         pixels, faces, with_face = [], [], 0
-        for entry in self.points:
-            found = 0
-            for frame in entry.frames:
-                prepared = preprocessing(frame.image)
-                if prepared.found:
-                    pixels.append(prepared.pixels)
-                    faces.append(prepared.face)
-                    found += 1
-            with_face += found > 0
+        try:
+            for entry in self.points:
+                found = 0
+                for frame in entry.frames:
+                    prepared = pipeline.prepare(frame)
+                    if prepared.found:
+                        pixels.append(prepared.pixels)
+                        faces.append(prepared.face)
+                        found += 1
+                with_face += found > 0
+        finally:
+            pipeline.close()
         total = len(self.points)
         if with_face < max(1, int(np.ceil(self.min_points * total))):
             raise NotEnoughDataError(

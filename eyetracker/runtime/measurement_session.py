@@ -19,6 +19,7 @@ import numpy as np
 
 from eyetracker.core.measurement import MeasurementWriter, Sample, Screen
 from eyetracker.core.types import Frame
+from eyetracker.model.preprocess import Preprocessing
 
 # Colours and sizes vary between dots, as in the study: people should look at the dot, not
 # get used to one stimulus. Radii are in logical screen pixels.
@@ -44,17 +45,13 @@ def random_dot(rng: np.random.Generator, width_px: float, height_px: float) -> D
     return Dot(round(float(x), 5), round(float(y), 5), str(rng.choice(COLOURS)), radius)
 
 
-def face_detector_check() -> Callable[[np.ndarray], bool]:
-    """True when OpenCV's face detector (the `face` preprocessing's) finds a face in a BGR image."""
-    import cv2
-
-    from eyetracker.model.preprocess import default_detector
-
-    detector = default_detector()
+def face_detector_check(preprocessing: Preprocessing | None = None) -> Callable[[np.ndarray], bool]:
+    """True when the front end of `preprocessing` (the default model's kind when None) finds a
+    usable face in a BGR image: the same check the tracker makes before predicting."""
+    front_end = (preprocessing or Preprocessing()).front_end(video=False)
 
     def has_face(image: np.ndarray) -> bool:
-        gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-        return detector.find(gray) is not None
+        return front_end.prepare(image).found
 
     return has_face
 

@@ -1,18 +1,14 @@
 """The real-time engine: frames in, gaze samples out, no Qt.
 
 Two threads: a capture thread reads the source into a one-slot `Mailbox` (newest frame wins,
-drops counted) and the processing loop takes the newest frame, preprocesses it, checks it is
-usable, runs one forward pass, feeds the session statistics and smooths the point:
+drops counted) and the processing loop sends the newest frame through the `FramePipeline`
+(usable-frame check, face, forward pass, statistics, smoothing):
 
     tracker = Tracker(source, backend, statistics, GazeSmoother(), on_sample=print)
     tracker.start(); ...; tracker.stop()    # or tracker.run() in the calling thread
 
 `process(frame)` does one frame synchronously (replay, tests). Callbacks are plain Python
 functions called in the processing thread; the app forwards them as Qt signals.
-
-Validity: "too dark" (mean brightness under `min_brightness`) and "no face" (the preprocessing
-found none). Closed eyes are not detected: OpenCV's Haar eye cascade costs several ms per frame
-and misses eyes behind glasses; a blink shows as a brief outlier that the smoother damps.
 """
 
 from __future__ import annotations
@@ -21,20 +17,14 @@ import threading
 import time
 from collections.abc import Callable
 
-import numpy as np
-
 from eyetracker.capture.base import EndOfStream, FrameSource, SourceError, SourceLost
 from eyetracker.core.smoothing import GazeSmoother
-from eyetracker.core.types import Frame, GazePoint, GazeSample
-from eyetracker.model.preprocess import FaceTracker
+from eyetracker.core.types import Frame, GazeSample
 from eyetracker.runtime.backends import Backend
 from eyetracker.runtime.mailbox import Mailbox
+from eyetracker.runtime.pipeline import FramePipeline
 from eyetracker.runtime.session_statistics import SessionStatistics
-from eyetracker.runtime.timings import Timings
 
-# Mean brightness (0..1) below which a frame is "too dark": a lit face averages 0.3-0.6; at
-# under 0.08 the camera's noise dominates and the face detector fails anyway.
-MIN_BRIGHTNESS = 0.08
 _POLL_S = 0.1  # how often a waiting loop checks the stop event
 
 
@@ -53,81 +43,37 @@ class Tracker:
         on_sample: Callable[[GazeSample], object] | None = None,
         on_error: Callable[[str], object] | None = None,
         clock: Callable[[], float] = time.monotonic,
-        min_brightness: float = MIN_BRIGHTNESS,
         stop_event: threading.Event | None = None,
         frame_time: Callable[[Frame], float] | None = None,
     ) -> None:
         self.source = source
         self.backend = backend
         self.statistics = statistics
-        self.smoother = smoother
+        self.pipeline = FramePipeline(
+            backend,
+            video=source.continuous,
+            smoother=smoother,
+            statistics=statistics,
+            clock=clock,
+            frame_time=frame_time,
+        )
+        self.timings = self.pipeline.timings
         self.on_sample = on_sample
         self.on_error = on_error
         self.clock = clock
-        self.min_brightness = min_brightness
         # Share this event with a ReconnectingSource(stop=...) so stop() also ends its waits.
         self.stop_event = stop_event or threading.Event()
-        # The time the smoother and the statistics refresh see: the capture time by default;
-        # a replay passes the position in the recording so results do not depend on speed.
-        self.frame_time = frame_time or (lambda frame: frame.timestamp)
-        self.timings = Timings(clock=clock)
         self.latest: GazeSample | None = None
         self.ended = False  # the source reached its end (or failed for good)
         self.error: BaseException | None = None  # what ended a start()ed thread abnormally
-        self._preprocessing = backend.info.preprocessing
-        self._faces = FaceTracker()  # searches near the last face first: video is continuous
         self._thread: threading.Thread | None = None
         self._capture_thread: threading.Thread | None = None
         self._mailbox: Mailbox[Frame] | None = None
 
-    # --- one frame -------------------------------------------------------------------------
-
     def process(self, frame: Frame) -> GazeSample:
-        """Preprocess, check, predict, observe, smooth: the sample for this one frame."""
-        started = self.clock()
-        raw, reason = self._predict(frame)
-        point = None
-        if raw is not None:
-            # The smoothed point is a weighted mean of clipped points: it stays on the screen.
-            point = self.smoother(raw, self.frame_time(frame)) if self.smoother is not None else raw
-        now = self.clock()
-        self.timings.add("total", now - started)
-        sample = GazeSample(
-            point=point,
-            raw_point=raw,
-            valid=raw is not None,
-            capture_time=frame.timestamp,
-            output_time=now,
-            frame_index=frame.index,
-            reason=reason,
-            truth=frame.truth,
-        )
-        self.timings.add("latency", sample.latency)
-        self.timings.count_frame(now)
-        self.latest = sample
-        return sample
-
-    def _predict(self, frame: Frame) -> tuple[GazePoint | None, str]:
-        # Brightness on every 8th pixel: ~1/64 of the work, the same mean to within noise.
-        if float(frame.image[::8, ::8].mean()) / 255.0 < self.min_brightness:
-            return None, "too dark"
-        t0 = self.clock()
-        prepared = self._preprocessing(frame.image, self._faces)
-        t1 = self.clock()
-        self.timings.add("preprocess", t1 - t0)
-        if not prepared.found:
-            return None, "no face"
-        output = self.backend.predict(prepared.pixels[None], prepared.face[None])[0]
-        t2 = self.clock()
-        self.timings.add("inference", t2 - t1)
-        x, y = float(output[0]), float(output[1])
-        if not (np.isfinite(x) and np.isfinite(y)):
-            return None, "no gaze (model output not finite)"
-        if self.statistics is not None and self.statistics.observe(
-            prepared.pixels, prepared.face, (x, y), self.frame_time(frame)
-        ):
-            self.timings.add("statistics", self.clock() - t2)
-        return GazePoint(min(max(x, 0.0), 1.0), min(max(y, 0.0), 1.0)), ""
+        """One frame through the pipeline, synchronously."""
+        self.latest = self.pipeline.sample(frame)
+        return self.latest
 
     # --- loops -----------------------------------------------------------------------------
 

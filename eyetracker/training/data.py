@@ -11,51 +11,92 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import cv2
 import numpy as np
 
 from eyetracker.core.dataset import Measurement, load_dataset
 from eyetracker.core.errors import UserError
-from eyetracker.model.preprocess import Preprocessing
+from eyetracker.core.images import read_image
+from eyetracker.model.preprocess import FrontEnd, Prepared, Preprocessing
 
 
 @dataclass
 class PreparedMeasurement:
-    """One sitting's frames, ready for the network. Frames with no face are left out."""
+    """One sitting's frames, ready for the network.
+
+    Only usable frames are network inputs; the others stay accounted for in `failed` (their
+    image, target and the front end's reason), so an evaluation can count every frame.
+    """
 
     person: str
     measurement: str
-    pixels: np.ndarray  # (N, 1, H, W) uint8: a quarter of the memory of float32
-    face: np.ndarray  # (N, 3) float32
+    pixels: np.ndarray  # (N, C, H, W) uint8: a quarter of the memory of float32
+    face: np.ndarray  # (N, geometry) float32
     targets: np.ndarray  # (N, 2) float32, normalized screen points
+    images: list[str] = field(default_factory=list)  # (N,) image file names
+    failed: list[FailedSample] = field(default_factory=list)
     screen: dict = field(default_factory=dict)
     viewing_distance_mm: float | None = None
-    skipped: int = 0  # samples whose image had no detectable face or could not be read
 
     def __len__(self) -> int:
         return len(self.targets)
+
+    @property
+    def skipped(self) -> int:
+        """Samples that gave no network input (no usable face, unreadable image)."""
+        return len(self.failed)
 
     @property
     def key(self) -> str:
         return f"{self.person}/{self.measurement}"
 
 
-def _prepare_image(job: tuple[str, dict]) -> tuple[np.ndarray, np.ndarray] | None:
-    path, spec = job
-    image = cv2.imread(path, cv2.IMREAD_GRAYSCALE)
+@dataclass(frozen=True)
+class FailedSample:
+    image: str
+    target: tuple[float, float]
+    reason: str
+
+
+# Front ends of this process, one per preprocessing: a landmarker takes a while to load, and a
+# pool worker prepares many images. Datasets are still images: the front end's image mode.
+_FRONT_ENDS: dict[Preprocessing, FrontEnd] = {}
+
+# Bump when the front ends' output changes, so caches of older inputs are not reused.
+FRONT_END_VERSION = 2
+
+
+def _front_end(preprocessing: Preprocessing) -> FrontEnd:
+    if preprocessing not in _FRONT_ENDS:
+        _FRONT_ENDS[preprocessing] = preprocessing.front_end(video=False)
+    return _FRONT_ENDS[preprocessing]
+
+
+def prepare_image(path: str, preprocessing: Preprocessing) -> Prepared:
+    """One dataset image through the same decoding and front end as a live frame."""
+    image = read_image(path)
     if image is None:
-        return None
-    prepared = Preprocessing.from_json(spec)(image)
-    if not prepared.found:
-        return None
-    return np.round(prepared.pixels * 255).astype(np.uint8), prepared.face
+        return preprocessing.invalid("unreadable image")
+    return _front_end(preprocessing).prepare(image)
+
+
+def _prepare_job(job: tuple[str, dict]) -> tuple[np.ndarray, np.ndarray, str]:
+    path, spec = job
+    prepared = prepare_image(path, Preprocessing.from_json(spec))
+    pixels = np.round(prepared.pixels * 255).astype(np.uint8)
+    return pixels, prepared.face, "" if prepared.found else prepared.reason
 
 
 def _cache_key(measurement: Measurement, preprocessing: Preprocessing) -> str:
     manifest = measurement.folder / "measurement.json"
     stat = manifest.stat()
     text = json.dumps(
-        [str(manifest.resolve()), stat.st_size, stat.st_mtime_ns, preprocessing.to_json()]
+        [
+            str(manifest.resolve()),
+            stat.st_size,
+            stat.st_mtime_ns,
+            preprocessing.to_json(),
+            FRONT_END_VERSION,
+        ]
     )
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
@@ -78,48 +119,54 @@ def prepare_measurement(
         if cache_file.exists():
             with np.load(cache_file) as cached:
                 arrays = {k: cached[k] for k in cached.files}
-            return _assemble(
-                measurement,
-                arrays["pixels"],
-                arrays["face"],
-                arrays["targets"],
-                int(arrays["skipped"]),
-            )
+            return _assemble(measurement, arrays["pixels"], arrays["face"], arrays["reasons"])
     jobs = [(str(measurement.image_path(s)), preprocessing.to_json()) for s in measurement.samples]
     results = (
-        list(pool.map(_prepare_image, jobs, chunksize=16))
+        list(pool.map(_prepare_job, jobs, chunksize=16))
         if pool
-        else [_prepare_image(j) for j in jobs]
+        else [_prepare_job(j) for j in jobs]
     )
-    keep = [i for i, r in enumerate(results) if r is not None]
-    h, w = preprocessing.input_size
-    pixels = np.stack([results[i][0] for i in keep]) if keep else np.zeros((0, 1, h, w), np.uint8)
-    face = np.stack([results[i][1] for i in keep]) if keep else np.zeros((0, 3), np.float32)
-    targets = np.array(
-        [[measurement.samples[i].x, measurement.samples[i].y] for i in keep], np.float32
-    ).reshape(-1, 2)
-    skipped = len(results) - len(keep)
+    c, h, w = preprocessing.channels, *preprocessing.input_size
+    pixels = np.stack([r[0] for r in results]) if results else np.zeros((0, c, h, w), np.uint8)
+    face = (
+        np.stack([r[1] for r in results])
+        if results
+        else np.zeros((0, preprocessing.geometry_size), np.float32)
+    )
+    reasons = np.array([r[2] for r in results], dtype=str)
     if cache_file is not None:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         # A private temporary name: several processes (torchrun ranks) may prepare at once.
         fd, tmp = tempfile.mkstemp(suffix=".npz", dir=cache_file.parent)
         with os.fdopen(fd, "wb") as handle:
-            np.savez(handle, pixels=pixels, face=face, targets=targets, skipped=np.array(skipped))
+            np.savez(handle, pixels=pixels, face=face, reasons=reasons)
         os.replace(tmp, cache_file)
-    return _assemble(measurement, pixels, face, targets, skipped)
+    return _assemble(measurement, pixels, face, reasons)
 
 
-def _assemble(measurement: Measurement, pixels, face, targets, skipped: int) -> PreparedMeasurement:
+def _assemble(
+    measurement: Measurement, pixels: np.ndarray, face: np.ndarray, reasons: np.ndarray
+) -> PreparedMeasurement:
+    """Usable frames become the network inputs; the others are kept as `failed`."""
     distance = measurement.extras.get("viewing_distance_mm")
+    samples = measurement.samples
+    keep = [i for i, reason in enumerate(reasons) if not reason]
+    targets = np.array([[samples[i].x, samples[i].y] for i in keep], np.float32).reshape(-1, 2)
+    failed = [
+        FailedSample(samples[i].image, (samples[i].x, samples[i].y), str(reason))
+        for i, reason in enumerate(reasons)
+        if reason
+    ]
     return PreparedMeasurement(
         person=measurement.person,
         measurement=measurement.name,
-        pixels=pixels,
-        face=face,
+        pixels=pixels[keep],
+        face=face[keep],
         targets=targets,
+        images=[samples[i].image for i in keep],
+        failed=failed,
         screen=measurement.screen.to_json(),
         viewing_distance_mm=float(distance) if isinstance(distance, (int, float)) else None,
-        skipped=skipped,
     )
 
 
@@ -130,7 +177,10 @@ def prepare_dataset(
     cache: bool = True,
     progress: bool = True,
 ) -> list[PreparedMeasurement]:
-    """Every measurement under `path`, preprocessed; problems in the tree are reported, not fatal."""
+    """Every measurement under `path`, preprocessed; problems in the tree are reported, not fatal.
+
+    A measurement in which no frame had a usable face is returned too (empty, its samples in
+    `failed`): training skips it, an evaluation counts it."""
     from tqdm import tqdm
 
     dataset = load_dataset(path)
@@ -152,12 +202,11 @@ def prepare_dataset(
             leave=False,
         ):
             prepared.append(prepare_measurement(measurement, preprocessing, pool, cache_dir))
-    usable = [m for m in prepared if len(m) > 0]
-    if not usable:
+    if not any(len(m) for m in prepared):
         raise UserError(
             f"No face was found in any image under {path}; check the images and lighting."
         )
-    return usable
+    return prepared  # measurements without a usable frame too: an evaluation counts them
 
 
 @dataclass

@@ -1,9 +1,14 @@
 """The study's evaluation: mean distance between predicted and true points, per statistics mode.
 
 - ``running``: the model's training-set statistics (plain eval mode);
-- ``session``: each measurement normalised by its own frames (all of them);
-- ``calibrated``: statistics captured from the first K samples of each measurement, then the
-  remaining samples predicted one frame at a time with those frozen statistics.
+- ``session``: each measurement normalised by its own usable frames (all of them);
+- ``calibrated``: what the app's quick calibration does: statistics captured from K samples
+  of each measurement spread over the screen (`spread_indices`, never capture order), then
+  every other sample predicted one frame at a time with those frozen statistics.
+
+Every sample counts: a frame the front end could not use (no face, eyes closed, too dark) has
+no prediction and is scored as the screen centre; `face_found_pct` says how often that was.
+Outputs pass through `metrics.on_screen`, as the live pipeline's do.
 """
 
 from __future__ import annotations
@@ -16,10 +21,13 @@ import torch
 from torch import nn
 
 from eyetracker.core import metrics
+from eyetracker.core.errors import UserError
+from eyetracker.core.sampling import spread_indices
 from eyetracker.model.statistics import capture_statistics, predict
 from eyetracker.training.data import PreparedMeasurement
 
 MODES = ("running", "session", "calibrated")
+CENTRE = np.array([0.5, 0.5])
 
 
 def to_tensors(
@@ -29,6 +37,43 @@ def to_tensors(
     return pixels, torch.from_numpy(m.face).to(device)
 
 
+@dataclass
+class ScoredSamples:
+    """One measurement's scored samples in one mode: usable frames first, then failed ones.
+
+    `predicted` is NaN where there is no prediction (no usable face, output not finite).
+    """
+
+    person: str
+    measurement: str
+    images: list[str]
+    truth: np.ndarray  # (N, 2)
+    predicted: np.ndarray  # (N, 2), NaN rows: no prediction
+    calibration_images: list[str]
+    calibration_truth: np.ndarray  # (K, 2)
+
+    @property
+    def found(self) -> np.ndarray:
+        return ~np.isnan(self.predicted).any(axis=1)
+
+    @property
+    def errors_pct(self) -> np.ndarray:
+        """Error of every sample; one without a prediction counts as the screen centre."""
+        scored = np.where(self.found[:, None], self.predicted, CENTRE)
+        return metrics.error_pct(scored, self.truth)
+
+
+def calibration_split(m: PreparedMeasurement, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(calibration, test) indices of the usable frames: K spread over the screen, the rest."""
+    if len(m) < k + 1:
+        raise UserError(
+            f"{m.key} has {len(m)} usable samples, too few to calibrate on {k} and test on the rest; lower --calibration-samples or leave it out."
+        )
+    chosen = spread_indices(m.targets, k)
+    rest = np.setdiff1d(np.arange(len(m)), chosen)
+    return chosen, rest
+
+
 @torch.no_grad()
 def predict_measurement(
     model: nn.Module,
@@ -36,25 +81,46 @@ def predict_measurement(
     mode: str,
     calibration_samples: int = 16,
     device: torch.device | str = "cpu",
-) -> tuple[np.ndarray, np.ndarray]:
-    """(predicted, truth) for the samples `mode` scores."""
+) -> ScoredSamples:
+    """Predictions for the samples `mode` scores, failed frames included (as no prediction)."""
     pixels, face = to_tensors(m, device)
-    if mode == "running":
-        return predict(model, pixels, face, "running").cpu().numpy(), m.targets
-    if mode == "session":
+    scored = np.arange(len(m))
+    calibration: np.ndarray = np.zeros(0, int)
+    if len(m) == 0:
+        outputs = np.zeros((0, 2))
+    elif mode == "running":
+        outputs = predict(model, pixels, face, "running").float().cpu().numpy()
+    elif mode == "session":
         stats = capture_statistics(model, pixels, face)
-        return predict(model, pixels, face, "captured", stats).cpu().numpy(), m.targets
-    if mode == "calibrated":
-        k = min(calibration_samples, len(m) - 1)
-        stats = capture_statistics(model, pixels[:k], face[:k], source="calibration")
+        outputs = predict(model, pixels, face, "captured", stats).float().cpu().numpy()
+    elif mode == "calibrated":
+        calibration, scored = calibration_split(m, calibration_samples)
+        stats = capture_statistics(
+            model, pixels[calibration], face[calibration], source="calibration"
+        )
         # Captured statistics make each frame independent: a batch equals frame-by-frame.
-        return predict(model, pixels[k:], face[k:], "captured", stats).cpu().numpy(), m.targets[k:]
-    raise ValueError(f"unknown mode {mode!r}; choose one of {MODES}")
+        outputs = (
+            predict(model, pixels[scored], face[scored], "captured", stats).float().cpu().numpy()
+        )
+    else:
+        raise ValueError(f"unknown mode {mode!r}; choose one of {MODES}")
+    failed_truth = np.array([f.target for f in m.failed], np.float64).reshape(-1, 2)
+    return ScoredSamples(
+        person=m.person,
+        measurement=m.measurement,
+        images=[m.images[i] for i in scored] + [f.image for f in m.failed],
+        truth=np.concatenate([m.targets[scored].astype(np.float64), failed_truth]),
+        predicted=np.concatenate([metrics.on_screen(outputs), np.full_like(failed_truth, np.nan)]),
+        calibration_images=[m.images[i] for i in calibration],
+        calibration_truth=m.targets[calibration].astype(np.float64).reshape(-1, 2),
+    )
 
 
 @dataclass
 class ModeResult:
-    error_pct: float
+    error_pct: float  # every sample; no prediction counts as the screen centre
+    error_found_pct: float | None  # samples with a prediction only
+    face_found_pct: float
     error_px: float | None
     error_mm: float | None
     error_deg: float | None
@@ -73,26 +139,32 @@ def evaluate(
     modes=MODES,
     calibration_samples: int = 16,
     device: torch.device | str = "cpu",
+    on_scored=None,
 ) -> dict[str, ModeResult]:
+    """Score every mode; `on_scored(mode, ScoredSamples)` sees each measurement's samples."""
     model.eval()
     results = {}
     for mode in modes:
-        pct, px, mm, deg = [], [], [], []
+        pct, found, px, mm, deg = [], [], [], [], []
         per_person: dict[str, list[np.ndarray]] = defaultdict(list)
         for m in measurements:
-            if mode == "calibrated" and len(m) < 2:
-                continue
-            predicted, truth = predict_measurement(model, m, mode, calibration_samples, device)
-            e = metrics.error_pct(predicted, truth)
+            scored = predict_measurement(model, m, mode, calibration_samples, device)
+            if on_scored is not None:
+                on_scored(mode, scored)
+            e = scored.errors_pct
             pct.append(e)
+            found.append(scored.found)
             per_person[m.person].append(e)
+            predicted = np.where(scored.found[:, None], scored.predicted, CENTRE)
             if m.screen.get("width_px"):
                 px.append(
-                    metrics.error_px(predicted, truth, m.screen["width_px"], m.screen["height_px"])
+                    metrics.error_px(
+                        predicted, scored.truth, m.screen["width_px"], m.screen["height_px"]
+                    )
                 )
             if m.screen.get("width_mm") and m.screen.get("height_mm"):
                 e_mm = metrics.error_mm(
-                    predicted, truth, m.screen["width_mm"], m.screen["height_mm"]
+                    predicted, scored.truth, m.screen["width_mm"], m.screen["height_mm"]
                 )
                 mm.append(e_mm)
                 if m.viewing_distance_mm:
@@ -101,12 +173,16 @@ def evaluate(
         def mean(parts):
             return float(np.concatenate(parts).mean()) if parts else None
 
+        all_found = np.concatenate(found) if found else np.zeros(0, bool)
+        all_pct = np.concatenate(pct) if pct else np.zeros(0)
         results[mode] = ModeResult(
-            error_pct=mean(pct) if pct else float("nan"),
+            error_pct=float(all_pct.mean()) if len(all_pct) else float("nan"),
+            error_found_pct=float(all_pct[all_found].mean()) if all_found.any() else None,
+            face_found_pct=100.0 * float(all_found.mean()) if len(all_found) else float("nan"),
             error_px=mean(px),
             error_mm=mean(mm),
             error_deg=mean(deg),
-            samples=int(sum(len(p) for p in pct)),
+            samples=len(all_pct),
             per_person={p: float(np.concatenate(v).mean()) for p, v in sorted(per_person.items())},
         )
     return results

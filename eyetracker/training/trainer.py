@@ -107,6 +107,7 @@ def train(config: TrainConfig, prepared: list[PreparedMeasurement] | None = None
             workers=config.workers,
             progress=config.progress and dist.is_main,
         )
+    prepared = [m for m in prepared if len(m)]  # a sitting with no usable frame teaches nothing
     split = split_by_person(prepared, config.held_out_people, seed=config.seed)
     if not split.train:
         raise UserError("No measurement is left for training after holding out people; add data.")

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from eyetracker.app.calibration import CalibrationScreen
 from eyetracker.core.dataset import load_dataset
-from eyetracker.runtime.backends import TorchBackend
+from eyetracker.runtime.backends.torch import TorchBackend
 from eyetracker.runtime.calibration import grid_points
 from eyetracker.runtime.profile import load_profile, profile_path
 from tests.app.feeds import FeedingProvider, synthetic_faces
@@ -59,7 +59,7 @@ def test_calibration_writes_a_profile_for_the_model(qtbot, backend, faces, tmp_p
     for name, value in profile.moments.items():
         assert np.allclose(loaded.moments[name], value)
     # the statistics are those of these frames: they change what the model predicts
-    prepared = backend.info.preprocessing(faces[0])
+    prepared = backend.info.preprocessing.front_end(video=False).prepare(faces[0])
     pixels, face = prepared.pixels[None], prepared.face[None]
     backend.set_statistics(None)
     running = backend.predict(pixels, face)

@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from eyetracker.capture.synthetic import SyntheticCamera
-from eyetracker.model.preprocess import FaceDetector, FaceTracker, Preprocessing
+from eyetracker.model.haar import FaceDetector, FaceTracker
+from eyetracker.model.preprocess import Preprocessing
 
 
 @pytest.fixture(scope="module")
@@ -33,16 +34,27 @@ def test_tracker_falls_back_to_the_whole_frame_when_the_face_moves(video):
 
 
 def test_face_crop_has_the_configured_size_and_reports_a_missing_face(video):
-    prep = Preprocessing("face", 96, 48)
-    prepared = prep(video[0])
-    assert prepared.found and prepared.pixels.shape == (1, 48, 96)
-    assert 0 < prepared.face[2] < 1
-    blank = prep(np.full((480, 640, 3), 128, np.uint8))
-    assert not blank.found
+    front_end = Preprocessing("face", 96, 48).front_end(video=False)
+    prepared = front_end.prepare(video[0])
+    assert prepared.found and prepared.pixels.shape == (1, 48, 96) and prepared.reason == ""
+    assert 0 < prepared.face[2] < 1 and prepared.box is not None
+    blank = front_end.prepare(np.full((480, 640, 3), 128, np.uint8))
+    assert not blank.found and blank.reason == "no face"
+    assert blank.pixels.shape == (1, 48, 96)
+
+
+@pytest.mark.parametrize("kind", ["square", "face"])
+def test_a_dark_frame_is_too_dark_for_every_front_end(video, kind):
+    size = (32, 32) if kind == "square" else (96, 48)
+    front_end = Preprocessing(kind, *size).front_end(video=True)
+    dark = (video[0] * 0.05).astype(np.uint8)
+    prepared = front_end.prepare(dark)
+    assert not prepared.found and prepared.reason == "too dark"
 
 
 def test_square_crop_keeps_the_centre_square():
     image = np.zeros((480, 640, 3), np.uint8)
     image[:, :80] = 255  # the sides are cut off
-    prepared = Preprocessing("square", 32, 32)(image)
-    assert prepared.found and prepared.pixels.max() == 0.0
+    image[:, 80:] = 60  # lit enough to be usable
+    prepared = Preprocessing("square", 32, 32).front_end().prepare(image)
+    assert prepared.found and prepared.pixels.max() == pytest.approx(60 / 255)

@@ -12,7 +12,7 @@ from eyetracker.capture.base import available_sources
 from eyetracker.cli import main
 from eyetracker.core.gaze_csv import COLUMNS, read_gaze_csv
 from eyetracker.runtime import resources
-from eyetracker.runtime.backends import TorchBackend
+from eyetracker.runtime.backends.torch import TorchBackend
 from eyetracker.runtime.replay import open_replay_source, replay
 from eyetracker.runtime.resources import ResourceMissingError, default_model_path
 from tests.core.test_gaze_csv import assert_rows_match
@@ -173,7 +173,8 @@ def test_replay_starts_from_a_user_profile(model, video, tmp_path, capsys):
 
     backend = TorchBackend(model, "cpu")
     with DrawnSource(count=8) as source:
-        prepared = [backend.info.preprocessing(frame.image) for frame in source]
+        front_end = backend.info.preprocessing.front_end(video=True)
+        prepared = [front_end.prepare(frame.image) for frame in source]
     moments = backend.capture(
         np.stack([p.pixels for p in prepared]), np.stack([p.face for p in prepared])
     )

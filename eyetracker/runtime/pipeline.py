@@ -1,0 +1,123 @@
+"""The one frame path: camera frame -> usable? -> face -> network input -> gaze point.
+
+    pipeline = FramePipeline(backend, video=True, smoother=GazeSmoother())
+    sample = pipeline.sample(frame)      # GazeSample: smoothed point, raw point, or why none
+
+Tracking, calibration, validation, the measurement's face check, replay and the benchmarks
+all go through a `FramePipeline`; training and `evaluate` use the same front end
+(`Preprocessing.front_end`) and the same output step (`metrics.on_screen`), so a frame gives
+the same raw point wherever it is used. One pipeline serves one stream of frames: its front
+end may track the face from frame to frame.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from eyetracker.core.metrics import on_screen
+from eyetracker.core.smoothing import GazeSmoother
+from eyetracker.core.types import Frame, GazePoint, GazeSample
+from eyetracker.model.preprocess import Prepared
+from eyetracker.runtime.backends import Backend
+from eyetracker.runtime.session_statistics import SessionStatistics
+from eyetracker.runtime.timings import Timings
+
+NOT_FINITE = "no gaze (model output not finite)"
+
+
+@dataclass(frozen=True)
+class RawGaze:
+    """The unsmoothed answer for one frame: a point on the screen, or the reason there is none."""
+
+    point: GazePoint | None
+    reason: str
+    prepared: Prepared
+
+
+class FramePipeline:
+    """Frames of one stream -> gaze samples with `backend` and its current statistics.
+
+    `statistics` (optional) sees every usable frame and may refresh the backend's statistics;
+    `smoother` (optional) smooths valid points over `frame_time` (the capture time by default;
+    a replay passes the position in the recording so results do not depend on speed).
+    """
+
+    def __init__(
+        self,
+        backend: Backend,
+        *,
+        video: bool = True,
+        smoother: GazeSmoother | None = None,
+        statistics: SessionStatistics | None = None,
+        timings: Timings | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        frame_time: Callable[[Frame], float] | None = None,
+    ) -> None:
+        self.backend = backend
+        self.front_end = backend.info.preprocessing.front_end(video=video)
+        self.smoother = smoother
+        self.statistics = statistics
+        self.clock = clock
+        self.timings = timings or Timings(clock=clock)
+        self.frame_time = frame_time or (lambda frame: frame.timestamp)
+
+    def prepare(self, frame: Frame) -> Prepared:
+        """The network's input for this frame (or why the frame is not usable)."""
+        started = self.clock()
+        prepared = self.front_end.prepare(frame.image, frame.timestamp)
+        self.timings.add("preprocess", self.clock() - started)
+        return prepared
+
+    def predict(self, prepared: Prepared) -> GazePoint | None:
+        """One forward pass with the backend's current statistics; None if not finite."""
+        started = self.clock()
+        output = self.backend.predict(prepared.pixels[None], prepared.face[None])
+        self.timings.add("inference", self.clock() - started)
+        x, y = on_screen(output)[0]
+        return None if np.isnan(x) else GazePoint(float(x), float(y))
+
+    def raw(self, frame: Frame) -> RawGaze:
+        """Prepare and predict one frame, without smoothing or statistics updates."""
+        prepared = self.prepare(frame)
+        if not prepared.found:
+            return RawGaze(None, prepared.reason, prepared)
+        point = self.predict(prepared)
+        return RawGaze(point, "" if point is not None else NOT_FINITE, prepared)
+
+    def sample(self, frame: Frame) -> GazeSample:
+        """The tracker's step: raw point, statistics update, smoothing, timings."""
+        started = self.clock()
+        raw = self.raw(frame)
+        point = raw.point
+        if point is not None:
+            t = self.frame_time(frame)
+            if self.statistics is not None:
+                before = self.clock()
+                prepared = raw.prepared
+                if self.statistics.observe(prepared.pixels, prepared.face, (point.x, point.y), t):
+                    self.timings.add("statistics", self.clock() - before)
+            if self.smoother is not None:
+                # A weighted mean of clipped points: the smoothed point stays on the screen.
+                point = self.smoother(point, t)
+        now = self.clock()
+        self.timings.add("total", now - started)
+        sample = GazeSample(
+            point=point,
+            raw_point=raw.point,
+            valid=raw.point is not None,
+            capture_time=frame.timestamp,
+            output_time=now,
+            frame_index=frame.index,
+            reason=raw.reason,
+            truth=frame.truth,
+        )
+        self.timings.add("latency", sample.latency)
+        self.timings.count_frame(now)
+        return sample
+
+    def close(self) -> None:
+        self.front_end.close()
