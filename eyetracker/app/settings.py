@@ -23,7 +23,6 @@ class AppSettings:
     overlay_screen: int = 0
     overlay_size: int = 40  # diameter of the gaze dot in pixels
     overlay_color: str = "#ff3b30"
-    show_raw_point: bool = False
     record_video: bool = False  # Record gaze also saves the webcam video
     stream_gaze: bool = False  # WebSocket (and LSL) streams run while tracking
     stream_port: int = 8765  # the WebSocket's port on 127.0.0.1
