@@ -75,14 +75,6 @@ class Timings:
             "stages_ms": stages,
         }
 
-    def summary(self) -> str:
-        """One line for a status bar: fps, latency and inference p50, dropped frames."""
-        latency, inference = self.stage("latency"), self.stage("inference")
-        return (
-            f"{self.fps:.0f} fps, latency {latency['p50']:.0f} ms, "
-            f"inference {inference['p50']:.0f} ms, {self.dropped} dropped"
-        )
-
 
 def _percentile(ordered: list[float], q: float) -> float:
     # Linear interpolation between closest ranks (numpy's default), on an already sorted list.

@@ -20,7 +20,6 @@ def test_percentiles_fps_drops_and_json():
     assert data["dropped"] == 3 and data["frames"] == 100
     assert set(data["stages_ms"]) == set(STAGES)
     assert data["stages_ms"]["capture"]["p50"] is None  # nothing recorded: null, not NaN
-    assert "dropped" in timings.summary()
 
 
 def test_deques_are_bounded():
