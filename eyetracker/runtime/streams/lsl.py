@@ -87,9 +87,5 @@ class LslStream:
         offset = pylsl.local_clock() - time.monotonic()
         outlet.push_sample(values, sample.capture_time + offset)
 
-    @property
-    def has_consumers(self) -> bool:
-        return self._outlet is not None and self._outlet.have_consumers()
-
     def stop(self) -> None:
         self._outlet = None  # pylsl destroys the outlet when its last reference goes
