@@ -41,13 +41,11 @@ class FrameProvider(QObject):
         super().__init__(parent)
         self._changed = threading.Condition()
         self._frames: deque[Frame] = deque(maxlen=_HISTORY)
-        self.published = 0
 
     def publish(self, frame: Frame) -> None:
         """Called by the camera worker for every frame; wakes every waiting reader."""
         with self._changed:
             self._frames.append(frame)
-            self.published += 1
             self._changed.notify_all()
         self.frame_ready.emit(frame)
 
