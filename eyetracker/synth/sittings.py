@@ -25,8 +25,6 @@ SCREENS = [
     (27.0, 597.0, 336.0, 2560, 1440, "monitor"),
 ]
 
-PLACEMENTS = ("laptop", "monitor-top", "monitor-left", "monitor-right")
-
 _WALLS = [(200, 210, 215), (170, 185, 190), (120, 130, 135), (150, 170, 140), (180, 160, 140),
           (90, 110, 130), (210, 205, 190), (60, 70, 80), (140, 150, 175)]  # fmt: skip
 _CLOTHES = [(40, 40, 40), (120, 60, 30), (30, 30, 140), (200, 200, 200), (60, 110, 60),
@@ -55,7 +53,7 @@ class Sitting:
     key: int
     person_id: str
     screen: ScreenGeometry
-    placement: str
+    placement: str  # where the camera is: laptop, monitor-top, monitor-left, monitor-right
     camera: Camera
     head_position: np.ndarray
     head_yaw_deg: float
