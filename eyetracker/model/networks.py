@@ -37,16 +37,10 @@ class GazeNet(nn.Module):
         widths: tuple[int, ...] = (16, 32, 64, 96),
         hidden: int = 128,
         geometry_size: int = 3,
-        stem: int = 0,
     ) -> None:
         super().__init__()
         layers: list[nn.Module] = []
         cin = in_channels
-        if stem:
-            # A full-resolution layer first: the iris moves by a pixel or two, which a strided
-            # first convolution would see only through aliasing.
-            layers.append(conv_norm_relu(cin, stem))
-            cin = stem
         for i, width in enumerate(widths):
             layers.append(conv_norm_relu(cin, width, stride=2))
             if i < len(widths) - 1:
