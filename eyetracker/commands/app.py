@@ -35,14 +35,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from eyetracker.core.errors import UserError
+    from eyetracker.app.main import run_app  # imported here: the other commands need no Qt
 
-    try:
-        from eyetracker.app.main import run_app
-    except ModuleNotFoundError as error:
-        if error.name != "eyetracker.app.main":
-            raise
-        raise UserError(
-            "The desktop app is not built yet; try `eyetracker synth --help` or `eyetracker dataset info`."
-        ) from None
     return run_app(args)
