@@ -19,7 +19,7 @@ from torch import nn
 
 from eyetracker.core.atomic import atomic_write
 from eyetracker.core.errors import UserError
-from eyetracker.model.info import ModelInfo  # torch-free home; importable from here as before
+from eyetracker.model.info import ModelInfo
 from eyetracker.model.networks import build_network
 
 MAGIC = "eyetracker-model"

@@ -12,8 +12,7 @@ averages as defaults, so:
 
 The model's metadata (architecture, preprocessing, training) travels in the file's
 metadata_props under "eyetracker", so the runtime needs nothing but the .onnx. Reading it
-(`read_onnx_info`, `onnx_feed`, `SWITCH`) lives in the torch-free eyetracker.model.onnx_info,
-re-exported here.
+(`read_onnx_info`, `onnx_feed`, `SWITCH`) lives in the torch-free eyetracker.model.onnx_info.
 """
 
 from __future__ import annotations
@@ -29,8 +28,6 @@ from torch import nn
 
 from eyetracker.model.info import ModelInfo
 from eyetracker.model.onnx_info import METADATA_KEY, SWITCH
-from eyetracker.model.onnx_info import onnx_feed as onnx_feed
-from eyetracker.model.onnx_info import read_onnx_info as read_onnx_info
 from eyetracker.model.session_norm import session_norms
 
 

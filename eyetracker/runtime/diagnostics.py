@@ -308,7 +308,8 @@ def read_model_info(model_path: Path):
 
     if model_path.suffix == ".onnx" or not torch_available():
         return _onnx_info(onnx_path_for(model_path))
-    from eyetracker.model.checkpoint import ModelInfo, read_checkpoint
+    from eyetracker.model.checkpoint import read_checkpoint
+    from eyetracker.model.info import ModelInfo
 
     return ModelInfo.from_json(json.loads(read_checkpoint(model_path)["info"]))
 

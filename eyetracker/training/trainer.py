@@ -14,7 +14,8 @@ import numpy as np
 import torch
 
 from eyetracker.core.errors import UserError
-from eyetracker.model.checkpoint import ModelInfo, create_model, load_checkpoint, save_checkpoint
+from eyetracker.model.checkpoint import create_model, load_checkpoint, save_checkpoint
+from eyetracker.model.info import ModelInfo
 from eyetracker.model.preprocess import Preprocessing
 from eyetracker.model.session_norm import session_norms
 from eyetracker.training.augment import augment

@@ -50,7 +50,8 @@ def no_unexpected_dialogs(request, qapp):
 @pytest.fixture(scope="session")
 def model_file(tmp_path_factory):
     """A tiny real checkpoint with face preprocessing (the synthetic camera's faces are found)."""
-    from eyetracker.model.checkpoint import ModelInfo, save_checkpoint
+    from eyetracker.model.checkpoint import save_checkpoint
+    from eyetracker.model.info import ModelInfo
     from eyetracker.model.preprocess import Preprocessing
     from tests.model.test_statistics import trained_a_little
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from eyetracker.model.checkpoint import ModelInfo, create_model, save_checkpoint
+from eyetracker.model.checkpoint import create_model, save_checkpoint
+from eyetracker.model.info import ModelInfo
 from eyetracker.model.preprocess import Preprocessing
 
 

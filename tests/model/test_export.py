@@ -5,8 +5,10 @@ import onnxruntime as ort
 import pytest
 import torch
 
-from eyetracker.model.checkpoint import ModelInfo, create_model
-from eyetracker.model.export import SWITCH, export_onnx, moment_names, onnx_feed, read_onnx_info
+from eyetracker.model.checkpoint import create_model
+from eyetracker.model.export import export_onnx, moment_names
+from eyetracker.model.info import ModelInfo
+from eyetracker.model.onnx_info import SWITCH, onnx_feed, read_onnx_info
 from eyetracker.model.preprocess import Preprocessing
 from eyetracker.model.statistics import capture_statistics, predict
 from tests.model.test_statistics import session_set, trained_a_little

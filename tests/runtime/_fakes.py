@@ -14,7 +14,8 @@ import torch
 
 from eyetracker.capture.base import EndOfStream, FrameSource, SourceLost
 from eyetracker.core.types import Frame, GazePoint
-from eyetracker.model.checkpoint import ModelInfo, save_checkpoint
+from eyetracker.model.checkpoint import save_checkpoint
+from eyetracker.model.info import ModelInfo
 from eyetracker.model.networks import build_network
 from eyetracker.model.preprocess import Preprocessing
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from eyetracker.model.checkpoint import ModelInfo, save_checkpoint
+from eyetracker.model.checkpoint import save_checkpoint
+from eyetracker.model.info import ModelInfo
 from eyetracker.model.preprocess import Preprocessing
 from eyetracker.runtime.backends import OnnxBackend, TorchBackend, create_backend, onnx_path_for
 from tests.model.test_statistics import session_set, trained_a_little

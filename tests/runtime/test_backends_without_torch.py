@@ -8,8 +8,9 @@ import sys
 
 import pytest
 
-from eyetracker.model.checkpoint import ModelInfo, save_checkpoint
+from eyetracker.model.checkpoint import save_checkpoint
 from eyetracker.model.export import export_onnx
+from eyetracker.model.info import ModelInfo
 from eyetracker.model.preprocess import Preprocessing
 from tests.model.test_statistics import trained_a_little
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from eyetracker.model.checkpoint import ModelInfo, save_checkpoint
+from eyetracker.model.checkpoint import save_checkpoint
+from eyetracker.model.info import ModelInfo
 from eyetracker.model.preprocess import Preprocessing
 from eyetracker.runtime.backends import TorchBackend
 from eyetracker.runtime.session_statistics import Calibration, SessionStatistics
