@@ -1,0 +1,231 @@
+"""The real-world benchmark's protocols and scoring, shared by real_world.py and peers.py.
+
+numpy and the standard library only: peers.py imports this inside the peers' own venv, where
+the eyetracker package is not installed. Both scripts run as scripts; they put this folder on
+sys.path to import it.
+
+- Protocol A, per sitting: calibrate on K samples spread over the screen
+  (`spread_calibration_indices`), predict every other sample of the sitting.
+- Protocol B, per person: fit on the earlier sittings, predict the last one
+  (`protocol_b_split`); a person with one sitting has no B.
+- Scoring (`score`): mean Euclidean error in % of the screen over every test frame; a frame
+  where the tracker found no face, or gave no finite point, counts as the screen centre.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+
+CENTRE = (0.5, 0.5)
+CORNERS = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+
+# One row per (protocol, sample); each tracker adds pred_x, pred_y, face_found.
+ROW_KEYS = ("protocol", "person", "measurement", "image", "role", "true_x", "true_y")
+PREDICTION_KEYS = ("tracker",) + ROW_KEYS + ("pred_x", "pred_y", "face_found")
+
+
+def spread_calibration_indices(targets: np.ndarray, k: int) -> np.ndarray:
+    """K sample indices whose targets cover the screen: farthest-point sampling.
+
+    Starts from the sample nearest a screen corner, then repeatedly adds the sample farthest
+    from those already chosen; ties go to the lowest index, so the choice is deterministic
+    and does not depend on capture order beyond that. Returns min(k, N) distinct indices in
+    the order they were chosen.
+    """
+    points = np.asarray(targets, dtype=np.float64).reshape(-1, 2)
+    if k < 1:
+        raise ValueError(f"k must be at least 1, not {k}")
+    n = len(points)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    to_corner = np.linalg.norm(points[:, None, :] - CORNERS[None, :, :], axis=-1).min(axis=1)
+    chosen = [int(np.argmin(to_corner))]  # argmin/argmax return the first of equal values
+    nearest = np.linalg.norm(points - points[chosen[0]], axis=1)
+    while len(chosen) < min(k, n):
+        nearest[chosen] = -1.0  # never pick a chosen index again, even among duplicates
+        pick = int(np.argmax(nearest))
+        chosen.append(pick)
+        nearest = np.minimum(nearest, np.linalg.norm(points - points[pick], axis=1))
+    return np.asarray(chosen, dtype=np.int64)
+
+
+_LONG_NUMBER = re.compile(r"\d{9,}")
+
+
+def sitting_order(names: Iterable[str]) -> list[str]:
+    """A person's sittings in recorded order.
+
+    Names that all carry a long number (9+ digits, such as a Unix time in
+    `horizontal_1738772966`) are sorted by its last such number; otherwise by name, which is
+    recorded order for the app's timestamp names (`2026-11-23T10-15-02`).
+    """
+    names = list(names)
+    stamps = [_LONG_NUMBER.findall(name) for name in names]
+    if names and all(stamps):
+        return [name for _, name in sorted(zip((int(s[-1]) for s in stamps), names, strict=True))]
+    return sorted(names)
+
+
+def protocol_b_split(
+    sittings: Mapping[str, Sequence[str]],
+) -> tuple[dict[str, tuple[list[str], str]], list[str]]:
+    """Per person: (earlier sittings to fit on, the last sitting to predict).
+
+    `sittings` maps person -> measurement names. Returns the splits and the people skipped
+    because they have a single sitting.
+    """
+    splits: dict[str, tuple[list[str], str]] = {}
+    skipped: list[str] = []
+    for person in sorted(sittings):
+        ordered = sitting_order(sittings[person])
+        if len(ordered) < 2:
+            skipped.append(person)
+            continue
+        splits[person] = (ordered[:-1], ordered[-1])
+    return splits, skipped
+
+
+def build_plan(sittings: Sequence[dict], k: int) -> tuple[list[dict], dict]:
+    """Every row of protocols A and B for `sittings`, without predictions.
+
+    Each sitting is {"person", "measurement", "samples": [(image, x, y), ...]} with samples in
+    capture order. Returns (rows, summary); rows have the keys in ROW_KEYS.
+    """
+    rows: list[dict] = []
+    by_person: dict[str, list[str]] = {}
+    by_key: dict[tuple[str, str], dict] = {}
+    for sitting in sittings:
+        person, name = sitting["person"], sitting["measurement"]
+        by_person.setdefault(person, []).append(name)
+        by_key[(person, name)] = sitting
+        samples = sitting["samples"]
+        targets = np.array([(x, y) for _, x, y in samples], dtype=np.float64).reshape(-1, 2)
+        calibration = (
+            set(spread_calibration_indices(targets, k).tolist()) if len(samples) else set()
+        )
+        for index, (image, x, y) in enumerate(samples):
+            role = "calibration" if index in calibration else "test"
+            rows.append(_row("A", person, name, image, role, x, y))
+    splits, skipped = protocol_b_split(by_person)
+    for person, (earlier, last) in splits.items():
+        for name in earlier:
+            for image, x, y in by_key[(person, name)]["samples"]:
+                rows.append(_row("B", person, name, image, "calibration", x, y))
+        for image, x, y in by_key[(person, last)]["samples"]:
+            rows.append(_row("B", person, last, image, "test", x, y))
+    summary = {
+        "k": k,
+        "protocol_b": {
+            person: {"fit_on": e, "predict": last} for person, (e, last) in splits.items()
+        },
+        "protocol_b_skipped": skipped,
+    }
+    return rows, summary
+
+
+def _row(protocol, person, measurement, image, role, x, y) -> dict:
+    return {
+        "protocol": protocol,
+        "person": person,
+        "measurement": measurement,
+        "image": image,
+        "role": role,
+        "true_x": float(x),
+        "true_y": float(y),
+    }
+
+
+def groups(rows: Iterable[dict], protocol: str) -> dict[tuple, dict[str, list[dict]]]:
+    """Rows of one protocol grouped by fit: A per (person, sitting), B per person.
+
+    Each group is {"calibration": [...], "test": [...]} in row order.
+    """
+    out: dict[tuple, dict[str, list[dict]]] = {}
+    for row in rows:
+        if row["protocol"] != protocol:
+            continue
+        key = (row["person"], row["measurement"]) if protocol == "A" else (row["person"],)
+        out.setdefault(key, {"calibration": [], "test": []})[row["role"]].append(row)
+    return out
+
+
+def error_pct(predicted: np.ndarray, truth: np.ndarray) -> np.ndarray:
+    """The project's metric (eyetracker.core.metrics.error_pct), for the peers' venv."""
+    return 100.0 * np.linalg.norm(np.asarray(predicted) - np.asarray(truth), axis=-1)
+
+
+def with_centre(rows: Sequence[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(predicted, truth, face_found) arrays; no face or no finite point -> the centre."""
+    truth = np.array([(r["true_x"], r["true_y"]) for r in rows], dtype=np.float64).reshape(-1, 2)
+    predicted = np.array(
+        [(_number(r.get("pred_x")), _number(r.get("pred_y"))) for r in rows], dtype=np.float64
+    ).reshape(-1, 2)
+    found = np.array([_flag(r.get("face_found")) for r in rows], dtype=bool)
+    usable = found & np.isfinite(predicted).all(axis=1)
+    predicted[~usable] = CENTRE
+    return predicted, truth, found
+
+
+def score(
+    rows: Sequence[dict], error_fn: Callable[[np.ndarray, np.ndarray], np.ndarray] = error_pct
+) -> dict:
+    """Mean error % over `rows` (every row counts) and the % of rows with a face."""
+    if not rows:
+        return {"error_pct": None, "face_found_pct": None, "frames": 0}
+    predicted, truth, found = with_centre(rows)
+    return {
+        "error_pct": float(np.mean(error_fn(predicted, truth))),
+        "face_found_pct": float(100.0 * found.mean()),
+        "frames": len(rows),
+    }
+
+
+def _number(value) -> float:
+    if value is None or value == "":
+        return float("nan")
+    return float(value)
+
+
+def _flag(value) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes")
+    return bool(value)
+
+
+def read_sittings(root: str | Path) -> list[dict]:
+    """The measurements under `root` (measurement format 1) as build_plan's sittings.
+
+    A plain reader for the peers' venv: samples lacking a key, with coordinates outside
+    [0, 1] or naming a missing image are left out. real_world.py reads with the project's
+    own reader and hands peers.py the plan, so both always score the same rows.
+    """
+    sittings = []
+    for manifest_path in sorted(Path(root).rglob("measurement.json")):
+        if any(part.startswith(".") for part in manifest_path.relative_to(root).parts):
+            continue
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8-sig"))
+        if manifest.get("format") != 1:
+            continue
+        samples = []
+        for sample in manifest.get("samples", []):
+            try:
+                image, x, y = sample["image"], float(sample["x"]), float(sample["y"])
+            except (KeyError, TypeError, ValueError):
+                continue
+            if 0 <= x <= 1 and 0 <= y <= 1 and (manifest_path.parent / image).is_file():
+                samples.append((image, x, y))
+        sittings.append(
+            {
+                "person": str(manifest["person"]),
+                "measurement": str(manifest["measurement"]),
+                "folder": str(manifest_path.parent),
+                "screen": manifest.get("screen", {}),
+                "samples": samples,
+            }
+        )
+    return sittings
