@@ -9,9 +9,9 @@
 2. Latency from capture to smoothed sample, 640x480 at 30 fps in real time, threaded tracker,
    ONNX Runtime and torch on CPU: p50 / p95 / max and dropped frames. The synthetic camera
    renders its frames in the same process, so it also competes for the 2 cores.
-3. Error by gaze scenario on the synthetic live camera, for the statistics policies: the naive
-   "recent frames" buffer, calibration only (9-point grid, frozen), the gaze-balanced design,
-   and the oracle (statistics of a full 100-dot measurement of the same sitting, frozen).
+3. Error by gaze scenario on the synthetic live camera, for where the statistics come from:
+   a calibration (9-point grid, frozen, as a profile), the session itself (no profile: a
+   reservoir of the frames so far) and the oracle (a full 100-dot measurement, frozen).
 4. Resident memory of a long real-time run (flat means <= +30 MB after warm-up).
 Writes benchmarks/results/realtime.json.
 """
@@ -34,7 +34,7 @@ from eyetracker.core.smoothing import GazeSmoother
 from eyetracker.core.types import GazePoint
 from eyetracker.runtime.backends import create_backend, seconds_per_frame
 from eyetracker.runtime.resources import default_model_path
-from eyetracker.runtime.session_statistics import Calibration, SessionStatistics
+from eyetracker.runtime.session_statistics import SessionStatistics
 from eyetracker.runtime.tracker import Tracker
 from eyetracker.synth.dataset import render_measurement
 from eyetracker.synth.render import render_frame
@@ -47,7 +47,7 @@ SCENARIOS = {
     "light dims midway": ("fixations", ("dim@{half}",)),
     "leaning back midway": ("fixations", ("lean_back@{half}",)),
 }
-POLICIES = ("recent", "calibration", "balanced", "oracle")
+POLICIES = ("calibration", "session", "oracle")
 
 
 def prepare(backend, image):
@@ -62,11 +62,11 @@ def stack(prepared_list):
     )
 
 
-def calibration_of(backend, camera, points_per_side=3, frames_per_point=3) -> Calibration:
-    """A 3x3 grid calibration of the camera's own sitting (what the app's quick calibration does)."""
+def calibration_of(backend, camera, points_per_side=3, frames_per_point=3) -> dict:
+    """Statistics of a 3x3 grid calibration of the camera's own sitting (the app's profile)."""
     rng = np.random.default_rng([camera.seed, 9])
     grid = (np.arange(points_per_side) + 0.5) / points_per_side
-    prepared, points = [], []
+    prepared = []
     for y in grid:
         for x in grid:
             for k in range(frames_per_point):
@@ -76,9 +76,7 @@ def calibration_of(backend, camera, points_per_side=3, frames_per_point=3) -> Ca
                 p = prepare(backend, image)
                 if p is not None:
                     prepared.append(p)
-                    points.append((x, y))
-    pixels, face = stack(prepared)
-    return Calibration(pixels, face, np.array(points, np.float32))
+    return backend.capture(*stack(prepared))
 
 
 def oracle_moments(backend, camera, n=100):
@@ -109,10 +107,8 @@ def scenario_errors(backend, seconds: float, seed: int) -> dict:
         oracle = oracle_moments(backend, camera)
         row = {}
         for policy in POLICIES:
-            if policy == "oracle":
-                stats = SessionStatistics(backend, "calibration", moments=oracle)
-            else:
-                stats = SessionStatistics(backend, policy, calibration)
+            moments = {"calibration": calibration, "session": None, "oracle": oracle}[policy]
+            stats = SessionStatistics(backend, moments)
             errors = []
             for prepared, truth, t in frames:
                 if prepared is None:
@@ -134,8 +130,9 @@ def cost_per_frame(backend, frames: int, seed: int) -> dict:
     camera = SyntheticCamera(script="fixations", seed=seed, realtime=False, duration=frames / 30)
     with camera:
         prepared = [(p, f.meta["time"]) for f in camera if (p := prepare(backend, f.image)) is not None]
-    calibration = calibration_of(backend, SyntheticCamera(seed=seed))
-    stats = SessionStatistics(backend, "balanced", calibration)
+    stats = SessionStatistics(backend)  # no profile: the one path that refreshes statistics
+    # Captured statistics in place from the start, as after the first refresh: like with like.
+    backend.set_statistics(calibration_of(backend, SyntheticCamera(seed=seed)))
     forward = seconds_per_frame(backend, repeats=200)
     started = time.perf_counter()
     for p, t in prepared:
@@ -155,7 +152,7 @@ def latency(backend, seconds: float, seed: int) -> dict:
     camera = SyntheticCamera(
         script="fixations", seed=seed, realtime=True, fps=30.0, duration=seconds
     )
-    stats = SessionStatistics(backend, "balanced", calibration_of(backend, camera))
+    stats = SessionStatistics(backend, calibration_of(backend, camera))
     samples = []
     with camera:
         tracker = Tracker(camera, backend, stats, GazeSmoother(), on_sample=samples.append)
@@ -182,7 +179,7 @@ def rss_mb() -> float:
 
 def memory(backend, minutes: float, seed: int) -> dict:
     camera = SyntheticCamera(script="fixations", seed=seed, realtime=True, fps=30.0)
-    stats = SessionStatistics(backend, "balanced", calibration_of(backend, camera))
+    stats = SessionStatistics(backend, calibration_of(backend, camera))
     readings = []
     with camera:
         tracker = Tracker(camera, backend, stats, GazeSmoother())

@@ -1,4 +1,4 @@
-"""The statistics manager under concentrated gaze: it must not collapse onto one region."""
+"""The statistics manager: a profile stays frozen; without one, a sample of the whole session."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from eyetracker.model.checkpoint import save_checkpoint
 from eyetracker.model.info import ModelInfo
 from eyetracker.model.preprocess import Preprocessing
 from eyetracker.runtime.backends import TorchBackend
-from eyetracker.runtime.session_statistics import Calibration, SessionStatistics
+from eyetracker.runtime.session_statistics import SessionStatistics
 from tests.model.test_statistics import trained_a_little
 
 
@@ -22,85 +22,87 @@ def backend(tmp_path_factory):
     return TorchBackend(path, "cpu")
 
 
-def calibration(n_side=3, brightness=0.4) -> Calibration:
-    rng = np.random.default_rng(0)
-    grid = (np.arange(n_side) + 0.5) / n_side
-    points = np.array([(x, y) for y in grid for x in grid], np.float32)
-    pixels = (rng.random((len(points), 1, 48, 96)) * 0.3 + brightness).astype(np.float32)
-    face = np.tile(np.array([0.5, 0.5, 0.25], np.float32), (len(points), 1))
-    return Calibration(pixels, face, points)
+FACE = np.array([0.5, 0.5, 0.25], np.float32)
 
 
-def corner_frames(n, brightness=0.9):
-    rng = np.random.default_rng(1)
+def frames(n, brightness, seed=1):
+    """Prepared inputs of one kind of scene: how bright it is sets the layers' statistics."""
+    rng = np.random.default_rng(seed)
     return [
-        (
-            (rng.random((1, 48, 96)) * 0.3 + brightness).astype(np.float32),
-            np.array([0.5, 0.5, 0.25], np.float32),
-        )
-        for _ in range(n)
+        ((rng.random((1, 48, 96)) * 0.3 + brightness).astype(np.float32), FACE) for _ in range(n)
     ]
 
 
-def first_layer_mean(backend) -> float:
-    return float(backend._moments["features.0.1.mean"].mean())
+def stacked(batch):
+    return np.stack([p for p, _ in batch]), np.stack([f for _, f in batch])
 
 
-def feed(stats, frames, point=(0.05, 0.05), fps=30.0):
-    for i, (p, f) in enumerate(frames):
-        stats.observe(p, f, point, now=i / fps)
+PROBE = stacked(frames(4, 0.6, seed=2))
 
 
-def test_balanced_statistics_do_not_follow_a_dwell_in_one_corner(backend):
-    cal = calibration()
-    stats = SessionStatistics(backend, "balanced", cal, refresh_seconds=1.0)
-    before = first_layer_mean(backend)
-    feed(stats, corner_frames(300))
-    after = first_layer_mean(backend)
-    naive = SessionStatistics(backend, "recent", cal, refresh_seconds=1.0)
-    feed(naive, corner_frames(300))
-    collapsed = first_layer_mean(backend)
-    # The naive buffer moves all the way to the corner frames' statistics; the balanced one
-    # sees that recent gaze covers one cell of nine and keeps the calibration statistics.
-    assert naive.refreshes > 0 and stats.refreshes == 0
-    assert after == before != collapsed
+def predictions(backend) -> np.ndarray:
+    """What the backend answers for fixed frames: it changes exactly when its statistics do."""
+    return backend.predict(*PROBE)
 
 
-def test_balanced_statistics_follow_a_change_seen_all_over_the_screen(backend):
-    cal = calibration()
-    stats = SessionStatistics(backend, "balanced", cal, refresh_seconds=1.0, per_cell=4)
-    before = first_layer_mean(backend)
-    frames = corner_frames(90)
-    points = [((i % 3 + 0.5) / 3, (i // 3 % 3 + 0.5) / 3) for i in range(90)]
-    for i, ((p, f), point) in enumerate(zip(frames, points, strict=True)):
-        stats.observe(p, f, point, now=i / 30)
-    stats.refresh()
-    target = backend.capture(np.stack([p for p, _ in frames]), np.stack([f for _, f in frames]))
-    assert abs(first_layer_mean(backend) - float(target["features.0.1.mean"].mean())) < 0.1 * abs(
-        before - float(target["features.0.1.mean"].mean())
-    )
+def predictions_with(backend, batch) -> np.ndarray:
+    backend.set_statistics(backend.capture(*stacked(batch)))
+    return predictions(backend)
 
 
-def test_calibration_policy_never_changes(backend):
-    stats = SessionStatistics(backend, "calibration", calibration(), refresh_seconds=0.1)
-    before = first_layer_mean(backend)
-    feed(stats, corner_frames(60))
-    assert stats.refreshes == 0 and first_layer_mean(backend) == before
+def feed(stats, batch, start=0.0, fps=30.0):
+    for i, (p, f) in enumerate(batch):
+        stats.observe(p, f, (0.05, 0.05), now=start + i / fps)
 
 
-def test_without_calibration_it_starts_from_running_statistics_and_says_so(backend):
-    stats = SessionStatistics(backend, "balanced", None, refresh_seconds=1.0)
-    assert "no calibration" in stats.source
-    assert backend._moments is None
-    feed(stats, corner_frames(60))
-    assert stats.refreshes > 0 and backend._moments is not None
+def test_a_profile_is_set_once_and_never_refreshed(backend):
+    calibration = frames(9, 0.4)
+    expected = predictions_with(backend, calibration)
+    backend.set_statistics(None)
+    stats = SessionStatistics(backend, backend.capture(*stacked(calibration)), refresh_seconds=0.1)
+    assert stats.frozen and stats.source == "user profile"
+    feed(stats, frames(60, 0.9))
+    assert stats.refreshes == 0 and not stats.refresh()
+    np.testing.assert_array_equal(predictions(backend), expected)
 
 
-def test_auto_policy_freezes_a_calibration_and_samples_the_session_without_one(backend):
-    assert SessionStatistics(backend, calibration=calibration()).policy == "calibration"
-    assert SessionStatistics(backend, moments=backend.capture(*frames_of(calibration()))).policy == "calibration"
-    assert SessionStatistics(backend).policy == "balanced"
+def test_without_a_profile_it_starts_from_training_statistics_then_samples_the_session(backend):
+    backend.set_statistics(backend.capture(*stacked(frames(9, 0.4))))
+    stats = SessionStatistics(backend, refresh_seconds=1.0)
+    assert "no calibration" in stats.source and not stats.frozen
+    training = predictions(backend)
+    session = frames(31, 0.9)
+    feed(stats, session[:10])
+    assert stats.refreshes == 0 and not stats.refresh()  # too few frames to stand for a session
+    np.testing.assert_array_equal(predictions(backend), training)
+    feed(stats, session[10:], start=10 / 30)  # the 31st frame comes a second after the first
+    assert stats.refreshes == 1 and "31 frames of this session" in stats.source
+    np.testing.assert_allclose(predictions(backend), predictions_with(backend, session), atol=1e-5)
 
 
-def frames_of(cal: Calibration):
-    return cal.pixels, cal.face
+class CapturingBackend:
+    """The real backend, remembering the frames each capture of statistics was given."""
+
+    def __init__(self, backend) -> None:
+        self._backend = backend
+        self.captured: list[np.ndarray] = []
+
+    def capture(self, pixels, face):
+        self.captured.append(pixels)
+        return self._backend.capture(pixels, face)
+
+    def set_statistics(self, moments) -> None:
+        self._backend.set_statistics(moments)
+
+
+def test_one_long_dwell_at_the_end_does_not_take_the_statistics_over(backend):
+    spread, dwell = frames(300, 0.4), frames(300, 0.9, seed=3)
+    capturing = CapturingBackend(backend)
+    stats = SessionStatistics(capturing, refresh_seconds=3600.0)
+    feed(stats, spread + dwell)
+    assert stats.refresh()
+    # A buffer of the last frames would hold only the dwell (all brighter than 0.9); the
+    # reservoir is a uniform sample of the session, so about half of it is from before.
+    [batch] = capturing.captured
+    from_dwell = float(np.mean(batch.min(axis=(1, 2, 3)) >= 0.9))
+    assert len(batch) == 72 and 0.3 < from_dwell < 0.7
