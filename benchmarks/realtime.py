@@ -115,7 +115,7 @@ def scenario_errors(backend, seconds: float, seed: int) -> dict:
                     continue
                 point = backend.predict(prepared.pixels[None], prepared.face[None])[0]
                 errors.append(100 * float(np.hypot(point[0] - truth.x, point[1] - truth.y)))
-                stats.observe(prepared.pixels, prepared.face, point, t)
+                stats.observe(prepared.pixels, prepared.face, t)
             row[policy] = round(float(np.mean(errors)), 2)
         row["valid_frames"] = sum(p is not None for p, _, _ in frames)
         row["frames"] = len(frames)
@@ -136,8 +136,8 @@ def cost_per_frame(backend, frames: int, seed: int) -> dict:
     forward = seconds_per_frame(backend, repeats=200)
     started = time.perf_counter()
     for p, t in prepared:
-        point = backend.predict(p.pixels[None], p.face[None])[0]
-        stats.observe(p.pixels, p.face, point, t)
+        backend.predict(p.pixels[None], p.face[None])
+        stats.observe(p.pixels, p.face, t)
     per_frame = (time.perf_counter() - started) / len(prepared)
     return {
         "forward_ms": round(forward * 1e3, 3),

@@ -98,7 +98,7 @@ class FramePipeline:
             if self.statistics is not None:
                 before = self.clock()
                 prepared = raw.prepared
-                if self.statistics.observe(prepared.pixels, prepared.face, (point.x, point.y), t):
+                if self.statistics.observe(prepared.pixels, prepared.face, t):
                     self.timings.add("statistics", self.clock() - before)
             if self.smoother is not None:
                 # A weighted mean of clipped points: the smoothed point stays on the screen.

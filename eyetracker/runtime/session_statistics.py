@@ -50,8 +50,8 @@ class SessionStatistics:
             "user profile" if self.frozen else "model's training statistics (no calibration yet)"
         )
 
-    def observe(self, pixels: np.ndarray, face: np.ndarray, point, now: float) -> bool:
-        """Record one frame's prepared input (and its predicted `point`); refresh when due.
+    def observe(self, pixels: np.ndarray, face: np.ndarray, now: float) -> bool:
+        """Record one frame's prepared input, seen at `now` (seconds); refresh when due.
 
         Returns True when the statistics were refreshed by this call.
         """

@@ -52,7 +52,7 @@ def predictions_with(backend, batch) -> np.ndarray:
 
 def feed(stats, batch, start=0.0, fps=30.0):
     for i, (p, f) in enumerate(batch):
-        stats.observe(p, f, (0.05, 0.05), now=start + i / fps)
+        stats.observe(p, f, now=start + i / fps)
 
 
 def test_a_profile_is_set_once_and_never_refreshed(backend):

@@ -30,9 +30,9 @@ class CountingStatistics(SessionStatistics):
         super().__init__(backend)
         self.observed = []
 
-    def observe(self, pixels, face, point, now):
-        self.observed.append((pixels.shape, face.shape, tuple(point)))
-        return super().observe(pixels, face, point, now)
+    def observe(self, pixels, face, now):
+        self.observed.append((pixels.shape, face.shape))
+        return super().observe(pixels, face, now)
 
 
 class TickingClock:
@@ -61,7 +61,7 @@ def test_process_gives_a_valid_sample_with_truth_and_times(backend):
     assert sample.capture_time == frame.timestamp
     assert sample.output_time == clock.now
     assert (sample.frame_index, sample.truth) == (0, truth_of(0))
-    assert statistics.observed == [((1, 64, 64), (3,), (sample.raw_point.x, sample.raw_point.y))]
+    assert statistics.observed == [((1, 64, 64), (3,))]
     assert tracker.latest is sample
 
 
