@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from eyetracker.core.atomic import atomic_write
 from eyetracker.core.dataset import Measurement, load_dataset
 from eyetracker.core.errors import UserError
 from eyetracker.core.images import read_image
@@ -136,11 +136,10 @@ def prepare_measurement(
     reasons = np.array([r[2] for r in results], dtype=str)
     if cache_file is not None:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
-        # A private temporary name: several processes (torchrun ranks) may prepare at once.
-        fd, tmp = tempfile.mkstemp(suffix=".npz", dir=cache_file.parent)
-        with os.fdopen(fd, "wb") as handle:
-            np.savez(handle, pixels=pixels, face=face, reasons=reasons)
-        os.replace(tmp, cache_file)
+        arrays = {"pixels": pixels, "face": face, "reasons": reasons}
+        # A cache can be rebuilt: atomic (ranks preparing at once each write their own
+        # temporary file), but not worth an fsync.
+        atomic_write(cache_file, lambda handle: np.savez(handle, **arrays), durable=False)
     return _assemble(measurement, pixels, face, reasons)
 
 
