@@ -5,8 +5,9 @@
 #   packaging/build.sh                     # with the python of the active venv
 #   PYTHON=.venv/bin/python packaging/build.sh
 #
-# Needs resources/models/default.pt + default.onnx (packaging/train_default_model.py) and
-# resources/icons/eyetracker.png (packaging/make_icon.py). Not run in CI. See docs/packaging.md.
+# Needs eyetracker/resources/models/default.pt + default.onnx (packaging/train_default_model.py)
+# and eyetracker/resources/icons/eyetracker.png (packaging/make_icon.py). Not run in CI. See
+# docs/packaging.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -1,5 +1,5 @@
 """Save the app's icon (the eye drawn by eyetracker.app.menus.app_icon) as
-resources/icons/eyetracker.png, for the bundle's executable and desktop entries.
+eyetracker/resources/icons/eyetracker.png, for the bundle's executable and desktop entries.
 
     python packaging/make_icon.py
 """
@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 SIZE = 256
-OUT = Path(__file__).resolve().parents[1] / "resources" / "icons" / "eyetracker.png"
+OUT = Path(__file__).resolve().parents[1] / "eyetracker" / "resources" / "icons" / "eyetracker.png"
 
 
 def main() -> int:

@@ -2,8 +2,9 @@
 
     python packaging/train_default_model.py            # ~35 min on 2 CPU cores
 
-Writes resources/models/default.pt and its ONNX twin default.onnx. The model's metadata says
-what it was trained on (synthetic people only) and how well it did on held-out people.
+Writes eyetracker/resources/models/default.pt and its ONNX twin default.onnx. The model's
+metadata says what it was trained on (synthetic people only) and how well it did on held-out
+people.
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ def main() -> int:
         f"{metrics.get('val_unfamiliar_people_pct', float('nan')):.1f}% of the screen with session statistics. "
         "Fine-tune on your own measurements for a real webcam."
     )
-    target = ROOT / "resources" / "models"
+    target = ROOT / "eyetracker" / "resources" / "models"
     target.mkdir(parents=True, exist_ok=True)
     save_checkpoint(target / "default.pt", loaded.model, loaded.info)
     export_onnx(loaded.model, loaded.info, target / "default.onnx")

@@ -14,9 +14,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "build.spec"
 RESOURCES = [
-    "resources/models/default.pt",
-    "resources/models/default.onnx",
-    "resources/icons/eyetracker.png",
+    "eyetracker/resources/models/default.pt",
+    "eyetracker/resources/models/default.onnx",
+    "eyetracker/resources/icons/eyetracker.png",
+    "eyetracker/resources/NOTICE",
 ]
 
 
@@ -82,27 +83,43 @@ def test_spec_is_python():
     ast.parse(SPEC.read_text(), str(SPEC))
 
 
-def test_spec_bundles_the_model_its_onnx_twin_and_the_icon_under_resources(checkout, monkeypatch):
-    spec = run_spec(checkout, monkeypatch)
-    datas = {
+def bundled_files(spec, checkout) -> set[tuple[str, str]]:
+    """(file in the checkout, folder under sys._MEIPASS) for every data file from the checkout."""
+    return {
         (Path(src).relative_to(checkout).as_posix(), dest)
         for src, dest in spec["a"].kwargs["datas"]
         if Path(src).is_relative_to(checkout)
     }
-    # eyetracker.runtime.resources looks for sys._MEIPASS/resources/<parts>.
+
+
+def test_spec_bundles_the_model_its_twin_the_icon_and_notice_in_the_package(checkout, monkeypatch):
+    # importlib.resources reads eyetracker.resources from sys._MEIPASS/eyetracker/resources.
+    datas = bundled_files(run_spec(checkout, monkeypatch), checkout)
     assert datas >= {(path, str(Path(path).parent)) for path in RESOURCES}
+
+
+def test_spec_bundles_third_party_models_with_their_licences_when_present(checkout, monkeypatch):
+    third_party = ["eyetracker/resources/models/face.task", "eyetracker/resources/THIRD_PARTY.md"]
+    assert not {path for path, _ in bundled_files(run_spec(checkout, monkeypatch), checkout)} & {
+        *third_party
+    }
+    for path in third_party:
+        (checkout / path).write_bytes(b"placeholder")
+    datas = bundled_files(run_spec(checkout, monkeypatch), checkout)
+    assert datas >= {(path, str(Path(path).parent)) for path in third_party}
 
 
 def test_spec_bundles_the_face_detectors_cascade(checkout, monkeypatch):
     spec = run_spec(checkout, monkeypatch)
     [(package, subdir, includes)] = spec["_data_calls"]
     assert (package, subdir) == ("cv2", "data")
-    preprocess = (ROOT / "eyetracker" / "model" / "preprocess.py").read_text()
-    assert includes and all(name in preprocess for name in includes)
+    # Each cascade the spec ships is one the face detector loads (eyetracker.model.haar).
+    sources = "".join(path.read_text() for path in (ROOT / "eyetracker").rglob("*.py"))
+    assert includes and all(name in sources for name in includes)
 
 
 def test_spec_refuses_to_build_without_the_model(checkout, monkeypatch):
-    (checkout / "resources/models/default.onnx").unlink()
+    (checkout / "eyetracker/resources/models/default.onnx").unlink()
     with pytest.raises(SystemExit, match="default.onnx missing"):
         run_spec(checkout, monkeypatch)
 

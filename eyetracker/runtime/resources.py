@@ -1,13 +1,16 @@
-"""Finding files shipped in `resources/`: next to the package in a source checkout, or inside
-a PyInstaller bundle (which unpacks data files under `sys._MEIPASS`)."""
+"""Finding the files that ship inside the package `eyetracker.resources` (the default model,
+its ONNX twin, the icon). importlib.resources finds them in a source checkout, an editable or
+wheel install and the PyInstaller bundle alike (PyInstaller 6 serves the package's files from
+`sys._MEIPASS/eyetracker/resources`, where build.spec puts them)."""
 
 from __future__ import annotations
 
-import sys
+from importlib.resources import files
 from pathlib import Path
 
 from eyetracker.core.errors import UserError
 
+PACKAGE = "eyetracker.resources"
 DEFAULT_MODEL = ("models", "default.pt")
 
 
@@ -16,18 +19,14 @@ class ResourceMissingError(UserError):
 
 
 def resource_roots() -> list[Path]:
-    """Folders that may hold `resources/`, most specific first."""
-    roots = []
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        roots.append(Path(bundle) / "resources")
-    # Source checkout or editable install: <repo>/eyetracker/runtime/resources.py -> <repo>.
-    roots.append(Path(__file__).resolve().parents[2] / "resources")
-    return roots
+    """Folders that may hold the shipped files, most specific first: the package's folder
+    (a list, so that tests can put a folder of their own in its place)."""
+    # A Path for every install eyetracker supports (files on disk, not a zip archive).
+    return [Path(str(files(PACKAGE)))]
 
 
 def find_resource(*parts: str) -> Path | None:
-    """The first existing `resources/<parts...>`, or None."""
+    """The first existing `<root>/<parts...>`, or None."""
     for root in resource_roots():
         candidate = root.joinpath(*parts)
         if candidate.exists():
@@ -36,12 +35,13 @@ def find_resource(*parts: str) -> Path | None:
 
 
 def default_model_path() -> Path:
-    """The bundled model `resources/models/default.pt`; a `ResourceMissingError` if absent."""
+    """The bundled model `models/default.pt`; a `ResourceMissingError` if absent."""
     path = find_resource(*DEFAULT_MODEL)
     if path is None or not path.is_file():
         looked = resource_roots()[0].joinpath(*DEFAULT_MODEL)
         raise ResourceMissingError(
-            f"No model was given and the bundled model {looked} is missing; pass --model "
-            "with a model trained by `eyetracker train`."
+            f"No model was given and the bundled model {looked} is missing; reinstall "
+            "eyetracker (pip install eyetracker) or pass --model with a model trained by "
+            "`eyetracker train`."
         )
     return path

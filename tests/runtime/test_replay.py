@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import csv
 import json
-import sys
+from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 
+import eyetracker
 from eyetracker.capture.base import available_sources
 from eyetracker.cli import main
 from eyetracker.core.gaze_csv import COLUMNS, read_gaze_csv
@@ -145,12 +146,10 @@ def test_a_file_that_is_not_a_model_exits_2(video, tmp_path, capsys):
     assert "not a readable eyetracker model" in one_line_error(capsys)
 
 
-def test_the_bundled_model_is_found_in_a_checkout_or_bundle(tmp_path, monkeypatch):
-    bundled = tmp_path / "bundle" / "resources" / "models" / "default.pt"
-    bundled.parent.mkdir(parents=True)
-    bundled.write_bytes(b"")
-    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path / "bundle"), raising=False)
-    assert default_model_path() == bundled
+def test_the_bundled_model_ships_inside_the_package(tmp_path, monkeypatch):
+    # So a wheel, an editable install and the PyInstaller bundle all carry it.
+    package = Path(eyetracker.__file__).resolve().parent
+    assert default_model_path() == package / "resources" / "models" / "default.pt"
 
     monkeypatch.setattr(resources, "resource_roots", lambda: [tmp_path / "empty"])
     with pytest.raises(ResourceMissingError, match="pass --model"):
