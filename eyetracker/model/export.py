@@ -17,6 +17,7 @@ metadata_props under "eyetracker", so the runtime needs nothing but the .onnx. R
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import warnings
@@ -26,6 +27,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from eyetracker.core.atomic import atomic_write
 from eyetracker.model.info import ModelInfo
 from eyetracker.model.onnx_info import METADATA_KEY, SWITCH
 from eyetracker.model.session_norm import session_norms
@@ -72,6 +74,7 @@ def export_onnx(
     inputs = ["pixels", "face", SWITCH, *names]
     outputs = ["gaze", *[f"{n}_out" for n in names]]
     out.parent.mkdir(parents=True, exist_ok=True)
+    exported = io.BytesIO()  # written to `out` once, complete: never a half-exported model
     try:
         with warnings.catch_warnings():
             # The TorchScript exporter is chosen on purpose: it needs no onnxscript and traces the
@@ -80,7 +83,7 @@ def export_onnx(
             torch.onnx.export(
                 graph,
                 example,
-                str(out),
+                exported,
                 input_names=inputs,
                 output_names=outputs,
                 opset_version=opset,
@@ -93,7 +96,7 @@ def export_onnx(
 
     # Give the switch and the moments default values: an input that is also an initializer
     # may be fed or left out (ONNX IR >= 4).
-    proto = onnx.load(str(out))
+    proto = onnx.load_from_string(exported.getvalue())
     defaults = {SWITCH: np.array([False])}
     defaults.update({n: t.numpy().astype(np.float32) for n, t in zip(names, running, strict=True)})
     existing = {init.name for init in proto.graph.initializer}
@@ -103,5 +106,5 @@ def export_onnx(
     entry = proto.metadata_props.add()
     entry.key, entry.value = METADATA_KEY, json.dumps(info.to_json())
     onnx.checker.check_model(proto)
-    onnx.save(proto, str(out))
+    atomic_write(out, proto.SerializeToString(), durable=True)
     return out

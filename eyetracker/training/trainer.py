@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from eyetracker.core.atomic import atomic_write
 from eyetracker.core.errors import UserError
 from eyetracker.model.checkpoint import create_model, load_checkpoint, save_checkpoint
 from eyetracker.model.info import ModelInfo
@@ -171,17 +172,15 @@ def train(config: TrainConfig, prepared: list[PreparedMeasurement] | None = None
     def save_resume_state(epoch: int) -> None:
         # Written only at epoch boundaries, so a resumed run replays whole epochs exactly.
         if dist.is_main:
-            torch.save(
-                {
-                    "model": model.state_dict(),
-                    "optimizer": optimizer.state_dict(),
-                    "schedule": schedule.state_dict(),
-                    "epoch": epoch,
-                    "history": json.dumps(history),
-                    "generator": generator.get_state(),
-                },
-                state_file,
-            )
+            state = {
+                "model": model.state_dict(),
+                "optimizer": optimizer.state_dict(),
+                "schedule": schedule.state_dict(),
+                "epoch": epoch,
+                "history": json.dumps(history),
+                "generator": generator.get_state(),
+            }
+            atomic_write(state_file, lambda handle: torch.save(state, handle), durable=True)
 
     if not config.resume:
         save_resume_state(0)
