@@ -4,25 +4,33 @@
     screen.profile_ready.connect(use_profile)   # (Profile, Path): track with it from now on
     screen.start()
 
-The backend is used here from the GUI thread: give the screen a backend no other thread is
-using at the same time (or pause tracking while it runs). The frames, preprocessing and
-profile logic live in eyetracker.runtime.calibration (no Qt).
+After the last dot the profile is computed (face detection, a capture pass, the profile and
+perhaps the frames written to disk) in a worker thread, behind a busy panel: the screen keeps
+painting and Esc keeps working. The backend is used in that thread: give the screen a backend
+no other thread is using at the same time (or pause tracking while it runs). The frames,
+preprocessing and profile logic live in eyetracker.runtime.calibration (no Qt).
 """
 
 from __future__ import annotations
 
+import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QResizeEvent, QScreen
+from PySide6.QtGui import QCloseEvent, QResizeEvent, QScreen
 from PySide6.QtWidgets import QCheckBox, QPushButton, QWidget
 
 from eyetracker import __version__
-from eyetracker.app.errors import show_error
+from eyetracker.app.busy import BusyPanel
+from eyetracker.app.errors import describe, show_error
 from eyetracker.app.frames import FrameProvider
 from eyetracker.app.point_sequence import PointSequenceScreen
 from eyetracker.app.stimulus import CentredPanel, screen_info
+from eyetracker.app.tasks import Task
+from eyetracker.app.workers import preload_front_end
 from eyetracker.core.errors import UserError
+from eyetracker.core.manifest import Screen
 from eyetracker.core.measurement import MeasurementError, MeasurementWriter
 from eyetracker.core.types import Frame
 from eyetracker.runtime.calibration import (
@@ -31,12 +39,71 @@ from eyetracker.runtime.calibration import (
     save_profile,
     serpentine,
 )
+from eyetracker.runtime.profile import Profile
 
 INTRO = (
     "Quick calibration: {n} dots appear one after another. Look at the centre of each until "
     "it moves on (or press Space when you are looking at it). Sit as you normally do."
 )
 CLOSE_AFTER_MS = 1500
+COMPUTING = "Computing your profile…"
+
+
+@dataclass(frozen=True)
+class KeepFrames:
+    """Where and how to keep the calibration frames as a measurement (facts from the GUI)."""
+
+    dataset_dir: Path
+    user: str
+    screen: Screen
+
+
+@dataclass(frozen=True)
+class Calibrated:
+    profile: Profile
+    path: Path
+    measurement_folder: Path | None = None
+    measurement_error: str = ""  # the profile is saved, the measurement is not: why
+
+
+def compute_profile(
+    collector: CalibrationCollector,
+    backend,
+    user: str,
+    profiles_dir: Path,
+    keep: KeepFrames | None,
+    cancelled: threading.Event,
+) -> Calibrated | None:
+    """Fit and save the profile, then keep the frames if asked (runs in a worker thread).
+
+    Returns None when `cancelled` was set during the fit: nothing is written then."""
+    profile = collector.fit(backend, user)
+    if cancelled.is_set():
+        return None
+    path = save_profile(profile, profiles_dir)
+    if keep is None or cancelled.is_set():
+        return Calibrated(profile, path)
+    try:
+        folder = keep_frames(collector, keep)
+    except MeasurementError as error:
+        return Calibrated(profile, path, measurement_error=str(error))
+    return Calibrated(profile, path, folder)
+
+
+def keep_frames(collector: CalibrationCollector, keep: KeepFrames) -> Path:
+    """Write every calibration frame with its grid point as a measurement; its folder."""
+    height, width = collector.points[0].frames[0].image.shape[:2]
+    writer = MeasurementWriter(
+        keep.dataset_dir,
+        keep.user,
+        keep.screen,
+        camera={"width": int(width), "height": int(height)},
+        extra={"app_version": __version__, "mode": "calibration"},
+    )
+    for entry in collector.points:
+        for frame in entry.frames:
+            writer.add(frame.image, entry.point.x, entry.point.y, frame_index=int(frame.index))
+    return writer.folder
 
 
 class CalibrationScreen(PointSequenceScreen):
@@ -94,6 +161,9 @@ class CalibrationScreen(PointSequenceScreen):
         self.keep.setEnabled(self.dataset_dir is not None)
         self.start_button = self.intro.add(QPushButton("Start (Space)", objectName="start"))
         self.start_button.clicked.connect(self._start_points)
+        self.busy = BusyPanel(self, "calibration-busy")
+        self.fitting: Task | None = None  # the worker computing the profile
+        self._cancel = threading.Event()
 
     def start(self) -> None:
         """Go full screen with the intro; Space or Start begins."""
@@ -118,51 +188,62 @@ class CalibrationScreen(PointSequenceScreen):
             self.collector.add(index, frame)
 
     def sequence_done(self) -> None:
-        self.set_message("Computing your profile…")
-        self.repaint()
-        QTimer.singleShot(0, self._fit)
-
-    def _fit(self) -> None:
-        try:
-            profile = self.collector.fit(self.backend, self.user)
-            path = save_profile(profile, self.profiles_dir)
-        except UserError as error:
-            self.fail(str(error))
-            self.failed.emit(str(error))
-            return
-        except OSError as error:
-            message = f"Could not save the profile ({error.strerror or error}); calibrate again."
-            self.fail(message)
-            self.failed.emit(message)
-            return
-        self.profile, self.profile_file = profile, path
+        keep = None
         if self.keep.isChecked():
-            self._keep_as_measurement()
+            keep = KeepFrames(self.dataset_dir, self.user, screen_info(self.target_screen))
+        preload_front_end(self.backend.info.preprocessing)
+        self.busy.show_text(COMPUTING)
+        self.fitting = Task(
+            compute_profile,
+            self.collector,
+            self.backend,
+            self.user,
+            self.profiles_dir,
+            keep,
+            self._cancel,
+            name="calibration-fit",
+        )
+        self.fitting.done.connect(self._fitted)
+        self.fitting.raised.connect(self._fit_failed)
+        self.fitting.start()
+
+    def _fitted(self, calibrated: Calibrated | None) -> None:
+        self.busy.hide()
+        if calibrated is None:
+            return
+        profile = calibrated.profile
+        self.profile, self.profile_file = profile, calibrated.path
+        self.measurement_folder = calibrated.measurement_folder
+        if calibrated.measurement_error:
+            show_error(
+                self,
+                f"The profile is saved, but not the measurement: {calibrated.measurement_error}",
+            )
         self.set_message(
             f"Calibrated from {profile.frames} frames ({profile.source}). Tracking uses it now."
         )
-        self.profile_ready.emit(profile, path)
+        self.profile_ready.emit(profile, calibrated.path)
         QTimer.singleShot(CLOSE_AFTER_MS, self.close)
 
-    def _keep_as_measurement(self) -> None:
-        height, width = self.collector.points[0].frames[0].image.shape[:2]
-        try:
-            writer = MeasurementWriter(
-                self.dataset_dir,
-                self.user,
-                screen_info(self.target_screen),
-                camera={"width": int(width), "height": int(height)},
-                extra={"app_version": __version__, "mode": "calibration"},
-            )
-            self.measurement_folder = writer.folder
-            for entry in self.collector.points:
-                for frame in entry.frames:
-                    writer.add(
-                        frame.image, entry.point.x, entry.point.y, frame_index=int(frame.index)
-                    )
-        except MeasurementError as error:
-            show_error(self, f"The profile is saved, but not the measurement: {error}")
+    def _fit_failed(self, error: Exception) -> None:
+        self.busy.hide()
+        if isinstance(error, UserError):
+            message = str(error)
+        elif isinstance(error, OSError):
+            message = f"Could not save the profile ({error.strerror or error}); calibrate again."
+        else:
+            message = describe(error)
+        self.fail(message)
+        self.failed.emit(message)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        # Esc while the profile is computed: the fit ends in its thread, nothing is saved.
+        self._cancel.set()
+        if self.fitting is not None:
+            self.fitting.cancel()
+        super().closeEvent(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
         self.intro.place()
+        self.busy.place()
         super().resizeEvent(event)

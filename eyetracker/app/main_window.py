@@ -12,6 +12,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QVBoxLayout, QWidget
 
 from eyetracker.app import menus
+from eyetracker.app.busy import BusyIndicator
 from eyetracker.app.controls import ControlsPanel, select_data
 from eyetracker.app.errors import show_error
 from eyetracker.app.outputs import Outputs
@@ -76,6 +77,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.overlay = GazeOverlay(self.settings.overlay_size, self.settings.overlay_color)
+        self.busy = BusyIndicator()  # a model loading in a worker thread
+        self.statusBar().addPermanentWidget(self.busy)
         self.status_labels = menus.build_status_bar(self)
         self.actions = menus.build_menus(self)
         self.tray = menus.build_tray(self)
@@ -104,6 +107,7 @@ class MainWindow(QMainWindow):
         s.sample.connect(self._on_sample)
         s.tracking_changed.connect(self._tracking_changed)
         s.tracking_failed.connect(lambda text: show_error(self, text))
+        s.tracker_ready.connect(lambda _tracker: self.busy.stop("tracking"))
         c.start_requested.connect(self.toggle_tracking)
         c.browse_requested.connect(self.choose_model_file)
         c.camera.currentIndexChanged.connect(lambda _: self._camera_chosen())
@@ -198,7 +202,7 @@ class MainWindow(QMainWindow):
             show_error(self, missing_model_text())
             return
         self._remember_choices()
-        self.statusBar().showMessage(f"Loading {config.model.name}…")
+        self.busy.start("tracking", f"Loading {config.model.name}…")
         self.session.start_tracking(config)
 
     def _tracking_changed(self, tracking: bool) -> None:
@@ -206,6 +210,7 @@ class MainWindow(QMainWindow):
         self.actions["track"].setChecked(tracking)
         self.preview.set_tracking_reason("" if tracking else None)
         if not tracking:
+            self.busy.stop("tracking")
             self.refresh_status()
 
     def _on_sample(self, sample) -> None:
@@ -250,6 +255,7 @@ class MainWindow(QMainWindow):
             self._remember_choices()
             self.settings.save()
             self.outputs.stop_all()  # the recording is closed cleanly before the threads go
+            self.tools.shutdown()
             self.session.shutdown()
             if self.tray is not None:
                 self.tray.hide()

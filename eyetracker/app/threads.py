@@ -2,8 +2,10 @@
 
 A `Worker` is a QObject whose `work()` loops until its `threading.Event` is set; a
 `WorkerThread` moves it to a fresh QThread, starts it, and on `stop()` sets the event,
-calls `quit()` + `wait(timeout)` and schedules both objects for `deleteLater` (the worker in its own thread).
+calls `quit()` + `wait(timeout)` and schedules both objects for `deleteLater` (the worker in its own thread);
+`request_stop()` does the same without waiting (its `thread.finished` says when it has ended).
 Every QThread made here is remembered (weakly) so tests can fail on one left running.
+One-off calls (load a model, fit a profile) go through `eyetracker.app.tasks.Task`.
 """
 
 from __future__ import annotations
@@ -64,13 +66,29 @@ class WorkerThread:
         # whatever thread happens to trigger it.
         self.thread.finished.connect(worker.deleteLater)
         _THREADS.add(self.thread)
+        self.started = False
 
     def start(self) -> None:
+        self.started = True
         self.thread.start()
+
+    @property
+    def name(self) -> str:
+        return self.thread.objectName() if shiboken6.isValid(self.thread) else ""
 
     @property
     def running(self) -> bool:
         return shiboken6.isValid(self.thread) and self.thread.isRunning()
+
+    def request_stop(self) -> None:
+        """Ask the worker to end and return at once; `thread.finished` fires when it has.
+
+        Keep this object until then (a QThread deleted while running aborts the process),
+        and call `stop()` after it to delete the thread.
+        """
+        self.worker.stop_event.set()
+        if shiboken6.isValid(self.thread):
+            self.thread.quit()
 
     def stop(self, timeout_ms: int = 3000) -> bool:
         """Ask the worker to end and wait for it; True when the thread is gone.

@@ -2,8 +2,9 @@
 
 Each screen is built by its own module (measurement.py, calibration.py, ...) from the main
 window's frame provider; this module only opens them with the window's current choices and
-feeds their results back (a new profile, a new model). Calibration and validation use the
-model from the GUI thread, so tracking is paused while they run and resumed after.
+feeds their results back (a new profile, a new model). Calibration and validation load their
+own model, in a worker thread (model_loader.py) while the status bar shows it; tracking is
+paused while they run and resumed after.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from datetime import datetime
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QApplication
 
 from eyetracker.app.errors import show_error
+from eyetracker.app.model_loader import ModelLoader
 from eyetracker.app.paths import data_dir, profiles_dir
 from eyetracker.core.errors import UserError
 
@@ -36,6 +37,9 @@ class Tools(QObject):
         super().__init__(window)
         self.window = window
         self.open_screens: list = []  # keep Python references while a screen is open
+        self.loader = ModelLoader(window.busy, parent=self)
+        self.loader.failed.connect(self._load_failed)
+        self._resume = False
         entries = [
             ("&Measurement…", "Ctrl+M", self.measurement),
             ("Quick &calibration…", "Ctrl+K", self.calibration),
@@ -70,31 +74,27 @@ class Tools(QObject):
         if widget in self.open_screens:
             self.open_screens.remove(widget)
 
-    def _backend(self):
-        """A fresh backend for the GUI thread (tracking is paused first), or None after a dialog."""
-        from eyetracker.runtime.backends import create_backend
-
+    def _load_model(self, then, profiles=None) -> None:
+        """Pause tracking and load the chosen model in a worker; `then(backend, config)`."""
         window = self.window
-        self._resume = window.session.tracking
-        window.session.stop_tracking()
+        if self.loader.loading:
+            window.statusBar().showMessage("A model is still loading; one moment.", 4000)
+            return
         try:
             config = window.tracking_config()
-            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-            try:
-                return create_backend(config.model, config.backend, config.device), config
-            finally:
-                QApplication.restoreOverrideCursor()
         except UserError as error:
             show_error(window, str(error))
-        except Exception as error:  # torch's own errors for a damaged file
-            show_error(
-                window,
-                f"The model could not be loaded ({type(error).__name__}); choose another model file.",
-            )
-        return None, None
+            return
+        self._resume = window.session.tracking
+        window.session.stop_tracking()
+        self.loader.load(config, then, profiles)
+
+    def _load_failed(self, text: str) -> None:
+        show_error(self.window, text)
+        self._resume_tracking()
 
     def _resume_tracking(self, *_args) -> None:
-        if getattr(self, "_resume", False) and not self.window.session.tracking:
+        if self._resume and not self.window.session.tracking:
             self.window.toggle_tracking()
 
     # --- entries -----------------------------------------------------------------------
@@ -114,8 +114,6 @@ class Tools(QObject):
         screen.start()
 
     def calibration(self) -> None:
-        from eyetracker.app.calibration import CalibrationScreen
-
         user = self.window.controls.user.currentText().strip()
         if not user:
             show_error(
@@ -123,9 +121,11 @@ class Tools(QObject):
                 "Type your name in the User field first; the profile is saved under it.",
             )
             return
-        backend, _config = self._backend()
-        if backend is None:
-            return
+        self._load_model(lambda backend, _config: self._open_calibration(backend, user))
+
+    def _open_calibration(self, backend, user: str) -> None:
+        from eyetracker.app.calibration import CalibrationScreen
+
         screen = CalibrationScreen(
             self.window.frames, backend, profiles_dir(), user, self._screen()
         )
@@ -141,19 +141,12 @@ class Tools(QObject):
         screen.start()
 
     def validation(self) -> None:
-        from eyetracker.app.validation import ValidationScreen
-        from eyetracker.runtime.profile import ProfileError, load_profile, profile_path
+        # The user's profile, if there is one for this model, is loaded with the model.
+        self._load_model(lambda backend, _config: self._open_validation(backend), profiles_dir())
 
-        backend, config = self._backend()
-        if backend is None:
-            return
-        if config.user:
-            fingerprint = getattr(backend.info, "fingerprint", "")
-            path = profile_path(profiles_dir(), config.user, fingerprint)
-            try:
-                backend.set_statistics(load_profile(path, fingerprint).moments)
-            except ProfileError:
-                pass  # validate with the model's own statistics: the report says which
+    def _open_validation(self, backend) -> None:
+        from eyetracker.app.validation import ValidationScreen
+
         out = data_dir() / "validation" / datetime.now().strftime("%Y%m%d-%H%M%S")
         screen = ValidationScreen(self.window.frames, backend, out, self._screen())
         screen.report_ready.connect(
@@ -175,6 +168,10 @@ class Tools(QObject):
         view.destroyed.connect(lambda *_: self._forget(view))
         self.open_screens.append(view)
         view.show()
+
+    def shutdown(self) -> None:
+        """The window is closing: a model still loading is dropped when it arrives."""
+        self.loader.cancel()
 
     def finetune(self) -> None:
         from eyetracker.app.finetune import FinetuneDialog

@@ -5,27 +5,34 @@
     screen.start()
 
 The backend predicts with whatever statistics it holds (set the profile before). After
-each dot has been fixated, the frames of the next `collect_s` seconds are preprocessed and
-predicted through the frame pipeline; frames without a usable face are skipped. The result screen is saved next to the JSON
-report as a PNG. The numbers come from eyetracker.runtime.validation_report (no Qt).
+each dot has been fixated, the frames of the next `collect_s` seconds are collected; each
+dot's frames then go to one worker thread, which preprocesses and predicts them through the
+frame pipeline (frames without a usable face are skipped) while the next dot is shown. The
+report waits for every dot's predictions. The result screen is saved next to the JSON report
+as a PNG. The numbers come from eyetracker.runtime.validation_report (no Qt).
 """
 
 from __future__ import annotations
 
+import queue
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QResizeEvent, QScreen
+from PySide6.QtGui import QCloseEvent, QResizeEvent, QScreen
 from PySide6.QtWidgets import QWidget
 
+from eyetracker.app.busy import BusyPanel
 from eyetracker.app.errors import show_error
 from eyetracker.app.frames import FrameProvider
 from eyetracker.app.point_sequence import PointSequenceScreen
 from eyetracker.app.stimulus import screen_info
+from eyetracker.app.tasks import Job
+from eyetracker.app.threads import Worker
 from eyetracker.app.validation_view import ValidationResultView
+from eyetracker.app.workers import preload_front_end
 from eyetracker.core.types import Frame
 from eyetracker.runtime.calibration import grid_points
 from eyetracker.runtime.pipeline import FramePipeline
@@ -36,6 +43,49 @@ INTRO = (
     "are looking at it). Press Space to start."
 )
 MARGIN = 0.15  # inside the calibration grid's 0.1: validation should not flatter the edges
+COMPUTING = "Computing the result…"
+
+
+class PredictionWorker(Worker):
+    """Predicts the frames of each dot in turn, in its own thread; `predicted` per dot.
+
+    The queue holds at most one entry per dot (the frames the screen collected there), so it
+    is bounded by the sequence; `finish()` ends the worker after the dots already given.
+    """
+
+    predicted = Signal(int, object)  # dot index, [(x, y) of each frame with a usable face]
+
+    def __init__(self, pipeline: FramePipeline) -> None:
+        super().__init__()
+        self.pipeline = pipeline
+        self.dots: queue.Queue[tuple[int, list[Frame]] | None] = queue.Queue()
+
+    def give(self, index: int, frames: list[Frame]) -> None:
+        self.dots.put((index, frames))
+
+    def finish(self) -> None:
+        self.dots.put(None)
+
+    def work(self) -> None:
+        try:
+            while not self.stop_event.is_set():
+                try:
+                    item = self.dots.get(timeout=0.1)
+                except queue.Empty:
+                    continue
+                if item is None:
+                    return
+                index, frames = item
+                estimates = []
+                for frame in frames:
+                    if self.stop_event.is_set():
+                        return
+                    point = self.pipeline.raw(frame).point
+                    if point is not None:
+                        estimates.append((point.x, point.y))
+                self.predicted.emit(index, estimates)
+        finally:
+            self.pipeline.close()
 
 
 class ValidationScreen(PointSequenceScreen):
@@ -72,7 +122,10 @@ class ValidationScreen(PointSequenceScreen):
         )  # fmt: skip
         self.setWindowTitle("Validation")
         self.backend = backend
-        self.pipeline = FramePipeline(backend, video=True)
+        self.predictor: PredictionWorker | None = None
+        self.predicting: Job | None = None  # the prediction thread, from the first dot on
+        self.prediction_error = ""
+        self.busy = BusyPanel(self, "validation-busy")
         self.out_dir = Path(out_dir)
         self.context = dict(context or {})
         self.collector = ValidationCollector(
@@ -89,16 +142,40 @@ class ValidationScreen(PointSequenceScreen):
     def space_when_idle(self) -> None:
         if self.index < 0:
             self.set_message("")
+            self._start_predicting()
             self.begin()
         elif self.result is not None:
             self.close()
 
-    def point_frame(self, index: int, frame: Frame) -> None:
-        raw = self.pipeline.raw(frame)
-        if raw.point is not None:
-            self.collector.add(index, (raw.point.x, raw.point.y))
+    def _start_predicting(self) -> None:
+        preload_front_end(self.backend.info.preprocessing)
+        # Made here, used only in the prediction thread (one stream: the face is tracked).
+        self.predictor = PredictionWorker(FramePipeline(self.backend, video=True))
+        self.predictor.predicted.connect(self._predicted)
+        self.predictor.failed.connect(self._prediction_failed)
+        self.predicting = Job(self.predictor, "validation-predict")
+        self.predicting.ended.connect(self._predictions_done)
+        self.predicting.start()
+
+    def point_done(self, index: int, frames: list[Frame]) -> None:
+        self.predictor.give(index, frames)
+
+    def _predicted(self, index: int, estimates: list[tuple[float, float]]) -> None:
+        for estimate in estimates:
+            self.collector.add(index, estimate)
+
+    def _prediction_failed(self, text: str) -> None:
+        self.prediction_error = text
+        self.fail(f"The model failed on a camera frame ({text}); validate again.")
 
     def sequence_done(self) -> None:
+        self.busy.show_text(COMPUTING)
+        self.predictor.finish()  # the report follows once every dot is predicted
+
+    def _predictions_done(self) -> None:
+        self.busy.hide()
+        if self.predicting.cancelled or self.index < len(self.points) or self.prediction_error:
+            return  # closed or failed before the end: no report
         self.report = self.collector.report(**self.context)
         self.result = ValidationResultView(self.report, self)
         self.result.setGeometry(self.rect())
@@ -120,7 +197,13 @@ class ValidationScreen(PointSequenceScreen):
         self.saved = (json_path, png_path)
         self.report_ready.emit(self.report, json_path)
 
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        if self.predicting is not None:
+            self.predicting.cancel()  # returns at once; the thread ends within one frame
+        super().closeEvent(event)
+
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        self.busy.place()
         if self.result is not None:
             self.result.setGeometry(self.rect())
         super().resizeEvent(event)

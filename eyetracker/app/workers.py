@@ -10,6 +10,8 @@ Both share nothing with the GUI but the provider and their signals.
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import logging
 import threading
 import time
@@ -34,7 +36,7 @@ from eyetracker.core.errors import UserError
 from eyetracker.core.smoothing import GazeSmoother
 from eyetracker.core.types import Frame
 from eyetracker.model.preprocess import FrontEnd, Preprocessing
-from eyetracker.runtime.backends import create_backend
+from eyetracker.runtime.backends import create_backend, preload_backend, torch_available
 from eyetracker.runtime.profile import ProfileError, load_profile, profile_path
 from eyetracker.runtime.session_statistics import SessionStatistics
 from eyetracker.runtime.tracker import Tracker
@@ -42,6 +44,25 @@ from eyetracker.runtime.tracker import Tracker
 # Every module a worker needs is imported here, in the GUI thread: importing in a worker
 # thread runs PySide6's import hook there, and that crashed the GUI thread (PySide6 6.12).
 available_sources()  # imports the webcam / video / folder / synthetic modules
+
+
+def preload_model_loading(kind: str) -> None:
+    """Import now, in the GUI thread, what loading and timing a model with backend `kind`
+    imports: the backend's modules, and what numpy and torch import on first use there."""
+    preload_backend(kind)
+    import numpy.ma  # noqa: F401
+    import numpy.random  # noqa: F401
+
+    if torch_available():
+        with contextlib.suppress(ImportError):  # torch.load's settings, in recent versions
+            importlib.import_module("torch.utils.serialization")
+
+
+def preload_front_end(preprocessing: Preprocessing) -> None:
+    """Import now, in the GUI thread, what `preprocessing.front_end()` imports when it runs
+    in a worker (calibration fit, validation): the landmark front end is imported lazily."""
+    if preprocessing.kind == "landmarks":
+        import eyetracker.model.landmarks  # noqa: F401
 
 
 log = logging.getLogger(__name__)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 from types import SimpleNamespace
 
 import numpy as np
@@ -29,8 +30,10 @@ class EncodedBackend:
 
     def __init__(self) -> None:
         self.info = SimpleNamespace(preprocessing=Preprocessing("square", 32, 32), fingerprint="e")
+        self.threads: set[threading.Thread] = set()
 
     def predict(self, pixels: np.ndarray, face: np.ndarray) -> np.ndarray:
+        self.threads.add(threading.current_thread())
         return np.stack([pixels[:, 0, 0, 0], pixels[:, 0, -1, 0]], axis=1)
 
     def capture(self, pixels, face):
@@ -98,6 +101,9 @@ def test_validation_reports_the_predictors_error(qtbot, validation, tmp_path):
     png = QImage(str(json_path.with_suffix(".png")))
     assert not png.isNull() and png.width() == validation.result.grab().width()
     assert validation.saved == (json_path, json_path.with_suffix(".png"))
+    # every frame was predicted in the prediction thread, which has ended with the report
+    assert validation.backend.threads and threading.main_thread() not in validation.backend.threads
+    assert not validation.predicting.running
     with qtbot.waitSignal(validation.closed, timeout=1000):
         qtbot.keyClick(validation, Qt.Key.Key_Space)
 
@@ -106,6 +112,7 @@ def test_esc_cancels_without_a_report(qtbot, validation, tmp_path):
     validation.start()
     qtbot.waitExposed(validation)
     qtbot.keyClick(validation, Qt.Key.Key_Space)
-    with qtbot.waitSignal(validation.closed, timeout=1000):
-        qtbot.keyClick(validation, Qt.Key.Key_Escape)
+    with qtbot.waitSignal(validation.predicting.ended, timeout=5000):
+        with qtbot.waitSignal(validation.closed, timeout=1000):
+            qtbot.keyClick(validation, Qt.Key.Key_Escape)
     assert validation.report is None and not (tmp_path / "reports").exists()
