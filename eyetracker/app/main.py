@@ -30,18 +30,55 @@ def forget_opencv_qt_paths() -> None:
             del os.environ[name]
 
 
+def cannot_start() -> str | None:
+    """Why no window can open here (missing system libraries, no display), asked before Qt
+    starts: Qt's own abort names the wrong library."""
+    from eyetracker.runtime.qt_platform import startup_problem
+
+    return startup_problem()
+
+
+def start_qapplication():
+    """The QApplication; should Qt abort anyway, one sentence and exit 2 instead of its own
+    misleading advice (what Qt said meanwhile is printed once it has started)."""
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+    from PySide6.QtWidgets import QApplication
+
+    from eyetracker.runtime.qt_platform import explain_qt_abort
+
+    said: list[str] = []
+
+    def hold(kind, _context, message: str) -> None:
+        said.append(message)
+        if kind == QtMsgType.QtFatalMsg:
+            print(f"eyetracker: {explain_qt_abort(said)}", file=sys.stderr, flush=True)
+            os._exit(2)  # Qt aborts right after this handler; there is nothing to clean up
+
+    previous = qInstallMessageHandler(hold)
+    try:
+        app = QApplication.instance() or QApplication(sys.argv[:1])
+    finally:
+        qInstallMessageHandler(previous)
+    for message in said:
+        print(message, file=sys.stderr)
+    return app
+
+
 def run_app(args: argparse.Namespace) -> int:
     forget_opencv_qt_paths()
     if getattr(args, "self_test", False):
         return self_test(args)
+    problem = cannot_start()
+    if problem:
+        print(f"eyetracker: {problem}", file=sys.stderr)
+        return 2
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
 
     from eyetracker.app.errors import install_excepthook
     from eyetracker.app.main_window import MainWindow
     from eyetracker.app.paths import APPLICATION, ORGANIZATION, data_dir
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = start_qapplication()
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     install_excepthook(data_dir() / "eyetracker.log")

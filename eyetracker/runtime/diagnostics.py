@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from eyetracker.runtime.qt_platform import library_advice, missing_libraries, xcb_plugin
+
 OK, WARNING, PROBLEM = "ok", "warning", "problem"
 QT_TIMEOUT_S = 8.0
 
@@ -25,7 +27,6 @@ _QT_HINTS = (
         "No display: start eyetracker from a desktop session (or under xvfb-run); "
         "the command-line tools work without one.",
     ),
-    ("xcb-cursor0", "Qt's xcb plugin needs libxcb-cursor0: sudo apt install libxcb-cursor0."),
     (
         "No module named 'PySide6'",
         "PySide6 is missing: pip install 'PySide6-Essentials>=6.6,<7'.",
@@ -36,16 +37,6 @@ _QT_HINTS = (
     ),
     ("libGL", "Qt needs libgl1: sudo apt install libgl1 (see .ci/run)."),
 )
-
-
-def _library_present(needle: str) -> bool:
-    """Qt names xcb-cursor0 in every failure of its xcb plugin, even with no display at all:
-    only advise installing it when the library is really not there."""
-    if needle != "xcb-cursor0":
-        return False
-    import ctypes.util
-
-    return ctypes.util.find_library("xcb-cursor") is not None
 
 
 @dataclass
@@ -121,7 +112,13 @@ def probe_qt(platform: str | None = None, timeout: float = QT_TIMEOUT_S) -> dict
     `platform` sets QT_QPA_PLATFORM for the child; None removes it, so the child picks the
     plugin the app would pick on this desktop.
     """
-    result: dict[str, Any] = {"platform": None, "paths": None, "error": "", "hints": []}
+    result: dict[str, Any] = {
+        "platform": None,
+        "paths": None,
+        "error": "",
+        "hints": [],
+        "missing_libraries": [],
+    }
     if getattr(sys, "frozen", False):
         result["error"] = "not probed inside the bundled app"
         return result
@@ -156,9 +153,13 @@ def probe_qt(platform: str | None = None, timeout: float = QT_TIMEOUT_S) -> dict
             (line for line in lines if "could not" in line.lower() or "Error" in line),
             lines[-1] if lines else "Qt exited without a word",
         )
-        result["hints"] = [
-            hint for needle, hint in _QT_HINTS if needle in stderr and not _library_present(needle)
-        ]
+        # Qt names xcb-cursor0 in every failure of its xcb plugin, even with no display at
+        # all: the libraries really missing are the ones ldd cannot find.
+        plugin = xcb_plugin()
+        missing = missing_libraries(plugin) if plugin is not None else []
+        result["missing_libraries"] = missing
+        result["hints"] = [library_advice(missing) + "."] if missing else []
+        result["hints"] += [hint for needle, hint in _QT_HINTS if needle in stderr]
     return result
 
 
