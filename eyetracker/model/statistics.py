@@ -4,6 +4,7 @@
         gaze = model(pixels, face)
     stats = capture_statistics(model, pixels, face)  # exact moments of a set of frames
     gaze = predict(model, pixels[:1], face[:1], "captured", stats)   # one forward pass
+    bake_statistics(model, stats)                    # every later call uses them (runtime)
 
 A `Statistics` holds one (mean, var) pair per normalisation layer, in forward order.
 """
@@ -69,21 +70,18 @@ def statistics_mode(
     """
     if mode not in MODES:
         raise ValueError(f"unknown statistics mode {mode!r}; expected one of {MODES}")
-    if mode == "captured":
-        if statistics is None:
-            raise ValueError("captured mode needs statistics")
-        statistics.check_fits(model)
+    if mode == "captured" and statistics is None:
+        raise ValueError("captured mode needs statistics")
     norms = session_norms(model)
     saved = [(m.mode, m.captured_mean.clone(), m.captured_var.clone()) for _, m in norms]
     was_training = model.training
-    model.eval()
     try:
-        for name, norm in norms:
-            norm.mode = mode
-            if mode == "captured":
-                mean, var = statistics.moments[name]
-                norm.captured_mean.copy_(mean)
-                norm.captured_var.copy_(var)
+        if mode == "captured":
+            bake_statistics(model, statistics)
+        else:
+            model.eval()
+            for _, norm in norms:
+                norm.mode = mode
         yield model
     finally:
         for (_, norm), (old_mode, old_mean, old_var) in zip(norms, saved, strict=True):
@@ -175,11 +173,18 @@ def _frozen_before(model: nn.Module, partial: Statistics) -> Iterator[None]:
         yield
 
 
-def bake_statistics(model: nn.Module, statistics: Statistics) -> None:
-    """Make `model` use `statistics` for every later call (the runtime's one-pass-per-frame path)."""
-    statistics.check_fits(model)
+def bake_statistics(model: nn.Module, statistics: Statistics | None) -> None:
+    """Make every later call of `model` use `statistics`; None: its running averages.
+
+    The runtime's one-pass-per-frame path: moments are written into the layers once per change
+    of statistics, not handed over with every frame. Raises ValueError for another model's."""
+    if statistics is not None:
+        statistics.check_fits(model)
     model.eval()
     for name, norm in session_norms(model):
+        if statistics is None:
+            norm.mode = "running"
+            continue
         norm.mode = "captured"
         norm.captured_mean.copy_(statistics.moments[name][0])
         norm.captured_var.copy_(statistics.moments[name][1])

@@ -100,6 +100,18 @@ def test_baked_statistics_persist_for_single_frames(model):
     bake_statistics(model, stats)
     with torch.no_grad():
         assert torch.allclose(model(pixels[:1], face[:1]), expected[:1], atol=1e-5)
+        # A capture in between leaves the baked statistics in place.
+        capture_statistics(model, pixels[5:], face[5:])
+        assert torch.allclose(model(pixels[:1], face[:1]), expected[:1], atol=1e-5)
+
+
+def test_baking_none_returns_to_the_running_averages(model):
+    pixels, face = session_set(4)
+    running = predict(model, pixels, face, "running")
+    bake_statistics(model, capture_statistics(model, *session_set()))
+    bake_statistics(model, None)
+    with torch.no_grad():
+        assert torch.equal(model(pixels, face), running)
 
 
 def test_statistics_of_another_model_are_refused():
@@ -109,6 +121,9 @@ def test_statistics_of_another_model_are_refused():
     with pytest.raises(ValueError, match="different model"):
         with statistics_mode(small, "captured", stats):
             pass
+    with pytest.raises(ValueError, match="different model"):
+        bake_statistics(small, stats)
+    assert all(norm.mode == "running" for _, norm in session_norms(small))
 
 
 def test_grouped_training_normalizes_each_session_on_its_own():

@@ -8,7 +8,10 @@ import pytest
 from eyetracker.model.checkpoint import save_checkpoint
 from eyetracker.model.info import ModelInfo
 from eyetracker.model.preprocess import Preprocessing
-from eyetracker.runtime.backends import OnnxBackend, TorchBackend, create_backend, onnx_path_for
+from eyetracker.model.session_norm import session_norms
+from eyetracker.runtime.backends import create_backend, onnx_path_for
+from eyetracker.runtime.backends.onnx import OnnxBackend
+from eyetracker.runtime.backends.torch import TorchBackend
 from tests.model.test_statistics import session_set, trained_a_little
 
 
@@ -22,8 +25,16 @@ def model_file(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def backends(model_file):
+def module_backends(model_file):
     return [TorchBackend(model_file, "cpu"), OnnxBackend(onnx_path_for(model_file), "cpu")]
+
+
+@pytest.fixture
+def backends(module_backends):
+    """The backends, each back on its running averages after the test."""
+    yield module_backends
+    for backend in module_backends:
+        backend.set_statistics(None)
 
 
 def frames(n=16):
@@ -52,6 +63,55 @@ def test_backends_capture_the_same_statistics_and_use_them(backends):
         backend.set_statistics(None)
     assert np.allclose(outputs[0], outputs[1], atol=1e-4)
     assert not np.allclose(outputs[0], backends[0].predict(pixels[:1], face[:1]), atol=1e-4)
+
+
+def test_no_statistics_after_some_means_the_running_averages_again(backends):
+    pixels, face = frames()
+    for backend in backends:
+        running = backend.predict(pixels[:2], face[:2])
+        backend.set_statistics(backend.capture(pixels, face))
+        assert not np.allclose(backend.predict(pixels[:2], face[:2]), running, atol=1e-4)
+        backend.set_statistics(None)
+        assert np.array_equal(backend.predict(pixels[:2], face[:2]), running), backend.name
+
+
+def test_a_capture_between_frames_leaves_the_statistics_in_use(backends):
+    pixels, face = frames()
+    for backend in backends:
+        in_use = backend.capture(pixels, face)
+        backend.set_statistics(in_use)
+        before = backend.predict(pixels[:2], face[:2])
+        other = backend.capture(pixels[8:] * 1.5, face[8:])
+        assert not all(np.allclose(other[k], v) for k, v in in_use.items())
+        assert np.array_equal(backend.predict(pixels[:2], face[:2]), before), backend.name
+
+
+def test_torch_writes_the_statistics_into_its_layers_once(backends):
+    """`set_statistics` bakes the moments in; `predict` is a plain pass that leaves them there."""
+    torch_backend = backends[0]
+    pixels, face = frames()
+    moments = torch_backend.capture(pixels, face)
+    torch_backend.set_statistics(moments)
+    for _ in range(2):
+        for name, norm in session_norms(torch_backend._model):
+            assert norm.mode == "captured"
+            assert np.array_equal(norm.captured_mean.numpy(), moments[f"{name}.mean"]), name
+            assert np.array_equal(norm.captured_var.numpy(), moments[f"{name}.var"]), name
+        torch_backend.predict(pixels[:1], face[:1])
+    torch_backend.set_statistics(None)
+    assert all(norm.mode == "running" for _, norm in session_norms(torch_backend._model))
+
+
+def test_moments_of_another_model_are_refused_when_given(backends, tmp_path):
+    other = tmp_path / "other.pt"
+    save_checkpoint(
+        other,
+        trained_a_little("unet-efficient"),
+        ModelInfo("unet-efficient", Preprocessing("face", 96, 48)),
+    )
+    foreign = TorchBackend(other, "cpu").capture(*frames(4))
+    with pytest.raises(ValueError, match="different model"):
+        backends[0].set_statistics(foreign)
 
 
 def test_auto_picks_a_working_backend(model_file):

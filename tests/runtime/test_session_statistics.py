@@ -8,7 +8,7 @@ import pytest
 from eyetracker.model.checkpoint import save_checkpoint
 from eyetracker.model.info import ModelInfo
 from eyetracker.model.preprocess import Preprocessing
-from eyetracker.runtime.backends import TorchBackend
+from eyetracker.runtime.backends.torch import TorchBackend
 from eyetracker.runtime.session_statistics import SessionStatistics
 from tests.model.test_statistics import trained_a_little
 

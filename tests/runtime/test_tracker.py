@@ -7,7 +7,7 @@ import pytest
 from eyetracker.capture.base import SourceOpenError
 from eyetracker.capture.resilient import ReconnectingSource
 from eyetracker.core.smoothing import GazeSmoother
-from eyetracker.runtime.backends import TorchBackend
+from eyetracker.runtime.backends.torch import TorchBackend
 from eyetracker.runtime.session_statistics import SessionStatistics
 from eyetracker.runtime.tracker import Tracker
 from tests.runtime._fakes import DrawnSource, GatedBackend, save_tiny_model, truth_of
