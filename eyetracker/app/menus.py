@@ -50,6 +50,9 @@ def build_menus(window) -> dict[str, QAction]:
         "open": _action(
             window, "&Open model…", window.choose_model_file, QKeySequence.StandardKey.Open
         ),
+        "open_recording": _action(
+            window, "Open &recording…", lambda: choose_recording(window), "Ctrl+Shift+O"
+        ),
         "quit": _action(window, "&Quit", window.close, QKeySequence.StandardKey.Quit),
         "track": _action(window, "&Start/stop tracking", None, "Ctrl+T", True),
         "overlay": _action(window, "Show gaze &overlay", None, "Ctrl+G", True),
@@ -62,6 +65,7 @@ def build_menus(window) -> dict[str, QAction]:
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
     file_menu.addAction(actions["open"])
+    file_menu.addAction(actions["open_recording"])
     file_menu.addSeparator()
     file_menu.addAction(actions["quit"])
     window.tracking_menu = bar.addMenu("&Tracking")
@@ -94,6 +98,21 @@ def build_menus(window) -> dict[str, QAction]:
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(_action(window, "&About eyetracker", lambda: about(window)))
     return actions
+
+
+def choose_recording(window) -> None:
+    """File > Open recording…: pick a recording's folder and show it in a viewer window."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from eyetracker.app.record import recordings_dir
+    from eyetracker.app.viewer import open_recording
+
+    start = recordings_dir()
+    folder = QFileDialog.getExistingDirectory(
+        window, "Open a recording", str(start if start.is_dir() else start.parent)
+    )
+    if folder:
+        open_recording(window, folder)
 
 
 def place_overlay(window, index: int) -> None:

@@ -20,7 +20,7 @@ from eyetracker.app.errors import show_error
 from eyetracker.app.paths import data_dir
 from eyetracker.app.workers import SYNTHETIC
 from eyetracker.runtime.diagnostics import model_facts
-from eyetracker.runtime.recording import GazeRecorder, RecordingError
+from eyetracker.runtime.recording import SCREENSHOT_NAME, GazeRecorder, RecordingError
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +45,23 @@ def camera_fps(session) -> float:
     """The camera's measured frame rate, rounded (30 before it has delivered frames)."""
     rate = session.frames.frame_rate()
     return float(round(rate)) if rate else DEFAULT_FPS
+
+
+def gaze_screen(window):
+    """The screen the gaze points are on: the overlay's (the first if that one is gone)."""
+    screens = QGuiApplication.screens()
+    index = window.settings.overlay_screen
+    return screens[index] if 0 <= index < len(screens) else screens[0]
+
+
+def save_screenshot(window, path: Path) -> bool:
+    """What the gaze screen shows now, for the recording viewer's background; False when the
+    platform gives no picture (offscreen, some Wayland sessions): the viewer draws a plain one."""
+    picture = gaze_screen(window).grabWindow(0)
+    if picture.isNull() or not picture.save(str(path)):
+        log.info("no screenshot for %s", path.parent)
+        return False
+    return True
 
 
 class GazeRecording(QObject):
@@ -97,6 +114,7 @@ class GazeRecording(QObject):
             show_error(self.window, str(error))
             return
         self.recorder = recorder
+        save_screenshot(self.window, recorder.folder / SCREENSHOT_NAME)
         self.session.taps.add(
             on_sample=self._write, on_frame=recorder.add_frame if recorder.video else None
         )
@@ -145,9 +163,7 @@ class GazeRecording(QObject):
     def _metadata(self, tracker) -> dict:
         """What made the recording: model, backend, statistics, screen and camera."""
         window, backend, statistics = self.window, tracker.backend, tracker.statistics
-        screens = QGuiApplication.screens()
-        index = window.settings.overlay_screen
-        screen = screens[index] if 0 <= index < len(screens) else screens[0]
+        screen = gaze_screen(window)
         ratio, size = screen.devicePixelRatio(), screen.geometry().size()
         latest = self.session.frames.latest()
         camera = self.session.camera_choice

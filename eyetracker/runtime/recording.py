@@ -35,6 +35,7 @@ FORMAT_VERSION = 1
 CSV_NAME = "gaze.csv"
 SIDECAR_NAME = "recording.json"
 VIDEO_NAME = "video.avi"
+SCREENSHOT_NAME = "screen.png"  # the app's screenshot of the screen when recording started
 SYNC_EVERY_S = 1.0
 _VIDEO_INDEX_MEMORY = 512  # frames whose video index is remembered until their sample comes
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import eyetracker.recording
 from eyetracker.runtime.recording import CSV_NAME, SIDECAR_NAME, VIDEO_NAME
 from tests.app.conftest import open_dialogs, use_model
 
@@ -57,6 +58,8 @@ def test_record_gaze_starts_tracking_and_writes_rows_and_sidecar(
     assert sidecar["backend"] == {"name": "torch", "device": "cpu"}
     assert sidecar["source"] == "synthetic" and sidecar["screen"]["width_px"] > 0
     assert sidecar["statistics"]["source"]
+    # The screen when recording started: the viewer's background (offscreen: a blank screen).
+    assert eyetracker.recording.read(recorder.folder).screenshot == recorder.folder / "screen.png"
     window.toggle_tracking()
 
 
