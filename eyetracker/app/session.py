@@ -20,6 +20,7 @@ from eyetracker.app.workers import (
     TrackingWorker,
     preload_model_loading,
 )
+from eyetracker.capture.gaze_target import GazeTarget
 
 # A camera still closing after this long (a driver stuck in a read) no longer delays the next.
 CAMERA_RELEASE_MS = 2000
@@ -40,6 +41,9 @@ class Session(QObject):
         super().__init__(parent)
         self.frames = FrameProvider(self)
         self.taps = Taps()  # recording and streams, called in the worker threads
+        # The dot a calibration, validation or measurement screen shows; the synthetic demo
+        # camera's person looks at it.
+        self.gaze_target = GazeTarget()
         self.camera_choice: str | None = None
         self.tracker = None  # eyetracker.runtime.tracker.Tracker while tracking
         self._camera: WorkerThread | None = None
@@ -58,7 +62,7 @@ class Session(QObject):
         self.close_camera()
         self.camera_choice = choice
         self.frames.clear()
-        worker = CameraWorker(choice, self.frames, self.taps)
+        worker = CameraWorker(choice, self.frames, self.taps, gaze_target=self.gaze_target)
         worker.opened.connect(self.camera_opened)
         worker.failed.connect(self.camera_failed)
         worker.face_checked.connect(self.face_checked)

@@ -9,10 +9,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPaintEvent, QScreen
+from PySide6.QtGui import (
+    QCloseEvent,
+    QColor,
+    QFont,
+    QGuiApplication,
+    QPainter,
+    QPaintEvent,
+    QScreen,
+)
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
+from eyetracker.capture.gaze_target import GazeTarget
 from eyetracker.core.manifest import Screen
+from eyetracker.core.types import GazePoint
 
 BACKGROUND = QColor("#2b2b2b")
 TEXT = QColor("#9a9a9a")
@@ -48,18 +58,40 @@ def screen_info(screen: QScreen) -> Screen:
 
 
 class StimulusScreen(QWidget):
-    """A frameless full-screen widget on `screen` (the primary screen when None)."""
+    """A frameless full-screen widget on `screen` (the primary screen when None).
+
+    Every dot it shows (`target`) is also published to the `GazeTarget` given to
+    `publish_targets` (the session's: the synthetic demo person looks at it), and withdrawn
+    when the dot goes or the screen closes."""
 
     def __init__(self, screen: QScreen | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.target_screen = screen or QGuiApplication.primaryScreen()
-        self.target: Target | None = None
+        self.gaze_target: GazeTarget | None = None
+        self._target: Target | None = None
         self.progress = ""
         self.message = ""
         self.message_is_warning = False
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setCursor(Qt.CursorShape.BlankCursor)
+
+    @property
+    def target(self) -> Target | None:
+        return self._target
+
+    @target.setter
+    def target(self, target: Target | None) -> None:
+        self._target = target
+        if self.gaze_target is not None:
+            self.gaze_target.set(None if target is None else GazePoint(target.x, target.y))
+
+    def publish_targets(self, gaze_target: GazeTarget | None) -> None:
+        """Publish the dot shown, from now on, to `gaze_target` (None: to nobody)."""
+        if self.gaze_target is not None and gaze_target is not self.gaze_target:
+            self.gaze_target.set(None)
+        self.gaze_target = gaze_target
+        self.target = self._target
 
     def show_full_screen(self) -> None:
         self.setScreen(self.target_screen)
@@ -81,6 +113,7 @@ class StimulusScreen(QWidget):
         painter.fillRect(self.rect(), BACKGROUND)
         if self.target is not None:
             self.paint_target(painter, self.target)
+        self.paint_content(painter)
         font = QFont(self.font())
         font.setPointSizeF(max(8.0, font.pointSizeF() * 0.9))
         painter.setFont(font)
@@ -95,6 +128,14 @@ class StimulusScreen(QWidget):
             align = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
             painter.drawText(box, align | Qt.TextFlag.TextWordWrap, self.message)
         painter.end()
+
+    def paint_content(self, painter: QPainter) -> None:
+        """Subclasses: draw more over the background and the dot, under the texts."""
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        if self.gaze_target is not None:
+            self.gaze_target.set(None)  # nothing to look at any more
+        super().closeEvent(event)
 
     def paint_target(self, painter: QPainter, target: Target) -> None:
         centre = self.target_position(target)

@@ -4,7 +4,8 @@ Each screen is built by its own module (measurement.py, calibration.py, ...) fro
 window's frame provider; this module only opens them with the window's current choices and
 feeds their results back (a new profile, a new model). Calibration and validation load their
 own model, in a worker thread (model_loader.py) while the status bar shows it; tracking is
-paused while they run and resumed after.
+paused while they run and resumed after. The dots the screens show go to the session's
+`GazeTarget`, which the synthetic demo camera's person looks at.
 """
 
 from __future__ import annotations
@@ -103,6 +104,7 @@ class Tools(QObject):
         from eyetracker.app.measurement import MeasurementScreen
 
         screen = MeasurementScreen(self.window.frames, dataset_dir(), self._screen())
+        screen.publish_targets(self.window.session.gaze_target)
         screen.finished.connect(
             lambda folder: (
                 self.window.statusBar().showMessage(f"Measurement saved in {folder}.", 8000)
@@ -129,6 +131,7 @@ class Tools(QObject):
         screen = CalibrationScreen(
             self.window.frames, backend, profiles_dir(), user, self._screen()
         )
+        screen.publish_targets(self.window.session.gaze_target)
         screen.profile_ready.connect(
             lambda profile, path: self.window.statusBar().showMessage(
                 f"Profile of {user} saved ({profile.frames} frames); tracking uses it from now on.",
@@ -149,6 +152,7 @@ class Tools(QObject):
 
         out = data_dir() / "validation" / datetime.now().strftime("%Y%m%d-%H%M%S")
         screen = ValidationScreen(self.window.frames, backend, out, self._screen())
+        screen.publish_targets(self.window.session.gaze_target)
         screen.report_ready.connect(
             lambda report, path: self.window.statusBar().showMessage(
                 f"Validation report saved: {path}", 8000

@@ -31,6 +31,7 @@ from eyetracker.capture.base import (
     available_sources,
     create_source,
 )
+from eyetracker.capture.gaze_target import GazeTarget
 from eyetracker.capture.resilient import ReconnectingSource
 from eyetracker.core.errors import UserError
 from eyetracker.core.smoothing import GazeSmoother
@@ -80,10 +81,17 @@ class FaceCheck:
     timestamp: float = 0.0
 
 
-def open_camera(choice: str, stop: threading.Event, on_event) -> FrameSource:
-    """The source for a camera choice: "synthetic" or a webcam index, opened."""
+def open_camera(
+    choice: str, stop: threading.Event, on_event, gaze_target: GazeTarget | None = None
+) -> FrameSource:
+    """The source for a camera choice: "synthetic" or a webcam index, opened.
+
+    The synthetic person looks at `gaze_target`'s point while the app shows one (a webcam's
+    person looks where they like)."""
     if choice == SYNTHETIC:
-        source = create_source("synthetic", script="fixations", realtime=True)
+        source = create_source(
+            "synthetic", script="fixations", realtime=True, gaze_target=gaze_target
+        )
     else:
         index = int(choice)
         source = ReconnectingSource(
@@ -107,9 +115,11 @@ class CameraWorker(Worker):
         provider: FrameProvider,
         taps: Taps | None = None,
         preprocessing: Preprocessing | None = None,
+        gaze_target: GazeTarget | None = None,
     ) -> None:
         super().__init__()
         self.choice = choice
+        self.gaze_target = gaze_target  # the dot the app shows: the synthetic person looks at it
         # The face check runs the tracker's own front end (the default model's kind).
         self.preprocessing = preprocessing or Preprocessing()
         self.provider = provider
@@ -118,7 +128,10 @@ class CameraWorker(Worker):
     def work(self) -> None:
         try:
             source = open_camera(
-                self.choice, self.stop_event, lambda e: self.source_event.emit(e.message)
+                self.choice,
+                self.stop_event,
+                lambda e: self.source_event.emit(e.message),
+                self.gaze_target,
             )
         except SourceError as error:
             self.failed.emit(str(error))

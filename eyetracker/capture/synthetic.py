@@ -12,10 +12,11 @@ import cv2
 import numpy as np
 
 from eyetracker.capture.base import EndOfStream, FrameSource, SourceOpenError, register_source
+from eyetracker.capture.gaze_target import GazeTarget
 from eyetracker.core.types import Frame
 from eyetracker.synth.people import Person
 from eyetracker.synth.render import render_frame
-from eyetracker.synth.scripts import SCRIPTS, BlinkSchedule, make_script
+from eyetracker.synth.scripts import SCRIPTS, BlinkSchedule, TargetFollower, make_script
 from eyetracker.synth.sittings import Sitting
 
 EVENTS = {
@@ -54,6 +55,8 @@ class SyntheticCamera(FrameSource):
     advancing 1/fps per frame. `duration` (s of scene time) makes the stream finite.
     `events` such as ("dim@30", "lean_back@60") change the scene mid-run. `compress`
     passes each frame through JPEG at the sitting's quality, as a webcam's MJPEG stream.
+    `gaze_target`: while it holds a point (the dot an app shows), the person looks at that
+    point instead of following the script (eyetracker.synth.scripts.TargetFollower).
     """
 
     name = "synthetic"
@@ -68,6 +71,7 @@ class SyntheticCamera(FrameSource):
         duration: float | None = None,
         events=(),
         compress: bool = True,
+        gaze_target: GazeTarget | None = None,
     ) -> None:
         if script not in SCRIPTS:
             raise SourceOpenError(
@@ -90,6 +94,8 @@ class SyntheticCamera(FrameSource):
         self._blinks = BlinkSchedule(
             np.random.default_rng([self.seed, 2]), self.sitting.blink_rate_per_min
         )
+        self.gaze_target = gaze_target
+        self._follower = TargetFollower(np.random.default_rng([self.seed, 4]))
         self._opened = False
         self._start = 0.0
         self._slot = -1
@@ -143,6 +149,8 @@ class SyntheticCamera(FrameSource):
             )
         self._slot = slot
         where = self._script(t)
+        if self.gaze_target is not None:
+            where = self._follower(t, self.gaze_target.get(), where)
         light, offset = self.scene(t)
         rng = np.random.default_rng([self.seed, 3, slot])
         image, info = render_frame(

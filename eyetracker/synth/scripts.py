@@ -169,6 +169,59 @@ def make_script(name: str, rng: np.random.Generator) -> Callable[[float], Script
     return _Plan(plans[name](rng))
 
 
+# A person needs this long to notice a new dot before the eyes start to move (s).
+REACTION_S = (0.15, 0.25)
+
+
+class TargetFollower:
+    """Gaze that turns to the dot an app shows, and back to its own script when there is none.
+
+    `follower(t, target, script_point)`: with a `target`, the eyes stay where they were for a
+    reaction time, then make one saccade (the main sequence, as the scripts) and hold on it;
+    with None, one saccade takes them back to wherever the script looks. Call with increasing
+    `t`. The renderer adds the person's own fixation error on top, as for any script.
+    """
+
+    def __init__(self, rng: np.random.Generator) -> None:
+        self._rng = rng
+        self._target: tuple[float, float] | None = None
+        self._origin = (0.5, 0.5)
+        self._start = 0.0  # when the current saccade starts (after the reaction time)
+        self._last = (0.5, 0.5)
+        self._following = False  # has a target been given since the last release
+
+    def __call__(self, t: float, target: GazePoint | None, script: ScriptPoint) -> ScriptPoint:
+        wanted = (target.x, target.y) if target is not None else None
+        if wanted != self._target:
+            self._origin, self._target = self._last, wanted
+            if wanted is not None:
+                self._following = True
+                self._start = t + float(self._rng.uniform(*REACTION_S))
+            else:
+                self._start = t
+        if wanted is None and not self._following:
+            return self._remember(script)
+        end = wanted if wanted is not None else (script.point.x, script.point.y)
+        if t < self._start:
+            return self._remember(ScriptPoint(_clamp(*self._origin), "target-reaction"))
+        move = _saccade_s(self._origin, end)
+        if t - self._start < move:
+            u = (t - self._start) / move
+            w = u * u * (3 - 2 * u)
+            x = self._origin[0] + w * (end[0] - self._origin[0])
+            y = self._origin[1] + w * (end[1] - self._origin[1])
+            phase = "target-saccade" if wanted is not None else "saccade"
+            return self._remember(ScriptPoint(_clamp(x, y), phase))
+        if wanted is None:
+            self._following = False  # back on the script
+            return self._remember(script)
+        return self._remember(ScriptPoint(_clamp(*wanted), "target"))
+
+    def _remember(self, where: ScriptPoint) -> ScriptPoint:
+        self._last = (where.point.x, where.point.y)
+        return where
+
+
 class BlinkSchedule:
     """Eyelid closure in [0, 1] over time: blinks at `rate_per_min`, 100-300 ms each."""
 
