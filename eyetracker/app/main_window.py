@@ -229,6 +229,9 @@ class MainWindow(QMainWindow):
 
     def refresh_status(self) -> None:
         labels, tracker = self.status_labels, self.session.tracker
+        limitation = self.overlay.take_limitation() if visible else ""
+        if limitation:
+            self.statusBar().showMessage(limitation, 10000)
         if tracker is None:
             labels["fps"].setText("not tracking")
             for key in ("latency", "backend", "statistics"):
