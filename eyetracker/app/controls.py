@@ -78,13 +78,15 @@ class ControlsPanel(QWidget):
 
     # --- values --------------------------------------------------------------------------
 
-    def add_model(self, path: str) -> None:
+    def add_model(self, path: str, select: bool = True) -> None:
+        """List model file `path` (once), and choose it when `select`."""
         index = self.model.findData(path)
         if index < 0:
             self.model.addItem(path.rsplit("/", 1)[-1], path)
             index = self.model.count() - 1
             self.model.setItemData(index, path, role=3)  # Qt.ToolTipRole: the full path
-        self.model.setCurrentIndex(index)
+        if select:
+            self.model.setCurrentIndex(index)
 
     def set_users(self, users: list[str], current: str) -> None:
         self.user.clear()

@@ -133,6 +133,15 @@ def apply_options(window, args: argparse.Namespace) -> None:
     from eyetracker.app.controls import select_data
 
     c = window.controls
+    camera = getattr(args, "camera", None)
+    given = {
+        "model": str(Path(args.model).resolve()) if getattr(args, "model", None) else None,
+        "backend": getattr(args, "backend", None),
+        "device": getattr(args, "device", None),
+        "camera": None if camera is None else str(camera),
+        "overlay_visible": True if getattr(args, "overlay", False) else None,
+    }
+    window.keep_for_this_run(**{k: v for k, v in given.items() if v is not None})
     if getattr(args, "model", None):
         c.add_model(str(Path(args.model).resolve()))
     for combo, value in (

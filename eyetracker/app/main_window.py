@@ -20,9 +20,10 @@ from eyetracker.app.overlay import GazeOverlay
 from eyetracker.app.paths import profiles_dir
 from eyetracker.app.preview import PreviewWidget
 from eyetracker.app.session import Session
-from eyetracker.app.settings import AppSettings
+from eyetracker.app.settings import AppSettings, parse_resolution
 from eyetracker.app.tools import Tools
 from eyetracker.app.workers import SYNTHETIC, TrackingConfig
+from eyetracker.core.smoothing import SMOOTHING_STRENGTHS
 
 STATUS_MS = 500
 
@@ -57,6 +58,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setWindowTitle("eyetracker")
         self.settings = AppSettings.load()
+        # Command-line choices (main.apply_options): name -> (that value, the saved one).
+        self.run_only: dict[str, tuple[object, object]] = {}
         self.session = Session(self)
         self.frames = self.session.frames  # the FrameProvider other screens use
 
@@ -116,8 +119,11 @@ class MainWindow(QMainWindow):
     def _apply_settings(self, cameras: list[tuple[str, str]]) -> None:
         st, c = self.settings, self.controls
         c.set_cameras(cameras)
+        for path in st.existing_recent_models():  # the model list remembers earlier models
+            c.add_model(path, select=False)
         if st.model:
             c.add_model(st.model)
+        self.session.camera_resolution = parse_resolution(st.camera_resolution)
         select_data(c.backend, st.backend)
         select_data(c.device, st.device)
         c.set_users(self.known_users(), st.user)
@@ -178,6 +184,7 @@ class MainWindow(QMainWindow):
         )
         if path:
             self.controls.add_model(path)
+            self.settings.remember_model(path)
 
     def tracking_config(self) -> TrackingConfig:
         c = self.controls
@@ -187,6 +194,7 @@ class MainWindow(QMainWindow):
             device=c.device.currentData(),
             user=c.user.currentText().strip(),
             profiles=profiles_dir(),
+            smoothing=SMOOTHING_STRENGTHS[self.settings.smoothing],
         )
 
     def toggle_tracking(self) -> None:
@@ -221,6 +229,9 @@ class MainWindow(QMainWindow):
         self.settings.overlay_visible = visible
         self.overlay.setVisible(visible)
         self.actions["overlay"].setChecked(visible)
+        limitation = self.overlay.take_limitation() if visible else ""
+        if limitation:
+            self.statusBar().showMessage(limitation, 10000)
 
     def toggle_overlay(self) -> None:
         self.set_overlay_visible(not self.overlay.isVisible())
@@ -229,9 +240,6 @@ class MainWindow(QMainWindow):
 
     def refresh_status(self) -> None:
         labels, tracker = self.status_labels, self.session.tracker
-        limitation = self.overlay.take_limitation() if visible else ""
-        if limitation:
-            self.statusBar().showMessage(limitation, 10000)
         if tracker is None:
             labels["fps"].setText("not tracking")
             for key in ("latency", "backend", "statistics"):
@@ -251,11 +259,25 @@ class MainWindow(QMainWindow):
         st.model = c.model.currentData() or ""
         st.backend, st.device = c.backend.currentData(), c.device.currentData()
         st.user = c.user.currentText().strip()
+        if st.model != self.run_only.get("model", (None,))[0]:
+            st.remember_model(st.model)
+
+    def keep_for_this_run(self, **values) -> None:
+        """Choices from the command line: used in this run, not saved (unless changed in the
+        window meanwhile); e.g. keep_for_this_run(model="/path/m.pt")."""
+        for name, value in values.items():
+            self.run_only.setdefault(name, (value, getattr(self.settings, name)))
+
+    def _forget_run_only_choices(self) -> None:
+        for name, (value, saved) in self.run_only.items():
+            if getattr(self.settings, name) == value:
+                setattr(self.settings, name, saved)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         if not self._closed:
             self._closed = True
             self._remember_choices()
+            self._forget_run_only_choices()
             self.settings.save()
             self.outputs.stop_all()  # the recording is closed cleanly before the threads go
             self.tools.shutdown()

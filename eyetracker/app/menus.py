@@ -53,6 +53,12 @@ def build_menus(window) -> dict[str, QAction]:
         "open_recording": _action(
             window, "Open &recording…", lambda: choose_recording(window), "Ctrl+Shift+O"
         ),
+        "preferences": _action(
+            window,
+            "&Preferences…",
+            lambda: open_preferences(window),
+            QKeySequence.StandardKey.Preferences,
+        ),
         "quit": _action(window, "&Quit", window.close, QKeySequence.StandardKey.Quit),
         "track": _action(window, "&Start/stop tracking", None, "Ctrl+T", True),
         "overlay": _action(window, "Show gaze &overlay", None, "Ctrl+G", True),
@@ -66,6 +72,8 @@ def build_menus(window) -> dict[str, QAction]:
     file_menu = bar.addMenu("&File")
     file_menu.addAction(actions["open"])
     file_menu.addAction(actions["open_recording"])
+    file_menu.addSeparator()
+    file_menu.addAction(actions["preferences"])
     file_menu.addSeparator()
     file_menu.addAction(actions["quit"])
     window.tracking_menu = bar.addMenu("&Tracking")
@@ -113,6 +121,13 @@ def choose_recording(window) -> None:
     )
     if folder:
         open_recording(window, folder)
+
+
+def open_preferences(window) -> None:
+    """File > Preferences…: the dialog; OK saves and applies the choices."""
+    from eyetracker.app.preferences import PreferencesDialog
+
+    PreferencesDialog.open_for(window)
 
 
 def place_overlay(window, index: int) -> None:

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import QLabel
 
 from eyetracker.app.errors import show_error
 from eyetracker.app.record import GazeRecording, camera_fps
-from eyetracker.app.settings import qsettings
 from eyetracker.core.errors import UserError
 from eyetracker.runtime.streams import GazeStreams
 
@@ -110,8 +109,20 @@ class Outputs(QObject):
     def _start_streams(self) -> None:
         if self.streams is not None:
             return
-        port = self.window.settings.stream_port
-        streams = GazeStreams(stream_kinds(), port=port, fps=camera_fps(self.session))
+        settings = self.window.settings
+        port = settings.stream_port
+        chosen = {"websocket": settings.stream_websocket, "lsl": settings.stream_lsl}
+        kinds = [kind for kind in stream_kinds() if chosen[kind]]
+        if not kinds:
+            settings.stream_gaze = False
+            self.window.actions["stream"].setChecked(False)
+            show_error(
+                self.window,
+                "No stream protocol is available: tick WebSocket (or LSL, with pylsl "
+                "installed) in File > Preferences; tracking goes on without streaming.",
+            )
+            return
+        streams = GazeStreams(kinds, port=port, fps=camera_fps(self.session))
         try:
             streams.start()
         except UserError as error:
@@ -121,8 +132,8 @@ class Outputs(QObject):
             if "--stream-port" in text:  # the command line's advice: say it for the app
                 text = text.replace(
                     "choose another --stream-port.",
-                    f"close the program that uses port {port} or set stream_port in "
-                    f"{qsettings().fileName()}; tracking goes on without streaming.",
+                    f"close the program that uses port {port} or choose another port in "
+                    "File > Preferences; tracking goes on without streaming.",
                 )
             else:
                 text += " Tracking goes on without streaming."

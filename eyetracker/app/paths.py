@@ -1,6 +1,7 @@
 """Where the app keeps its files: user profiles and captured data.
 
-`EYETRACKER_DATA_DIR` overrides the platform's application-data folder (tests, portable use).
+The data folder is `EYETRACKER_DATA_DIR` when that is set (tests, portable use), else the one
+chosen in File > Preferences, else the platform's application-data folder.
 """
 
 from __future__ import annotations
@@ -15,11 +16,27 @@ APPLICATION = "eyetracker"
 
 
 def data_dir() -> Path:
+    """EYETRACKER_DATA_DIR when set (tests, portable installs, scripts), else the data folder
+    chosen in File > Preferences, else the platform's application-data folder."""
     override = os.environ.get("EYETRACKER_DATA_DIR")
     if override:
         return Path(override)
+    chosen = _chosen_data_folder()
+    if chosen:
+        return Path(chosen).expanduser()
+    return default_data_dir()
+
+
+def default_data_dir() -> Path:
+    """The platform's application-data folder (~/.local/share/eyetracker/eyetracker, ...)."""
     location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
     return Path(location or Path.home() / ".eyetracker")
+
+
+def _chosen_data_folder() -> str:
+    from eyetracker.app.settings import AppSettings  # it imports this module
+
+    return AppSettings.load().data_folder
 
 
 def profiles_dir() -> Path:

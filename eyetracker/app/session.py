@@ -45,6 +45,7 @@ class Session(QObject):
         # camera's person looks at it.
         self.gaze_target = GazeTarget()
         self.camera_choice: str | None = None
+        self.camera_resolution: tuple[int, int] | None = None  # a webcam's; None: 640x480
         self.tracker = None  # eyetracker.runtime.tracker.Tracker while tracking
         self._camera: WorkerThread | None = None
         self._tracking: WorkerThread | None = None
@@ -63,6 +64,7 @@ class Session(QObject):
         self.camera_choice = choice
         self.frames.clear()
         worker = CameraWorker(choice, self.frames, self.taps, gaze_target=self.gaze_target)
+        worker.resolution = self.camera_resolution
         worker.opened.connect(self.camera_opened)
         worker.failed.connect(self.camera_failed)
         worker.face_checked.connect(self.face_checked)
@@ -81,6 +83,13 @@ class Session(QObject):
         camera = self._camera
         if camera is not None and not camera.started:
             camera.start()
+
+    def reopen_camera(self) -> None:
+        """Open the current camera again (a new resolution); tracking goes on after it."""
+        choice = self.camera_choice
+        if choice is not None:
+            self.close_camera()
+            self.open_camera(choice)
 
     def close_camera(self) -> None:
         if self._camera is not None:

@@ -34,7 +34,7 @@ from eyetracker.capture.base import (
 from eyetracker.capture.gaze_target import GazeTarget
 from eyetracker.capture.resilient import ReconnectingSource
 from eyetracker.core.errors import UserError
-from eyetracker.core.smoothing import GazeSmoother
+from eyetracker.core.smoothing import GazeSmoother, SmoothingSettings
 from eyetracker.core.types import Frame
 from eyetracker.model.preprocess import FrontEnd, Preprocessing
 from eyetracker.runtime.backends import create_backend, preload_backend, torch_available
@@ -82,7 +82,11 @@ class FaceCheck:
 
 
 def open_camera(
-    choice: str, stop: threading.Event, on_event, gaze_target: GazeTarget | None = None
+    choice: str,
+    stop: threading.Event,
+    on_event,
+    gaze_target: GazeTarget | None = None,
+    resolution: tuple[int, int] | None = None,
 ) -> FrameSource:
     """The source for a camera choice: "synthetic" or a webcam index, opened.
 
@@ -95,13 +99,18 @@ def open_camera(
     else:
         index = int(choice)
         source = ReconnectingSource(
-            lambda: create_source("webcam", device=index),
+            lambda: create_source("webcam", device=index, **_size(resolution)),
             stop=stop,
             on_event=on_event,
             description=f"Camera {index}",
         )
     source.open()
     return source
+
+
+def _size(resolution: tuple[int, int] | None) -> dict[str, int]:
+    """The webcam source's width / height request; none: its own default (640x480)."""
+    return {"width": resolution[0], "height": resolution[1]} if resolution else {}
 
 
 class CameraWorker(Worker):
@@ -119,6 +128,7 @@ class CameraWorker(Worker):
     ) -> None:
         super().__init__()
         self.choice = choice
+        self.resolution: tuple[int, int] | None = None  # a webcam's requested (width, height)
         self.gaze_target = gaze_target  # the dot the app shows: the synthetic person looks at it
         # The face check runs the tracker's own front end (the default model's kind).
         self.preprocessing = preprocessing or Preprocessing()
@@ -132,6 +142,7 @@ class CameraWorker(Worker):
                 self.stop_event,
                 lambda e: self.source_event.emit(e.message),
                 self.gaze_target,
+                resolution=self.resolution,
             )
         except SourceError as error:
             self.failed.emit(str(error))
@@ -197,6 +208,7 @@ class TrackingConfig:
     device: str = "auto"  # auto / cpu / cuda
     user: str = ""
     profiles: Path | None = None
+    smoothing: SmoothingSettings | None = SmoothingSettings()  # None: the model's raw points
 
 
 class TrackingWorker(Worker):
@@ -242,7 +254,7 @@ class TrackingWorker(Worker):
             ProviderSource(self.provider, self.stop_event),
             backend,
             statistics,
-            GazeSmoother(),
+            GazeSmoother(settings=config.smoothing) if config.smoothing is not None else None,
             on_sample=self._on_sample,
             on_error=self.message.emit,
             stop_event=self.stop_event,

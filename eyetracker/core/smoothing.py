@@ -48,6 +48,18 @@ class SmoothingSettings:
             raise ValueError(f"beta must be >= 0, not {self.beta}")
 
 
+# The one knob the app offers (Preferences > Smoothing): how long the point takes to settle
+# while the eyes rest. Each halves the fixation cutoff of the one before; the time constant
+# 1 / (2 pi min_cutoff) is 0.08 s, 0.16 s and 0.32 s. `beta` stays, so saccades stay as fast.
+# "off" gives the model's raw points (no smoother at all).
+SMOOTHING_STRENGTHS: dict[str, SmoothingSettings | None] = {
+    "off": None,
+    "light": SmoothingSettings(min_cutoff=2.0),
+    "normal": SmoothingSettings(),
+    "strong": SmoothingSettings(min_cutoff=0.5),
+}
+
+
 class GazeSmoother:
     """`smoother(point, t) -> point`: One Euro filtering of x and y with timestamps in seconds."""
 

@@ -35,7 +35,7 @@ class FlakyCamera:
 def test_lost_camera_reconnects_and_says_so(make_window, qtbot, monkeypatch):
     FlakyCamera.made = 0
 
-    def open_flaky(choice, stop, on_event):
+    def open_flaky(choice, stop, on_event, *_more, **_options):  # gaze target, resolution
         source = ReconnectingSource(FlakyCamera, backoff=(0.05,), stop=stop, on_event=on_event)
         source.open()
         return source
