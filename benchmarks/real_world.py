@@ -1,0 +1,566 @@
+"""Real webcam frames: this project against GazeFollower and EyeTrax on the same frames, one run.
+
+    python benchmarks/real_world.py DATA [--k 9] [--out benchmarks/results/real_world.json]
+                                         [--peers-venv /work/peer-venv] [--setup-peers]
+
+DATA is any dataset in the measurement format (../shared/realdata/README.md says how to make
+one from a public collection; evaluation only: never commit those frames or anything derived
+from them, only this script's figures file).
+
+Protocols (benchmarks/protocols.py):
+- A, per sitting: calibrate on K samples spread over the screen (farthest-point sampling on
+  the targets from the sample nearest a corner), predict every other sample of the sitting.
+- B, per person: fit on the earlier sittings, predict the last one (people with one sitting
+  are skipped and named).
+Every frame counts: a frame where a tracker finds no face is scored as the screen centre.
+The error is eyetracker.core.metrics.error_pct (mean Euclidean distance, % of the screen).
+
+Trackers: the screen centre; each peer with each of its regressors (run by benchmarks/peers.py
+inside a separate venv, built here on first use and never a project dependency; their face
+model is ../shared/assets/face_landmarker.task, nothing downloaded at run time); and ours
+(`ours_predictions`, the project's public calibration and backend calls).
+Prints one table and the ratio ours / best peer, and writes the JSON figures file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from protocols import CENTRE, build_plan, groups, score  # noqa: E402
+
+DEFAULT_VENV = Path("/work/peer-venv")
+DEFAULT_FACE_MODEL = REPO.parent / "shared" / "assets" / "face_landmarker.task"
+DEFAULT_CACHE = Path(tempfile.gettempdir()) / "eyetracker-real-world"
+
+# The peers' venv, pinned whole. Neither peer needs torch; mediapipe wants numpy < 2.
+PEER_PINS = [
+    "eyetrax==0.4.0",
+    "gazefollower==1.1.0",
+    "mediapipe==1.2.3",
+    "mnn==3.6.1",
+    "numpy==1.26.4",
+    "opencv-python==4.11.0.86",
+    "opencv-contrib-python==4.11.0.86",
+    "scikit-learn==1.9.1",
+    "scipy==1.17.1",
+    "joblib==1.6.0",
+    "threadpoolctl==3.8.0",
+    "absl-py==2.5.1",
+    "flatbuffers==25.12.19",
+    "sounddevice==0.5.6",
+    "cffi==2.1.1",
+    "pycparser==3.12",
+    "matplotlib==3.11.2",
+    "contourpy==1.3.3",
+    "cycler==0.12.1",
+    "fonttools==4.68.0",
+    "kiwisolver==1.5.1",
+    "pillow==13.0.0",
+    "pyparsing==3.3.3",
+    "packaging==26.4",
+    "python-dateutil==4.0.0",
+    "pandas==3.0.6",
+    "tzdata==2026.6",
+    "narwhals==2.29.0",
+    "pygame==2.6.1",
+    "screeninfo==0.8.1",
+    "pyvirtualcam==0.15.0",
+    "cloudpickle==3.1.3",
+    "certifi==2026.10.19.post1",
+]
+PINS_MARKER = "eyetracker-peer-pins.txt"
+
+PEER_TRACKERS = ("EyeTrax ridge", "EyeTrax elastic net", "GazeFollower ridge", "GazeFollower SVR")
+OURS = "ours"
+CENTRE_NAME = "centre"
+
+
+def log(message: str) -> None:
+    print(f"[real_world] {message}", file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------- the peers' venv
+
+
+def peers_ready(venv: Path) -> bool:
+    marker = venv / PINS_MARKER
+    return (
+        (venv / "bin" / "python").is_file()
+        and marker.is_file()
+        and marker.read_text().split() == PEER_PINS
+    )
+
+
+def setup_peers(venv: Path) -> None:
+    """Create the peers' venv at `venv` (outside the repository) with the pinned packages."""
+    if REPO in venv.resolve().parents or venv.resolve() == REPO:
+        raise SystemExit(f"the peers' venv must live outside the repository, not at {venv}")
+    python = getattr(sys, "_base_executable", None) or sys.executable
+    if not (venv / "bin" / "python").is_file():
+        log(f"creating the peers' venv at {venv}")
+        subprocess.run([python, "-m", "venv", str(venv)], check=True)
+    log(f"installing {len(PEER_PINS)} pinned packages into {venv} (a few minutes the first time)")
+    subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", *PEER_PINS], check=True
+    )
+    (venv / PINS_MARKER).write_text("\n".join(PEER_PINS) + "\n")
+
+
+def run_peers(venv: Path, sittings: list[dict], k: int, face_model: Path, cache: Path) -> dict:
+    cache.mkdir(parents=True, exist_ok=True)
+    sittings_file = cache / "sittings.json"
+    sittings_file.write_text(json.dumps(sittings), encoding="utf-8")
+    out = cache / "peers.json"
+    command = [
+        str(venv / "bin" / "python"),
+        str(HERE / "peers.py"),
+        "--sittings",
+        str(sittings_file),
+        "--k",
+        str(k),
+        "--out",
+        str(out),
+        "--csv",
+        str(cache / "peers.csv"),
+        "--face-model",
+        str(face_model),
+        "--cache-dir",
+        str(cache / "features"),
+        str(cache),  # DATA is unused with --sittings
+    ]
+    env = {
+        **os.environ,
+        "PYTHONWARNINGS": "ignore",
+        "GLOG_minloglevel": "2",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+    }
+    env.pop("PYTHONPATH", None)
+    started = time.perf_counter()
+    subprocess.run(command, check=True, env=env)
+    result = json.loads(out.read_text(encoding="utf-8"))
+    result["seconds"] = round(time.perf_counter() - started, 1)
+    return result
+
+
+# ---------------------------------------------------------------- ours
+
+
+def ours_predictions(data_dir, protocol_rows, model_path, notes: dict | None = None) -> list[dict]:
+    """Our predictions for every row of `protocol_rows`, with the project's public calls only.
+
+    Protocol A: the app's calibration (`CalibrationCollector.fit`) on the sitting's K
+    calibration frames captures BatchNorm statistics; the backend then predicts the test
+    frames one at a time in capture order. Protocol B: the same bundled network with
+    statistics captured from the person's earlier sittings: no fine-tuning yet.
+    Returns rows with pred_x, pred_y (None without a point) and face_found; `notes` (a dict)
+    receives what happened. This whole body is meant to be swapped for the new frame path.
+    """
+    import cv2
+
+    from eyetracker.core.dataset import load_dataset
+    from eyetracker.core.types import Frame, GazePoint
+    from eyetracker.runtime.backends import create_backend
+    from eyetracker.runtime.calibration import CalibrationCollector, NotEnoughDataError
+
+    notes = {} if notes is None else notes
+    dataset = load_dataset(data_dir)
+    images = {(m.person, m.name, s.image): m.image_path(s) for m in dataset for s in m.samples}
+    backend = create_backend(model_path, kind="torch", device="cpu")
+    notes.update(
+        model=str(model_path),
+        backend=type(backend).__name__,
+        preprocessing=str(getattr(backend.info, "preprocessing", "")),
+        protocol_a="bundled model; statistics captured from the K calibration frames (CalibrationCollector.fit)",
+        protocol_b="bundled model, no fine-tune; statistics captured from the earlier sittings",
+        calibrations_refused=[],
+    )
+    frame_path = _FramePath(backend)
+    notes["frame_path"] = frame_path.kind
+
+    def frame(row: dict, index: int) -> Frame:
+        image = cv2.imread(str(images[(row["person"], row["measurement"], row["image"])]))
+        return Frame(image=image, timestamp=index / 10.0, index=index)
+
+    out: list[dict] = []
+    started = time.perf_counter()
+    predicted = 0
+    for protocol in ("A", "B"):
+        for key, group in groups(protocol_rows, protocol).items():
+            calibration, test = group["calibration"], group["test"]
+            try:
+                if protocol == "A":
+                    collector = CalibrationCollector(
+                        [GazePoint(r["true_x"], r["true_y"]) for r in calibration]
+                    )
+                    for index, row in enumerate(calibration):
+                        collector.add(index, frame(row, index))
+                    backend.set_statistics(collector.fit(backend, user=str(key[0])).moments)
+                else:
+                    # Hundreds of frames: prepared one by one as the calibration does (each
+                    # image on its own), then one capture, without holding the images.
+                    pixels, faces = [], []
+                    for index, row in enumerate(calibration):
+                        prepared = frame_path.prepare(frame(row, index))
+                        if prepared.found:
+                            pixels.append(prepared.pixels)
+                            faces.append(prepared.face)
+                    if not pixels:
+                        raise NotEnoughDataError("no frame of the earlier sittings had a face")
+                    backend.set_statistics(backend.capture(np.stack(pixels), np.stack(faces)))
+                    notes.setdefault("protocol_b_statistics_frames", {})[key[0]] = len(pixels)
+            except NotEnoughDataError as error:
+                # The app would ask for another calibration; here the model's own running
+                # averages stand in, and the refusal is reported.
+                notes["calibrations_refused"].append(f"{protocol} {'/'.join(key)}: {error}")
+                backend.set_statistics(None)
+            for row in calibration:
+                out.append(
+                    {"tracker": OURS, **row, "pred_x": None, "pred_y": None, "face_found": None}
+                )
+            stream = frame_path.stream()
+            try:
+                for index, row in enumerate(test):
+                    point, found = stream(frame(row, index))
+                    predicted += 1
+                    out.append(
+                        {
+                            "tracker": OURS,
+                            **row,
+                            "pred_x": None if point is None else point[0],
+                            "pred_y": None if point is None else point[1],
+                            "face_found": found,
+                        }
+                    )
+            finally:
+                stream.close()
+    frame_path.close()
+    seconds = time.perf_counter() - started
+    notes["seconds"] = round(seconds, 1)
+    notes["test_frames_predicted"] = predicted
+    return out
+
+
+class _FramePath:
+    """One test frame -> (point or None, face found), one stream per sitting.
+
+    Uses `eyetracker.runtime.pipeline.FramePipeline` where the project has it (video mode, as
+    the live tracker), else the backend's preprocessing and `backend.predict`.
+    """
+
+    def __init__(self, backend) -> None:
+        self.backend = backend
+        try:
+            from eyetracker.runtime.pipeline import FramePipeline
+        except ImportError:
+            FramePipeline = None
+        self.pipeline_class = FramePipeline
+        self.kind = (
+            "FramePipeline(video=True).raw" if FramePipeline else "preprocessing + backend.predict"
+        )
+        self._still = None
+
+    def prepare(self, frame):
+        """The network input of one frame on its own (the calibration's image mode)."""
+        if self.pipeline_class is None:
+            return self.backend.info.preprocessing(frame.image)
+        if self._still is None:
+            self._still = self.pipeline_class(self.backend, video=False)
+        return self._still.prepare(frame)
+
+    def close(self) -> None:
+        if self._still is not None:
+            self._still.close()
+            self._still = None
+
+    def stream(self):
+        backend = self.backend
+        if self.pipeline_class is not None:
+            pipeline = self.pipeline_class(backend, video=True)
+
+            def step(frame):
+                raw = pipeline.raw(frame)
+                point = None if raw.point is None else (raw.point.x, raw.point.y)
+                return point, bool(raw.prepared.found)
+
+            step.close = pipeline.close
+            return step
+
+        def step(frame):  # the older API: preprocessing is a callable on the image
+            prepared = backend.info.preprocessing(frame.image)
+            if not prepared.found:
+                return None, False
+            output = np.asarray(backend.predict(prepared.pixels[None], prepared.face[None]))[0]
+            if not np.isfinite(output).all():
+                return None, True
+            return tuple(float(v) for v in np.clip(output, 0.0, 1.0)), True
+
+        step.close = lambda: None
+        return step
+
+
+def centre_predictions(protocol_rows) -> list[dict]:
+    return [
+        {
+            "tracker": CENTRE_NAME,
+            **row,
+            "pred_x": CENTRE[0] if row["role"] == "test" else None,
+            "pred_y": CENTRE[1] if row["role"] == "test" else None,
+            "face_found": True if row["role"] == "test" else None,
+        }
+        for row in protocol_rows
+    ]
+
+
+# ---------------------------------------------------------------- scoring and the table
+
+
+def figures(rows: list[dict], trackers: list[str]) -> dict:
+    from eyetracker.core.metrics import error_pct
+
+    out = {}
+    for tracker in trackers:
+        mine = [r for r in rows if r["tracker"] == tracker]
+        entry = {}
+        for protocol in ("A", "B"):
+            test = [r for r in mine if r["protocol"] == protocol and r["role"] == "test"]
+            entry[protocol] = score(test, error_pct)
+            entry[protocol]["per_person"] = {
+                person: score([r for r in test if r["person"] == person], error_pct)["error_pct"]
+                for person in sorted({r["person"] for r in test})
+            }
+        # Face found over protocol A's test frames: every frame but the K per sitting, the
+        # same frames for every tracker.
+        every_frame = [r for r in mine if r["protocol"] == "A" and r["role"] == "test"]
+        entry["face_found_pct"] = (
+            None
+            if tracker == CENTRE_NAME or not every_frame
+            else float(100.0 * np.mean([bool(r["face_found"]) for r in every_frame]))
+        )
+        out[tracker] = entry
+    return out
+
+
+def ratios(table: dict, peers: list[str]) -> dict:
+    out = {}
+    for protocol in ("A", "B"):
+        candidates = [
+            (table[p][protocol]["error_pct"], p)
+            for p in peers
+            if table[p][protocol]["error_pct"] is not None
+        ]
+        ours = table.get(OURS, {}).get(protocol, {}).get("error_pct")
+        if not candidates or ours is None:
+            out[protocol] = None
+            continue
+        best, name = min(candidates)
+        out[protocol] = {
+            "ours": ours,
+            "best_peer": name,
+            "best_peer_error_pct": best,
+            "ratio": ours / best,
+        }
+    return out
+
+
+def print_table(table: dict, trackers: list[str], labels: dict, ratio: dict) -> None:
+    def cell(value, width=10):
+        return f"{value:>{width}.1f}" if value is not None else f"{'-':>{width}}"
+
+    name_width = max(len(labels.get(t, t)) for t in trackers) + 2
+    print(f"{'tracker':<{name_width}}{'A error %':>10}{'B error %':>11}{'face found %':>14}")
+    for tracker in trackers:
+        entry = table[tracker]
+        print(
+            f"{labels.get(tracker, tracker):<{name_width}}"
+            f"{cell(entry['A']['error_pct'])}{cell(entry['B']['error_pct'], 11)}{cell(entry['face_found_pct'], 14)}"
+        )
+    for protocol in ("A", "B"):
+        r = ratio.get(protocol)
+        if r:
+            print(
+                f"ours / best peer, {protocol}: {r['ratio']:.2f} "
+                f"({r['ours']:.1f}% vs {r['best_peer']} {r['best_peer_error_pct']:.1f}%)"
+            )
+        else:
+            print(f"ours / best peer, {protocol}: -")
+
+
+# ---------------------------------------------------------------- main
+
+
+def load_sittings(data: Path) -> tuple[list[dict], dict]:
+    from eyetracker.core.dataset import load_dataset
+
+    dataset = load_dataset(data)
+    sittings = [
+        {
+            "person": m.person,
+            "measurement": m.name,
+            "folder": str(m.folder),
+            "screen": {"width_px": m.screen.width_px, "height_px": m.screen.height_px},
+            "samples": [(s.image, s.x, s.y) for s in m.samples],
+        }
+        for m in dataset
+    ]
+    summary = {
+        "people": len(dataset.people),
+        "sittings": len(sittings),
+        "samples": dataset.sample_count,
+        "skipped_samples": dataset.skipped_count,
+        "per_person": {
+            person: {"sittings": [m.name for m in ms], "samples": sum(len(m) for m in ms)}
+            for person, ms in sorted(dataset.people.items())
+        },
+    }
+    return sittings, summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("data", type=Path, nargs="?", help="dataset folder (measurement format)")
+    parser.add_argument(
+        "--k", type=int, default=9, help="calibration samples per sitting for protocol A"
+    )
+    parser.add_argument("--out", type=Path, default=HERE / "results" / "real_world.json")
+    parser.add_argument("--peers-venv", type=Path, default=DEFAULT_VENV)
+    parser.add_argument(
+        "--setup-peers",
+        action="store_true",
+        help="(re)build the peers' venv, then run DATA if given",
+    )
+    parser.add_argument("--no-peers", action="store_true", help="only the centre and ours")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="torch and OpenCV threads for ours (1: a loaded 2-core machine runs 20x faster)",
+    )
+    parser.add_argument(
+        "--model", type=Path, help="our model (default: the bundled one, default_model_path())"
+    )
+    parser.add_argument(
+        "--face-model", type=Path, default=DEFAULT_FACE_MODEL, help="the peers' face model"
+    )
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=DEFAULT_CACHE,
+        help="features and predictions (not the repo)",
+    )
+    args = parser.parse_args(argv)
+
+    if args.setup_peers:
+        setup_peers(args.peers_venv)
+        if args.data is None:
+            return 0
+    if args.data is None:
+        parser.error("DATA is required")
+    for path in (args.cache_dir, args.out):
+        if (
+            path.resolve() != (HERE / "results" / "real_world.json").resolve()
+            and REPO in path.resolve().parents
+        ):
+            parser.error(f"{path} is inside the repository; frames-derived files stay outside it")
+
+    run_started = time.perf_counter()
+    command = " ".join(
+        shlex.quote(a) for a in ["python", "benchmarks/real_world.py", *(argv or sys.argv[1:])]
+    )
+    sittings, dataset_summary = load_sittings(args.data)
+    rows, plan = build_plan(sittings, args.k)
+    log(
+        f"{dataset_summary['samples']} samples, {len(sittings)} sittings; B skips {plan['protocol_b_skipped'] or 'nobody'}"
+    )
+
+    all_rows = centre_predictions(rows)
+    peers_info = None
+    if not args.no_peers:
+        if not peers_ready(args.peers_venv):
+            setup_peers(args.peers_venv)
+        peers_info = run_peers(args.peers_venv, sittings, args.k, args.face_model, args.cache_dir)
+        all_rows += peers_info.pop("rows")
+    ours_notes: dict = {}
+    log("ours: predicting")
+    _limit_threads(args.threads)
+    ours_notes["threads"] = args.threads
+    if args.model is None:
+        from eyetracker.runtime.resources import default_model_path
+
+        args.model = default_model_path()
+    all_rows += ours_predictions(args.data, rows, args.model, ours_notes)
+
+    peers = [] if args.no_peers else list(PEER_TRACKERS)
+    trackers = [CENTRE_NAME, *peers, OURS]
+    labels = {OURS: "ours (bundled model; B: no fine-tune)"}
+    table = figures(all_rows, trackers)
+    ratio = ratios(table, peers)
+    print_table(table, trackers, labels, ratio)
+
+    predictions_csv = args.cache_dir / "all-predictions.csv"
+    args.cache_dir.mkdir(parents=True, exist_ok=True)
+    _write_csv(predictions_csv, all_rows)
+    result = {
+        "command": command,
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs (shared)",
+        "dataset": {"path": str(args.data), **dataset_summary},
+        "protocols": {
+            "A": f"per sitting: calibrate on K={args.k} samples spread over the screen (farthest-point "
+            "sampling on the targets, from the sample nearest a corner), predict the other samples",
+            "B": "per person: fit on the earlier sittings (recorded order), predict the last sitting",
+            "scoring": "eyetracker.core.metrics.error_pct averaged over every test frame; no face -> (0.5, 0.5)",
+            "plan": plan,
+        },
+        "trackers": {labels.get(t, t): table[t] for t in trackers},
+        "ours_over_best_peer": ratio,
+        "ours": ours_notes,
+        "peers": peers_info,
+        "predictions_csv_outside_repo": str(predictions_csv),
+        "run_seconds": round(time.perf_counter() - run_started, 1),
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    log(f"wrote {args.out}")
+    return 0
+
+
+def _limit_threads(threads: int) -> None:
+    import cv2
+
+    cv2.setNumThreads(threads)
+    try:
+        import torch
+    except ImportError:
+        return
+    torch.set_num_threads(threads)
+
+
+def _write_csv(path: Path, rows: list[dict]) -> None:
+    import csv
+
+    from protocols import PREDICTION_KEYS
+
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=PREDICTION_KEYS)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
