@@ -20,7 +20,7 @@ from eyetracker.runtime.diagnostics import (
     check_qt,
     probe_qt,
 )
-from tests.runtime._fakes import save_tiny_model
+from tests.helpers.models import save_tiny_model
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from eyetracker.model.checkpoint import (
 )
 from eyetracker.model.preprocess import Preprocessing
 from eyetracker.model.statistics import predict
-from tests.model.test_statistics import session_set
+from tests.helpers.models import session_set
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from eyetracker.model.info import ModelInfo
 from eyetracker.model.onnx_info import SWITCH, onnx_feed, read_onnx_info
 from eyetracker.model.preprocess import Preprocessing
 from eyetracker.model.statistics import capture_statistics, predict
-from tests.model.test_statistics import session_set, trained_a_little
+from tests.helpers.models import session_set, trained_a_little
 
 
 @pytest.fixture(params=["gazenet", "unet-efficient"])

@@ -12,33 +12,12 @@ from eyetracker.model.statistics import (
     running_statistics,
     statistics_mode,
 )
-
-
-def trained_a_little(architecture: str) -> torch.nn.Module:
-    """A network whose running averages differ from any one batch (so modes are distinguishable)."""
-    torch.manual_seed(0)
-    model = build_network(architecture, 1, (48, 96))
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
-    model.train()
-    for step in range(3):
-        pixels = torch.rand(8, 1, 48, 96) * (1 + step)
-        loss = model(pixels, torch.rand(8, 3)).pow(2).mean()
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-    return model.eval()
+from tests.helpers.models import session_set, trained_a_little
 
 
 @pytest.fixture(params=sorted(ARCHITECTURES))
 def model(request):
     return trained_a_little(request.param)
-
-
-def session_set(n: int = 20):
-    generator = torch.Generator().manual_seed(1)
-    return torch.rand(n, 1, 48, 96, generator=generator) * 0.5 + 0.2, torch.rand(
-        n, 3, generator=generator
-    )
 
 
 def test_captured_statistics_reproduce_session_mode_frame_by_frame(model):

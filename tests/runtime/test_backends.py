@@ -12,7 +12,7 @@ from eyetracker.model.session_norm import session_norms
 from eyetracker.runtime.backends import create_backend, onnx_path_for
 from eyetracker.runtime.backends.onnx import OnnxBackend
 from eyetracker.runtime.backends.torch import TorchBackend
-from tests.model.test_statistics import session_set, trained_a_little
+from tests.helpers.models import session_set, trained_a_little
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from eyetracker.model.checkpoint import save_checkpoint
 from eyetracker.model.export import export_onnx
 from eyetracker.model.info import ModelInfo
 from eyetracker.model.preprocess import Preprocessing
-from tests.model.test_statistics import trained_a_little
+from tests.helpers.models import trained_a_little
 
 # Runs in a child: `None` in sys.modules makes `import torch` fail and find_spec return None,
 # as in a bundle that leaves torch out.

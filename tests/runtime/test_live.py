@@ -6,7 +6,7 @@ import pytest
 
 from eyetracker.cli import main
 from eyetracker.runtime.live import LiveSourceError, open_live_source
-from tests.runtime._fakes import save_tiny_model
+from tests.helpers.models import save_tiny_model
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,8 @@ from eyetracker.core.gaze_csv import COLUMNS, read_gaze_csv
 from eyetracker.core.types import Frame, GazePoint, GazeSample
 from eyetracker.runtime.recording import GazeRecorder, RecordingError
 from tests.core.test_gaze_csv import SAMPLES, assert_rows_match
-from tests.runtime._fakes import drawn_image, save_tiny_model
+from tests.helpers.models import save_tiny_model
+from tests.helpers.runtime_fakes import drawn_image
 
 
 def sample(i: int, valid: bool = True, start: float = 50.0) -> GazeSample:

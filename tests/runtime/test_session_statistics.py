@@ -10,7 +10,7 @@ from eyetracker.model.info import ModelInfo
 from eyetracker.model.preprocess import Preprocessing
 from eyetracker.runtime.backends.torch import TorchBackend
 from eyetracker.runtime.session_statistics import SessionStatistics
-from tests.model.test_statistics import trained_a_little
+from tests.helpers.models import trained_a_little
 
 
 @pytest.fixture(scope="module")

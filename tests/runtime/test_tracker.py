@@ -10,7 +10,8 @@ from eyetracker.core.smoothing import GazeSmoother
 from eyetracker.runtime.backends.torch import TorchBackend
 from eyetracker.runtime.session_statistics import SessionStatistics
 from eyetracker.runtime.tracker import Tracker
-from tests.runtime._fakes import DrawnSource, GatedBackend, save_tiny_model, truth_of
+from tests.helpers.models import save_tiny_model
+from tests.helpers.runtime_fakes import DrawnSource, GatedBackend, truth_of
 
 
 @pytest.fixture(scope="module")

@@ -1,23 +1,17 @@
-"""Real implementations used by the runtime tests: a drawn frame source, a tiny model, a
-backend that waits for permission before each forward pass."""
+"""Real implementations for the runtime tests: a drawn frame source and a backend that waits
+for permission before each forward pass."""
 
 from __future__ import annotations
 
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 import cv2
 import numpy as np
-import torch
 
 from eyetracker.capture.base import EndOfStream, FrameSource, SourceLost
 from eyetracker.core.types import Frame, GazePoint
-from eyetracker.model.checkpoint import save_checkpoint
-from eyetracker.model.info import ModelInfo
-from eyetracker.model.networks import build_network
-from eyetracker.model.preprocess import Preprocessing
 
 
 def drawn_image(
@@ -32,6 +26,7 @@ def drawn_image(
 
 
 def truth_of(index: int) -> GazePoint:
+    """Where the drawn frame `index` says the person looks."""
     return GazePoint((index % 10) / 10, 0.5)
 
 
@@ -84,18 +79,6 @@ class DrawnSource(FrameSource):
 
     def close(self) -> None:
         self._open = False
-
-
-def save_tiny_model(path: Path, kind: str = "square") -> Path:
-    """An untrained GazeNet whose output still depends on the image (random last layer)."""
-    torch.manual_seed(0)
-    preprocessing = (
-        Preprocessing("square", 64, 64) if kind == "square" else Preprocessing("face", 96, 48)
-    )
-    model = build_network("gazenet", 1, preprocessing.input_size)
-    torch.nn.init.normal_(model.head[-1].weight, std=0.05)
-    save_checkpoint(path, model.eval(), ModelInfo("gazenet", preprocessing))
-    return path
 
 
 class GatedBackend:
