@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QSettings
 
+from tests.helpers.app_window import open_dialogs
+
 
 @pytest.fixture(autouse=True)
 def isolated_settings(tmp_path, monkeypatch):
@@ -37,9 +39,7 @@ def no_dangling_qthreads(request):
 def no_unexpected_dialogs(request, qapp):
     """Fail a test that leaves a message box open: an expected one must be found and closed."""
     yield
-    from PySide6.QtWidgets import QMessageBox
-
-    left = [w for w in qapp.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+    left = open_dialogs(qapp)
     for box in left:
         box.close()
     if left:
@@ -50,16 +50,9 @@ def no_unexpected_dialogs(request, qapp):
 @pytest.fixture(scope="session")
 def model_file(tmp_path_factory):
     """A tiny real checkpoint with face preprocessing (the synthetic camera's faces are found)."""
-    from eyetracker.model.checkpoint import save_checkpoint
-    from eyetracker.model.info import ModelInfo
-    from eyetracker.model.preprocess import Preprocessing
-    from tests.model.test_statistics import trained_a_little
+    from tests.helpers.models import face_model  # torch, only for the tests that need a model
 
-    path = tmp_path_factory.mktemp("model") / "tiny.pt"
-    save_checkpoint(
-        path, trained_a_little("gazenet"), ModelInfo("gazenet", Preprocessing("face", 96, 48))
-    )
-    return path
+    return face_model(tmp_path_factory.mktemp("model") / "tiny.pt")
 
 
 @pytest.fixture
@@ -79,18 +72,3 @@ def make_window(qtbot):
     yield make
     for window in windows:
         window.close()
-
-
-def open_dialogs(qapp):
-    from PySide6.QtWidgets import QMessageBox
-
-    return [w for w in qapp.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
-
-
-def use_model(window, path):
-    """Choose `path` with the torch backend on the CPU (fast to load, no ONNX export)."""
-    from eyetracker.app.controls import select_data
-
-    window.controls.add_model(str(path))
-    select_data(window.controls.backend, "torch")
-    select_data(window.controls.device, "cpu")

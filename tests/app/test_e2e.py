@@ -8,22 +8,10 @@ import subprocess
 import sys
 
 import pytest
-from PySide6.QtGui import QImage
+
+from tests.helpers.app_window import distinct_colours
 
 pytestmark = pytest.mark.e2e
-
-
-def distinct_colours(path) -> int:
-    image = QImage(str(path))
-    assert not image.isNull(), f"{path} is not an image"
-    step_x, step_y = max(image.width() // 80, 1), max(image.height() // 60, 1)
-    return len(
-        {
-            image.pixel(x, y)
-            for x in range(0, image.width(), step_x)
-            for y in range(0, image.height(), step_y)
-        }
-    )
 
 
 @pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="xvfb-run is not installed")

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 
 from eyetracker.app.main_window import MainWindow
 from eyetracker.core.types import GazeSample
-from tests.app.conftest import open_dialogs, use_model
+from tests.helpers.app_window import open_dialogs, use_model
 
 
 def test_opens_with_the_synthetic_camera_and_shows_frames(make_window, qtbot):

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 import eyetracker.core.measurement as measurement_module
 from eyetracker.app.measurement import NO_FACE, MeasurementScreen
 from eyetracker.core.dataset import load_dataset
-from tests.app.feeds import FeedingProvider, synthetic_faces
+from tests.helpers.app_feeds import FeedingProvider, synthetic_faces
 
 
 @pytest.fixture(scope="module")

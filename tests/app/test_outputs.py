@@ -11,7 +11,7 @@ import pytest
 
 import eyetracker.recording
 from eyetracker.runtime.recording import CSV_NAME, SIDECAR_NAME, VIDEO_NAME
-from tests.app.conftest import open_dialogs, use_model
+from tests.helpers.app_window import open_dialogs, use_model
 
 TIMEOUT_MS = 60000  # loading the model and tracking share the CPU with the other tests
 

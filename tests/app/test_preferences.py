@@ -12,7 +12,7 @@ from eyetracker.app.paths import data_dir
 from eyetracker.app.preferences import DEFAULTS, PreferencesDialog
 from eyetracker.app.settings import PREFERENCES, AppSettings, qsettings
 from eyetracker.core.smoothing import SMOOTHING_STRENGTHS
-from tests.app.conftest import open_dialogs, use_model
+from tests.helpers.app_window import open_dialogs, use_model
 
 
 def write_ini(**values) -> None:

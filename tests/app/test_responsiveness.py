@@ -17,9 +17,8 @@ from eyetracker.app import threads
 from eyetracker.app.calibration import COMPUTING, CalibrationScreen
 from eyetracker.runtime.backends import create_backend
 from eyetracker.runtime.backends.torch import TorchBackend
-from tests.app.conftest import open_dialogs, use_model
-from tests.app.feeds import FeedingProvider, synthetic_faces
-from tests.app.test_tools import action
+from tests.helpers.app_feeds import FeedingProvider, synthetic_faces
+from tests.helpers.app_window import action, open_dialogs, use_model
 
 RELEASE_TIMEOUT_S = 20  # a fake never released gives up: the test fails instead of hanging
 TICKS = 5

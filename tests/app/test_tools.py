@@ -3,13 +3,7 @@
 from __future__ import annotations
 
 from eyetracker.app.dataset_view import DatasetView
-from tests.app.conftest import open_dialogs
-
-
-def action(window, text: str):
-    return next(
-        a for a in window.tools_menu.actions() if a.text().replace("&", "").startswith(text)
-    )
+from tests.helpers.app_window import action, open_dialogs
 
 
 def test_tools_menu_lists_every_screen(make_window):

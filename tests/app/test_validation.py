@@ -14,7 +14,7 @@ from PySide6.QtGui import QImage
 
 from eyetracker.app.validation import ValidationScreen
 from eyetracker.model.preprocess import Preprocessing
-from tests.app.feeds import FeedingProvider
+from tests.helpers.app_feeds import FeedingProvider
 
 OFFSET_X, JITTER_Y = 0.05, 0.01
 

@@ -8,7 +8,7 @@ import numpy as np
 
 import eyetracker.recording
 from eyetracker.app.viewer import RecordingViewer
-from tests.app.conftest import open_dialogs
+from tests.helpers.app_window import open_dialogs
 from tests.test_recording import record
 
 

@@ -17,6 +17,8 @@ from eyetracker.core.types import Frame
 
 
 class FeedingProvider(FrameProvider):
+    """Publishes `image_for(0)`, `image_for(1)`, ... every `interval_ms` until `stop()`."""
+
     def __init__(self, image_for: Callable[[int], np.ndarray], interval_ms: int = 10) -> None:
         super().__init__()
         self.image_for = image_for
