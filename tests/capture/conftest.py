@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.capture.inputs import write_video
+from tests.helpers.capture_inputs import write_video
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from eyetracker.capture.base import (
 )
 from eyetracker.capture.resilient import ReconnectingSource
 from eyetracker.capture.webcam import list_cameras
-from tests.capture.inputs import FOLDER_IMAGES, VIDEO_FRAMES, write_folder, write_video
+from tests.helpers.capture_inputs import FOLDER_IMAGES, VIDEO_FRAMES, write_folder, write_video
 
 Builder = Callable[[Path], FrameSource]
 

@@ -13,7 +13,7 @@ import pytest
 from eyetracker.capture.base import SourceOpenError
 from eyetracker.capture.folder import ImageFolderSource
 from eyetracker.core.types import GazePoint
-from tests.capture.inputs import gradient_image, write_folder, write_measurement
+from tests.helpers.capture_inputs import gradient_image, write_folder, write_measurement
 
 
 def test_a_missing_folder_is_named(tmp_path):

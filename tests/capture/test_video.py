@@ -8,7 +8,7 @@ import pytest
 
 from eyetracker.capture.base import EndOfStream, SourceOpenError
 from eyetracker.capture.video import VideoFileSource
-from tests.capture.inputs import VIDEO_FPS, VIDEO_FRAMES, VIDEO_SIZE, write_video
+from tests.helpers.capture_inputs import VIDEO_FPS, VIDEO_FRAMES, VIDEO_SIZE, write_video
 
 
 def test_a_missing_file_is_named_in_one_sentence(tmp_path):

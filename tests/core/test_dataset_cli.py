@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 
 from eyetracker.cli import main
-from tests.core.helpers import write_measurement
+from tests.helpers.measurement_manifests import write_measurement
 
 
 def small_tree(root):

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from eyetracker.core.dataset import load_dataset, load_measurement
 from eyetracker.core.measurement import MeasurementError
-from tests.core.helpers import write_measurement
+from tests.helpers.measurement_manifests import write_measurement
 
 NOT_A_NUMBER = st.one_of(
     st.none(), st.booleans(), st.text(max_size=5), st.lists(st.integers(), max_size=2)

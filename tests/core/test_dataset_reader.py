@@ -7,7 +7,7 @@ import pytest
 from eyetracker.core.dataset import NotADatasetError, load_dataset, load_measurement
 from eyetracker.core.errors import UserError
 from eyetracker.core.measurement import MeasurementError
-from tests.core.helpers import manifest, png_bytes, write_measurement
+from tests.helpers.measurement_manifests import manifest, png_bytes, write_measurement
 
 
 def test_a_dataset_person_or_measurement_folder_loads(tmp_path):

@@ -13,12 +13,14 @@ TINY = np.full((4, 6, 3), 127, np.uint8)
 
 
 def png_bytes(image: np.ndarray = TINY) -> bytes:
+    """`image` encoded as a PNG file's bytes."""
     ok, encoded = cv2.imencode(".png", image)
     assert ok
     return encoded.tobytes()
 
 
 def manifest(samples: list[dict[str, Any]], **top: Any) -> dict[str, Any]:
+    """A format-1 measurement.json for `samples`; `top` adds or replaces top-level keys."""
     return {
         "format": 1,
         "person": "p01",

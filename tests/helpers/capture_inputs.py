@@ -23,6 +23,7 @@ def gradient_image(value: int, size: tuple[int, int] = VIDEO_SIZE) -> np.ndarray
 
 
 def write_video(path: Path, frames: int = VIDEO_FRAMES, fps: float = VIDEO_FPS) -> Path:
+    """An MJPG .avi of `frames` gradient images, frame i at brightness 20 + 30 i."""
     writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), fps, VIDEO_SIZE)
     assert writer.isOpened(), "this OpenCV build cannot write MJPG .avi files"
     for i in range(frames):
@@ -32,6 +33,7 @@ def write_video(path: Path, frames: int = VIDEO_FRAMES, fps: float = VIDEO_FPS) 
 
 
 def write_folder(folder: Path, count: int = FOLDER_IMAGES, suffix: str = ".png") -> Path:
+    """`count` gradient images img0, img1, ... in `folder`, brightening as the video's do."""
     folder.mkdir(parents=True, exist_ok=True)
     for i in range(count):
         assert cv2.imwrite(str(folder / f"img{i}{suffix}"), gradient_image(20 + 30 * i))
