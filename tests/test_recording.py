@@ -10,33 +10,7 @@ import pytest
 
 import eyetracker.recording
 from eyetracker.cli import main
-from eyetracker.core.types import GazePoint, GazeSample
-from eyetracker.runtime.recording import GazeRecorder
-
-SCREEN = {"width_px": 1600, "height_px": 900}
-
-
-def fixation_samples(start: float = 100.0):
-    """Two half-second fixations joined by a saccade, at 30 Hz, with a frame without a face in the saccade."""
-    targets = [(0.25, 0.3)] * 15 + [(0.4, 0.4), (0.55, 0.5), (0.7, 0.6)] + [(0.75, 0.65)] * 15
-    samples = []
-    for i, (x, y) in enumerate(targets):
-        valid = i != 16  # in the saccade
-        point = GazePoint(x + 0.002 * (i % 3), y) if valid else None
-        t = start + i / 30
-        samples.append(GazeSample(point, point, valid, t, t + 0.02, i, "" if valid else "no face"))
-    return samples
-
-
-def record(folder, samples=None, metadata=None, stop=True):
-    recorder = GazeRecorder(folder, {"screen": SCREEN, **(metadata or {})})
-    recorder.start()
-    recorder.started_at = recorder._writer.start = 100.0  # the samples' clock
-    for sample in samples if samples is not None else fixation_samples():
-        recorder.write(sample)
-    if stop:
-        recorder.stop()
-    return folder
+from tests.helpers.gaze_samples import fixation_samples, record
 
 
 def test_read_gives_back_what_the_recorder_wrote(tmp_path):

@@ -9,7 +9,7 @@ import numpy as np
 import eyetracker.recording
 from eyetracker.app.viewer import RecordingViewer
 from tests.helpers.app_window import open_dialogs
-from tests.test_recording import record
+from tests.helpers.gaze_samples import record
 
 
 def make_viewer(qtbot, tmp_path) -> RecordingViewer:

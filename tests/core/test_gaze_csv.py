@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from eyetracker.core.gaze_csv import COLUMNS, GazeCsvError, GazeCsvWriter, read_gaze_csv
-from eyetracker.core.types import GazePoint, GazeSample
+from tests.helpers.gaze_samples import SAMPLES, assert_rows_match
 
 
 def write(path, samples, start=0.0, video_frames=None):
@@ -17,38 +17,6 @@ def write(path, samples, start=0.0, video_frames=None):
         for i, sample in enumerate(samples):
             writer.write(sample, None if video_frames is None else video_frames[i])
     return path
-
-
-def assert_rows_match(table, samples, start=0.0):
-    """Every row of `table` says what its GazeSample said (to the CSV's 6 decimals)."""
-
-    def coordinates(points):
-        return np.array([(p.x, p.y) if p else (math.nan, math.nan) for p in points])
-
-    assert len(table) == len(samples)
-    assert table.frame.tolist() == [s.frame_index for s in samples]
-    assert table.valid.tolist() == [s.valid for s in samples]
-    assert table.reason.tolist() == [s.reason for s in samples]
-    close = {"atol": 1e-6, "equal_nan": True}
-    times = [s.capture_time - start for s in samples]
-    np.testing.assert_allclose(table.time, times, atol=2e-6)  # two roundings when start is read
-    np.testing.assert_allclose(table.capture_time, [s.capture_time for s in samples], **close)
-    np.testing.assert_allclose(table.latency_ms, [1e3 * s.latency for s in samples], atol=1e-3)
-    for name, points in [
-        ("", [s.point for s in samples]),
-        ("raw_", [s.raw_point for s in samples]),
-        ("true_", [s.truth for s in samples]),
-    ]:
-        found = np.stack([getattr(table, f"{name}x"), getattr(table, f"{name}y")], axis=1)
-        np.testing.assert_allclose(found, coordinates(points), **close)
-
-
-SAMPLES = [
-    GazeSample(GazePoint(0.25, 0.5), GazePoint(0.2, 0.55), True, 10.0, 10.012, 7),
-    GazeSample(None, None, False, 10.033, 10.04, 8, reason="no face"),
-    GazeSample(GazePoint(0.3, 0.5), None, True, 10.066, 10.07, 9, truth=GazePoint(0.3, 0.4)),
-    GazeSample(None, None, False, 10.1, 10.11, 10, reason='too dark, "really"'),
-]
 
 
 def test_samples_round_trip_with_invalid_ones_and_empty_points(tmp_path):

@@ -17,7 +17,7 @@ from eyetracker.cli import main
 from eyetracker.core.gaze_csv import COLUMNS, read_gaze_csv
 from eyetracker.core.types import Frame, GazePoint, GazeSample
 from eyetracker.runtime.recording import GazeRecorder, RecordingError
-from tests.core.test_gaze_csv import SAMPLES, assert_rows_match
+from tests.helpers.gaze_samples import SAMPLES, assert_rows_match
 from tests.helpers.models import save_tiny_model
 from tests.helpers.runtime_fakes import drawn_image
 

@@ -16,7 +16,7 @@ from eyetracker.runtime import resources
 from eyetracker.runtime.backends.torch import TorchBackend
 from eyetracker.runtime.replay import open_replay_source, replay
 from eyetracker.runtime.resources import ResourceMissingError, default_model_path
-from tests.core.test_gaze_csv import assert_rows_match
+from tests.helpers.gaze_samples import assert_rows_match
 from tests.helpers.models import save_tiny_model
 from tests.helpers.runtime_fakes import DrawnSource, drawn_image
 
