@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QLabel, QMessageBox
 
 from eyetracker.app.dataset_view import DatasetView
 from eyetracker.core.dataset import load_dataset
-from tests.training.conftest import write_toy_dataset
+from tests.helpers.datasets import write_toy_dataset
 
 
 def open_view(qtbot, tmp_path):

@@ -7,8 +7,8 @@ from PySide6.QtCore import QProcess
 
 from eyetracker.app.finetune import STEPS, FinetuneDialog
 from eyetracker.model.checkpoint import load_checkpoint
+from tests.helpers.datasets import write_toy_dataset
 from tests.helpers.models import square_model
-from tests.training.conftest import write_toy_dataset
 
 TINY = ("--preprocessing", "square", "--size", "32", "32", "--device", "cpu", "--workers", "1")
 

@@ -7,7 +7,7 @@ import numpy as np
 from eyetracker.core.dataset import load_measurement
 from eyetracker.model.preprocess import Preprocessing
 from eyetracker.training.data import prepare_measurement
-from tests.training.conftest import write_toy_dataset
+from tests.helpers.datasets import write_toy_dataset
 
 
 def test_a_prepared_measurement_is_cached_and_read_back(tmp_path):
