@@ -15,6 +15,7 @@ import numpy as np
 
 from eyetracker.core.errors import UserError
 from eyetracker.core.types import Frame, GazePoint
+from eyetracker.model.moments import MIN_FRAMES, Moments, guard_moments
 from eyetracker.runtime.pipeline import FramePipeline
 from eyetracker.runtime.profile import Profile, profile_path
 
@@ -24,7 +25,7 @@ MARGIN = 0.1
 
 
 class NotEnoughDataError(UserError):
-    """Too few calibration points had a visible face to capture statistics from."""
+    """Too few usable calibration frames, or all from one part of the screen, for statistics."""
 
 
 def grid_points(count: int = 9, margin: float = MARGIN) -> list[GazePoint]:
@@ -69,6 +70,7 @@ class CalibrationCollector:
         The frames are fitted after the fact, each on its own (the front end's image mode)."""
         pipeline = FramePipeline(backend, video=False)
         pixels, faces, with_face = [], [], 0
+        found_per_point: list[int] = []
         try:
             for entry in self.points:
                 found = 0
@@ -79,15 +81,14 @@ class CalibrationCollector:
                         faces.append(prepared.face)
                         found += 1
                 with_face += found > 0
+                found_per_point.append(found)
         finally:
             pipeline.close()
         total = len(self.points)
-        if with_face < max(1, int(np.ceil(self.min_points * total))):
-            raise NotEnoughDataError(
-                f"Only {with_face} of {total} calibration points had a face in the camera "
-                "image; sit facing the camera in good light and calibrate again."
-            )
+        self.check_usable(found_per_point)
         moments = backend.capture(np.stack(pixels), np.stack(faces))
+        # Few frames give near-zero variances that send predictions off the screen: shrink.
+        moments = guard_moments(moments, len(pixels), running_moments(backend))
         return Profile(
             user=user,
             model_fingerprint=backend.info.fingerprint,
@@ -95,6 +96,82 @@ class CalibrationCollector:
             frames=len(pixels),
             source=f"calibration, {with_face} of {total} points",
         )
+
+    def check_usable(self, found_per_point: list[int]) -> None:
+        """Refuse (NotEnoughDataError) too few usable frames, or frames from one part of the screen.
+
+        `found_per_point[i]`: how many frames of point i showed a usable face. Needed: faces at
+        `min_points` of the points, `MIN_FRAMES` frames, and usable points that span at least
+        half of the grid's extent in each direction (not one row, column or corner).
+        """
+        total_points, total_frames = len(self.points), sum(len(e.frames) for e in self.points)
+        frames = sum(found_per_point)
+        used = [e.point for e, n in zip(self.points, found_per_point, strict=True) if n > 0]
+        points_needed = max(1, int(np.ceil(self.min_points * total_points)))
+        needed = (
+            f"at least {MIN_FRAMES} frames from {points_needed} points spread over the screen "
+            "are needed"
+        )
+        advice = "sit facing the camera in good light and calibrate again."
+        if len(used) < points_needed:
+            raise NotEnoughDataError(
+                f"Only {len(used)} of {total_points} calibration points had a face in the camera "
+                f"image ({frames} of {total_frames} frames usable; {needed}); {advice}"
+            )
+        if frames < MIN_FRAMES:
+            raise NotEnoughDataError(
+                f"Only {frames} of {total_frames} calibration frames showed a usable face "
+                f"({needed}); {advice}"
+            )
+        if not _spread(used, [e.point for e in self.points]):
+            raise NotEnoughDataError(
+                f"The {frames} usable calibration frames (of {total_frames}) all looked at one "
+                f"part of the screen ({needed}); {advice}"
+            )
+
+
+def _spread(used: list[GazePoint], grid: list[GazePoint]) -> bool:
+    """Whether the used points span at least half the grid's extent, across and down."""
+    for axis in ("x", "y"):
+        values, full = [getattr(p, axis) for p in used], [getattr(p, axis) for p in grid]
+        if max(values) - min(values) < 0.5 * (max(full) - min(full)) - 1e-9:
+            return False
+    return True
+
+
+def running_moments(backend) -> Moments:
+    """The model's training-set moments (what `set_statistics(None)` uses), which statistics
+    from few frames are shrunk toward.
+
+    A backend may offer them as `running_moments()`; the two built-in backends do not (yet), so
+    they are read here: the torch network's layers, or the ONNX graph's moment outputs when no
+    moments are fed (its moment inputs default to the running averages)."""
+    accessor = getattr(backend, "running_moments", None)
+    if callable(accessor):
+        return accessor()
+    model = getattr(backend, "_model", None)
+    if model is not None:
+        from eyetracker.model.session_norm import session_norms
+
+        return {
+            f"{name}.{part}": getattr(norm, f"running_{part}").detach().float().cpu().numpy()
+            for name, norm in session_norms(model)
+            for part in ("mean", "var")
+        }
+    session = getattr(backend, "_session", None)
+    if session is not None:
+        feed = {
+            i.name: np.zeros([d if isinstance(d, int) else 1 for d in i.shape], np.float32)
+            for i in session.get_inputs()
+            if i.name in ("pixels", "face")
+        }
+        outputs = session.get_outputs()
+        values = session.run(None, feed)
+        return {
+            o.name[: -len("_out")]: np.asarray(v, np.float32)
+            for o, v in zip(outputs[1:], values[1:], strict=True)
+        }
+    raise TypeError(f"{type(backend).__name__} does not say what its running moments are")
 
 
 def save_profile(profile: Profile, profiles_dir: str | Path) -> Path:

@@ -24,6 +24,7 @@ import numpy as np
 from eyetracker.core.atomic import atomic_write
 from eyetracker.core.errors import UserError
 from eyetracker.core.measurement import safe_name
+from eyetracker.model.moments import MIN_FRAMES
 
 MAGIC = "eyetracker-profile"
 VERSION = 1
@@ -80,11 +81,18 @@ def load_profile(path: str | os.PathLike[str], model_fingerprint: str | None = N
         raise ProfileError(
             f"{path} was made for another model; calibrate again with the current model."
         )
+    frames = int(header.get("frames", 0))
+    if frames < MIN_FRAMES:
+        # Statistics of so few frames send predictions off the screen (eyetracker.model.moments).
+        raise ProfileError(
+            f"{path} was captured from only {frames} usable frames (at least {MIN_FRAMES} are "
+            "needed); calibrate again."
+        )
     return Profile(
         str(header["user"]),
         str(header["model_fingerprint"]),
         moments,
-        int(header.get("frames", 0)),
+        frames,
         str(header.get("source", "")),
         str(header.get("created", "")),
     )

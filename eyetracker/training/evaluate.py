@@ -23,7 +23,8 @@ from torch import nn
 from eyetracker.core import metrics
 from eyetracker.core.errors import UserError
 from eyetracker.core.sampling import spread_indices
-from eyetracker.model.statistics import capture_statistics, predict
+from eyetracker.model.moments import guard_moments
+from eyetracker.model.statistics import Statistics, capture_statistics, predict, running_statistics
 from eyetracker.training.data import PreparedMeasurement
 
 MODES = ("running", "session", "calibrated")
@@ -74,6 +75,17 @@ def calibration_split(m: PreparedMeasurement, k: int) -> tuple[np.ndarray, np.nd
     return chosen, rest
 
 
+def guarded(model: nn.Module, stats: Statistics) -> Statistics:
+    """`stats` through the moments guard (eyetracker.model.moments), toward `model`'s own."""
+
+    def numpy(s: Statistics) -> dict[str, np.ndarray]:
+        return {k: v.float().numpy() for k, v in s.to_tensors().items()}
+
+    moments = guard_moments(numpy(stats), stats.frames, numpy(running_statistics(model)))
+    flat = {k: torch.from_numpy(v) for k, v in moments.items()}
+    return Statistics.from_tensors(flat, stats.frames, stats.source)
+
+
 @torch.no_grad()
 def predict_measurement(
     model: nn.Module,
@@ -98,6 +110,7 @@ def predict_measurement(
         stats = capture_statistics(
             model, pixels[calibration], face[calibration], source="calibration"
         )
+        stats = guarded(model, stats)  # as the app's calibration does: few frames are shrunk
         # Captured statistics make each frame independent: a batch equals frame-by-frame.
         outputs = (
             predict(model, pixels[scored], face[scored], "captured", stats).float().cpu().numpy()

@@ -1,0 +1,104 @@
+"""The quick calibration's collector: enough usable frames spread over the screen, or a
+sentence saying how many there were; the statistics it keeps are guarded."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from eyetracker.core.types import Frame
+from eyetracker.model.moments import guard_moments
+from eyetracker.runtime.backends import create_backend
+from eyetracker.runtime.calibration import (
+    CalibrationCollector,
+    NotEnoughDataError,
+    grid_points,
+    running_moments,
+)
+from eyetracker.runtime.profile import Profile, ProfileError, load_profile
+from eyetracker.runtime.resources import default_model_path
+from eyetracker.synth.dataset import person_for, sitting_for
+from eyetracker.synth.render import render_frame
+
+DARK = np.zeros((480, 640, 3), np.uint8)  # a covered camera: no usable face
+
+
+@pytest.fixture(scope="module")
+def backend():
+    return create_backend(default_model_path(), "torch", "cpu")
+
+
+def looking_at(points, frames_per_point=1, usable=lambda index: True, seed=3):
+    """A collector whose frames show a synthetic person looking at each point (or DARK)."""
+    person = person_for(seed, 0)
+    sitting = sitting_for(seed, person, 0, 0)
+    rng = np.random.default_rng(seed)
+    collector = CalibrationCollector(points)
+    for index, point in enumerate(points):
+        for k in range(frames_per_point):
+            image = render_frame(person, sitting, point, rng)[0] if usable(index) else DARK
+            collector.add(index, Frame(image, timestamp=index + k / 30, index=index))
+    return collector
+
+
+def test_two_usable_frames_of_sixteen_are_refused_with_the_counts(backend):
+    collector = looking_at(grid_points(16), usable=lambda index: index in (5, 10))
+    with pytest.raises(NotEnoughDataError) as refused:
+        collector.fit(backend, "ada")
+    assert str(refused.value) == (
+        "Only 2 of 16 calibration points had a face in the camera image (2 of 16 frames "
+        "usable; at least 6 frames from 11 points spread over the screen are needed); sit "
+        "facing the camera in good light and calibrate again."
+    )
+
+
+def test_fewer_frames_than_the_minimum_are_refused(backend):
+    collector = looking_at(grid_points(4))
+    with pytest.raises(NotEnoughDataError, match="^Only 4 of 4 calibration frames showed a usable"):
+        collector.fit(backend, "ada")
+
+
+def test_frames_from_one_part_of_the_screen_are_refused(backend):
+    collector = looking_at(grid_points(16), frames_per_point=2, usable=lambda index: index < 4)
+    collector.min_points = 0.25  # the top row's 4 points would do, were they spread
+    with pytest.raises(NotEnoughDataError, match="all looked at one part of the screen"):
+        collector.fit(backend, "ada")
+
+
+def test_the_profile_keeps_guarded_statistics(backend):
+    collector = looking_at(grid_points(9))
+    profile = collector.fit(backend, "ada")
+    assert profile.frames == 9 and profile.source == "calibration, 9 of 9 points"
+    front_end = backend.info.preprocessing.front_end(video=False)
+    prepared = [front_end.prepare(f.image) for p in collector.points for f in p.frames]
+    captured = backend.capture(
+        np.stack([p.pixels for p in prepared]), np.stack([p.face for p in prepared])
+    )
+    expected = guard_moments(captured, 9, running_moments(backend))
+    assert set(profile.moments) == set(expected)
+    for key, value in expected.items():
+        assert np.allclose(profile.moments[key], value, atol=1e-5)
+
+
+def test_both_backends_say_the_same_running_moments(backend):
+    onnx = create_backend(default_model_path(), "onnxruntime", "cpu")
+    from_torch, from_onnx = running_moments(backend), running_moments(onnx)
+    assert set(from_torch) == set(from_onnx) and len(from_torch) > 0
+    for key, value in from_torch.items():
+        assert np.allclose(from_onnx[key], value, rtol=1e-5, atol=1e-6)
+    # they are what the backends use without statistics
+    pixels = np.random.default_rng(0).random((2, 1, *backend.info.preprocessing.input_size))
+    face = np.array([[0.5, 0.5, 0.25]] * 2, np.float32)
+    for b in (backend, onnx):
+        b.set_statistics(None)
+        plain = b.predict(pixels.astype(np.float32), face)
+        b.set_statistics(from_torch)
+        assert np.allclose(b.predict(pixels.astype(np.float32), face), plain, atol=1e-4)
+        b.set_statistics(None)
+
+
+def test_a_profile_of_too_few_frames_is_refused(tmp_path):
+    moments = {"head.1.mean": np.zeros(2, np.float32), "head.1.var": np.ones(2, np.float32)}
+    path = Profile("ada", "abc", moments, frames=2, source="old").save(tmp_path / "p.npz")
+    with pytest.raises(ProfileError, match=r"only 2 usable frames \(at least 6 are needed\)"):
+        load_profile(path, "abc")
