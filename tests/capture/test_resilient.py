@@ -13,6 +13,7 @@ from eyetracker.capture.resilient import ReconnectingSource, SourceEvent
 from eyetracker.core.types import Frame
 
 BACKOFF = (0.5, 1.0, 2.0, 5.0)
+JOIN_TIMEOUT_S = 30  # only ever waited out when the code under test hangs
 LOST = "Camera 0 was lost (unplugged or taken by another program); reconnecting…"
 
 
@@ -146,31 +147,36 @@ def _read_in_thread(source: ReconnectingSource) -> tuple[threading.Thread, list]
 
 
 @pytest.mark.parametrize("how", ["close", "stop event"])
-def test_a_waiting_reader_is_released_promptly(how):
+def test_a_waiting_reader_is_released_by_close_or_stop_before_its_next_attempt(how):
     camera, lost, stop = (
         FlakyCamera(2, refusals_after_loss=100),
         threading.Event(),
         threading.Event(),
     )
+    seen: list[SourceEvent] = []
 
     def on_event(event: SourceEvent) -> None:
+        seen.append(event)
         if event.kind == "lost":
             lost.set()
 
-    # Real time, no injected sleep: the reader would wait 30 s before its first attempt.
-    source = ReconnectingSource(lambda: FlakySource(camera), (30.0,), on_event=on_event, stop=stop)
+    # Real waiting, no injected sleep, and a backoff of an hour: only close() or the stop
+    # event can end the reader's wait, and had the wait run out it would try to reopen.
+    source = ReconnectingSource(
+        lambda: FlakySource(camera), (3600.0,), on_event=on_event, stop=stop
+    )
     source.open()
     thread, outcome = _read_in_thread(source)
-    assert lost.wait(5.0)
-    started = time.monotonic()
+    assert lost.wait(JOIN_TIMEOUT_S)
     if how == "close":
         source.close()
     else:
         stop.set()
-    thread.join(5.0)
-    assert not thread.is_alive()
-    assert time.monotonic() - started < 1.0
+    thread.join(JOIN_TIMEOUT_S)  # a safety net against hanging: the wait would last an hour
+    assert not thread.is_alive(), "the reader kept waiting"
     assert len(outcome) == 1 and isinstance(outcome[0], EndOfStream)
+    assert camera.opens == 1, "the reader tried to reopen instead of stopping"
+    assert [event.kind for event in seen] == ["lost"]
     source.close()
     assert not any(flaky.is_open for flaky in camera.sources)
 
