@@ -2,13 +2,17 @@
 
     screen = CalibrationScreen(provider, backend, profiles_dir, "ada", qscreen)
     screen.profile_ready.connect(use_profile)   # (Profile, Path): track with it from now on
+    screen.validate_requested.connect(validate)  # "Validate now" (the screen then closes)
     screen.start()
 
 After the last dot the profile is computed (face detection, a capture pass, the profile and
 perhaps the frames written to disk) in a worker thread, behind a busy panel: the screen keeps
-painting and Esc keeps working. The backend is used in that thread: give the screen a backend
-no other thread is using at the same time (or pause tracking while it runs). The frames,
-preprocessing and profile logic live in eyetracker.runtime.calibration (no Qt).
+painting and Esc keeps working. The same worker then predicts every calibration frame with the
+new profile: the screen shows each point's residual, a verdict, and Validate now / Redo point
+(that dot again, then a refit of all) / Done (calibration_feedback.py). The backend is used
+in that thread: give the screen a backend no other thread is using at the same time (or
+pause tracking while it runs). The frames, preprocessing and profile logic live in
+eyetracker.runtime.calibration, the residuals in runtime.calibration_quality (no Qt).
 """
 
 from __future__ import annotations
@@ -17,12 +21,13 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QResizeEvent, QScreen
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QCloseEvent, QPainter, QResizeEvent, QScreen
 from PySide6.QtWidgets import QCheckBox, QPushButton, QWidget
 
 from eyetracker import __version__
 from eyetracker.app.busy import BusyPanel
+from eyetracker.app.calibration_feedback import CalibrationFeedback, paint_residuals
 from eyetracker.app.errors import describe, show_error
 from eyetracker.app.frames import FrameProvider
 from eyetracker.app.point_sequence import PointSequenceScreen
@@ -39,14 +44,15 @@ from eyetracker.runtime.calibration import (
     save_profile,
     serpentine,
 )
+from eyetracker.runtime.calibration_quality import CalibrationQuality, calibration_quality
 from eyetracker.runtime.profile import Profile
 
 INTRO = (
     "Quick calibration: {n} dots appear one after another. Look at the centre of each until "
     "it moves on (or press Space when you are looking at it). Sit as you normally do."
 )
-CLOSE_AFTER_MS = 1500
 COMPUTING = "Computing your profile…"
+REDOING = "Look at the dot again."
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,7 @@ class Calibrated:
     path: Path
     measurement_folder: Path | None = None
     measurement_error: str = ""  # the profile is saved, the measurement is not: why
+    quality: CalibrationQuality | None = None  # each point's residual with the new profile
 
 
 def compute_profile(
@@ -74,20 +81,24 @@ def compute_profile(
     keep: KeepFrames | None,
     cancelled: threading.Event,
 ) -> Calibrated | None:
-    """Fit and save the profile, then keep the frames if asked (runs in a worker thread).
+    """Fit the profile, predict its points with it (the residuals), save it, then keep the
+    frames if asked (runs in a worker thread).
 
     Returns None when `cancelled` was set during the fit: nothing is written then."""
     profile = collector.fit(backend, user)
     if cancelled.is_set():
         return None
+    quality = calibration_quality(collector.points, backend, profile)
+    if cancelled.is_set():
+        return None
     path = save_profile(profile, profiles_dir)
     if keep is None or cancelled.is_set():
-        return Calibrated(profile, path)
+        return Calibrated(profile, path, quality=quality)
     try:
         folder = keep_frames(collector, keep)
     except MeasurementError as error:
-        return Calibrated(profile, path, measurement_error=str(error))
-    return Calibrated(profile, path, folder)
+        return Calibrated(profile, path, measurement_error=str(error), quality=quality)
+    return Calibrated(profile, path, folder, quality=quality)
 
 
 def keep_frames(collector: CalibrationCollector, keep: KeepFrames) -> Path:
@@ -117,6 +128,7 @@ class CalibrationScreen(PointSequenceScreen):
 
     profile_ready = Signal(object, object)  # Profile, Path of the saved profile
     failed = Signal(str)
+    validate_requested = Signal()  # "Validate now": the screen closes right after
 
     def __init__(
         self,
@@ -164,6 +176,12 @@ class CalibrationScreen(PointSequenceScreen):
         self.busy = BusyPanel(self, "calibration-busy")
         self.fitting: Task | None = None  # the worker computing the profile
         self._cancel = threading.Event()
+        self.quality: CalibrationQuality | None = None  # shown once the profile is computed
+        self.feedback = CalibrationFeedback(self)
+        self.feedback.validate_requested.connect(self._validate)
+        self.feedback.redo_requested.connect(self.redo)
+        self.feedback.done_requested.connect(self.close)
+        self.validate_next = False  # closed by "Validate now"
 
     def start(self) -> None:
         """Go full screen with the intro; Space or Start begins."""
@@ -174,7 +192,7 @@ class CalibrationScreen(PointSequenceScreen):
     def space_when_idle(self) -> None:
         if self.intro.isVisible():
             self._start_points()
-        elif self.profile is not None:
+        elif self.profile is not None and not self.busy.isVisible():
             self.close()
 
     def _start_points(self) -> None:
@@ -186,6 +204,22 @@ class CalibrationScreen(PointSequenceScreen):
     def point_done(self, index: int, frames: list[Frame]) -> None:
         for frame in frames:
             self.collector.add(index, frame)
+
+    def redo(self, index: int | None) -> None:
+        """Collect point `index` again (None: every point), then fit the profile again."""
+        self.feedback.hide()
+        self.quality = None
+        indices = list(range(len(self.points))) if index is None else [index]
+        for i in indices:
+            self.collector.points[i].frames.clear()
+        self.set_message(REDOING)
+        self.setFocus()
+        self.begin(indices)
+
+    def _validate(self) -> None:
+        self.validate_next = True
+        self.validate_requested.emit()
+        self.close()
 
     def sequence_done(self) -> None:
         keep = None
@@ -214,16 +248,24 @@ class CalibrationScreen(PointSequenceScreen):
         profile = calibrated.profile
         self.profile, self.profile_file = profile, calibrated.path
         self.measurement_folder = calibrated.measurement_folder
+        self.quality = calibrated.quality
         if calibrated.measurement_error:
             show_error(
                 self,
                 f"The profile is saved, but not the measurement: {calibrated.measurement_error}",
             )
-        self.set_message(
-            f"Calibrated from {profile.frames} frames ({profile.source}). Tracking uses it now."
-        )
+        self.set_message("")
+        note = f"Calibrated from {profile.frames} frames ({profile.source}). Tracking uses it now."
+        if self.quality is not None:
+            self.feedback.show_quality(self.quality, note)
+        else:
+            self.set_message(note)
+        self.update()
         self.profile_ready.emit(profile, calibrated.path)
-        QTimer.singleShot(CLOSE_AFTER_MS, self.close)
+
+    def paint_content(self, painter: QPainter) -> None:
+        if self.quality is not None and not self.running:
+            paint_residuals(painter, self.rect(), self.quality)
 
     def _fit_failed(self, error: Exception) -> None:
         self.busy.hide()
@@ -246,4 +288,5 @@ class CalibrationScreen(PointSequenceScreen):
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
         self.intro.place()
         self.busy.place()
+        self.feedback.place()
         super().resizeEvent(event)

@@ -1,9 +1,10 @@
 """A full-screen sequence of fixation points, shared by calibration and validation.
 
-For each point: the dot appears; once the person has looked at it for `dwell_s` (or pressed
-Space earlier, but never before `settle_s` has passed, while the eyes are still moving), the
-frames captured from then on are collected, either `frames_per_point` of them or all of
-those in `collect_s` seconds. Esc cancels. Subclasses handle the frames.
+For each point (all of them, or those given to `begin`: a redo): the dot appears; once the
+person has looked at it for `dwell_s` (or pressed Space earlier, but never before `settle_s`
+has passed, while the eyes are still moving), the frames captured from then on are
+collected, either `frames_per_point` of them or all of those in `collect_s` seconds. Esc
+cancels. Subclasses handle the frames.
 """
 
 from __future__ import annotations
@@ -47,7 +48,9 @@ class PointSequenceScreen(StimulusScreen):
         self.dwell_s, self.settle_s = dwell_s, settle_s
         self.frames_per_point, self.collect_s = frames_per_point, collect_s
         self.waiter = FrameWaiter(frames, self)
-        self.index = -1  # the point shown; -1 before the first
+        self.index = -1  # the point shown; -1 before the first, len(points) after the last
+        self._order: list[int] = []  # the points of this run, by index
+        self._position = -1  # where in `_order` the run is
         self._shown_at = 0.0
         self._dwell = QTimer(self, singleShot=True)
         self._dwell.timeout.connect(self._trigger)
@@ -66,23 +69,28 @@ class PointSequenceScreen(StimulusScreen):
 
     # --- flow ---------------------------------------------------------------------------
 
-    def begin(self) -> None:
+    def begin(self, indices: list[int] | None = None) -> None:
+        """Show every point in turn, or only those at `indices` (to redo them)."""
         self.running = True
+        self._order = list(range(len(self.points))) if indices is None else list(indices)
+        self._position = -1
         self.index = -1
         self._next_point()
 
     def _next_point(self) -> None:
-        self.index += 1
-        if self.index >= len(self.points):
+        self._position += 1
+        if self._position >= len(self._order):
+            self.index = len(self.points)
             self.running = False
             self.target = None
             self.progress = ""
             self.update()
             self.sequence_done()
             return
+        self.index = self._order[self._position]
         point = self.points[self.index]
         self.target = Target(point.x, point.y, "#ffffff", 11, centre=True)
-        self.progress = f"{self.index + 1} / {len(self.points)}"
+        self.progress = f"{self._position + 1} / {len(self._order)}"
         self._shown_at = time.monotonic()
         self._dwell.start(round(1000 * max(self.dwell_s, self.settle_s)))
         self.update()

@@ -75,8 +75,10 @@ class Tools(QObject):
         if widget in self.open_screens:
             self.open_screens.remove(widget)
 
-    def _load_model(self, then, profiles=None) -> None:
-        """Pause tracking and load the chosen model in a worker; `then(backend, config)`."""
+    def _load_model(self, then, profiles=None, resume: bool | None = None) -> None:
+        """Pause tracking and load the chosen model in a worker; `then(backend, config)`.
+
+        `resume`: whether to track again afterwards (None: if tracking now)."""
         window = self.window
         if self.loader.loading:
             window.statusBar().showMessage("A model is still loading; one moment.", 4000)
@@ -86,7 +88,7 @@ class Tools(QObject):
         except UserError as error:
             show_error(window, str(error))
             return
-        self._resume = window.session.tracking
+        self._resume = window.session.tracking if resume is None else resume
         window.session.stop_tracking()
         self.loader.load(config, then, profiles)
 
@@ -139,13 +141,24 @@ class Tools(QObject):
             )
         )
         screen.failed.connect(lambda text: show_error(self.window, text))
-        screen.closed.connect(self._resume_tracking)
+        screen.closed.connect(lambda: self._calibration_closed(screen))
         self._keep(screen, screen.closed)
         screen.start()
 
+    def _calibration_closed(self, screen) -> None:
+        if screen.validate_next:  # "Validate now": tracking waits until validation is over
+            self._load_validation(resume=self._resume)
+        else:
+            self._resume_tracking()
+
     def validation(self) -> None:
+        self._load_validation()
+
+    def _load_validation(self, resume: bool | None = None) -> None:
         # The user's profile, if there is one for this model, is loaded with the model.
-        self._load_model(lambda backend, _config: self._open_validation(backend), profiles_dir())
+        self._load_model(
+            lambda backend, _config: self._open_validation(backend), profiles_dir(), resume
+        )
 
     def _open_validation(self, backend) -> None:
         from eyetracker.app.validation import ValidationScreen
