@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 
@@ -49,6 +50,13 @@ def warn(message: str) -> None:
     print(f"eyetracker: {message}", file=sys.stderr)
 
 
+def note(message: str) -> None:
+    """What is going on while nothing else shows, for a person at a terminal (not in logs,
+    where only results and errors go)."""
+    if sys.stderr.isatty():
+        print(message, file=sys.stderr, flush=True)
+
+
 def create_tracking(args: argparse.Namespace):
     """(backend, statistics) from --model/--backend/--device/--profile."""
     from eyetracker.runtime.backends import create_backend
@@ -56,7 +64,10 @@ def create_tracking(args: argparse.Namespace):
     from eyetracker.runtime.resources import default_model_path
     from eyetracker.runtime.session_statistics import SessionStatistics
 
-    backend = create_backend(args.model or default_model_path(), args.backend, args.device)
+    model = args.model or default_model_path()
+    # Loading takes seconds (minutes on a busy machine): say what is going on meanwhile.
+    note(f"loading the model {Path(model).name}…")
+    backend = create_backend(model, args.backend, args.device)
     moments = None
     if args.profile:
         fingerprint = getattr(backend.info, "fingerprint", "") or None
@@ -89,3 +100,12 @@ def model_metadata(args: argparse.Namespace, backend, statistics) -> dict[str, A
         "backend": {"name": backend.name, "device": backend.device},
         "statistics": {"source": statistics.source, "profile": args.profile},
     }
+
+
+def status_details(streams, *parts: str) -> str:
+    """`parts` and, when a WebSocket stream runs, its clients: "1200 rows, 2 clients"."""
+    socket = streams.websocket if streams is not None else None
+    if socket is not None:
+        clients = socket.clients
+        parts = (*parts, f"{clients} WebSocket client{'' if clients == 1 else 's'}")
+    return ", ".join(parts)

@@ -10,14 +10,19 @@ HELP = "export a model to ONNX (running, session and captured statistics in one 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("model", help="model file (.pt)")
     parser.add_argument("--out", required=True, help="ONNX file to write")
-    parser.add_argument("--opset", type=int, default=17)
+    parser.add_argument("--opset", type=int, default=17, help="ONNX opset version (default: 17)")
 
 
 def run(args: argparse.Namespace) -> int:
+    from eyetracker.commands._output import cannot_write, writable_file
     from eyetracker.model.checkpoint import load_checkpoint
     from eyetracker.model.export import export_onnx
 
+    out = writable_file(args.out, "--out", "model.onnx")  # before the slow export
     loaded = load_checkpoint(args.model)
-    path = export_onnx(loaded.model, loaded.info, args.out, opset=args.opset)
+    try:
+        path = export_onnx(loaded.model, loaded.info, out, opset=args.opset)
+    except OSError as error:
+        raise cannot_write(out, error, "--out") from None
     print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")
     return 0

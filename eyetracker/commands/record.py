@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 
 from eyetracker.commands import _live
+from eyetracker.commands._status import StatusLine
 
 HELP = "record live gaze (CSV + JSON sidecar, optionally the video) into a new folder"
 
@@ -40,6 +41,7 @@ def _screen(text: str | None) -> dict | None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from eyetracker.commands._output import writable_folder
     from eyetracker.core.errors import UserError
     from eyetracker.runtime.live import TeeSource, open_live_source, track_live
     from eyetracker.runtime.recording import CSV_NAME, GazeRecorder
@@ -47,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
     if args.seconds is not None and not args.seconds > 0:
         raise UserError(f"--seconds must be positive, not {args.seconds:g}.")
     screen = _screen(args.screen)
+    writable_folder(args.folder, "record into")  # before the model loads
     if Path(args.folder, CSV_NAME).exists():
         raise UserError(f"{args.folder} already holds a recording; choose a new folder.")
     source = open_live_source(args.source, seconds=args.seconds, seed=args.seed)
@@ -59,10 +62,17 @@ def run(args: argparse.Namespace) -> int:
     recorder = GazeRecorder(Path(args.folder), metadata, video=args.video)
     streams = _live.create_streams(args, None)
 
+    status = StatusLine(
+        lambda: _live.status_details(
+            streams, f"{recorder.rows} row{'' if recorder.rows == 1 else 's'}"
+        )
+    )
+
     def on_sample(sample) -> None:
         recorder.write(sample)
         if streams is not None:
             streams.publish(sample)
+        status.count(sample.valid)
 
     def started(opened) -> None:
         recorder.fps = float(opened.fps or 30.0)
@@ -70,6 +80,8 @@ def run(args: argparse.Namespace) -> int:
         recorder.start()
         if streams is not None:
             streams.start()
+            for line in streams.describe():
+                print(f"streaming {line}", flush=True)
         print(f"recording into {recorder.folder}; press Ctrl-C to stop", flush=True)
 
     tee = TeeSource(source, recorder.add_frame) if args.video else source
@@ -78,6 +90,7 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass  # Ctrl-C ends a recording normally
     finally:
+        status.close()
         recorder.stop()
         if streams is not None:
             streams.stop()

@@ -34,24 +34,37 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from eyetracker.runtime.backends import create_backend
-    from eyetracker.runtime.profile import load_profile
-    from eyetracker.runtime.replay import open_replay_source, replay
-    from eyetracker.runtime.resources import default_model_path
-    from eyetracker.runtime.session_statistics import SessionStatistics
+    from tqdm import tqdm
+
+    from eyetracker.commands._output import writable_file
+    from eyetracker.runtime.replay import expected_frames, open_replay_source, replay
 
     source = open_replay_source(
         args.source, realtime=args.realtime, seconds=args.seconds, seed=args.seed
     )
-    backend = create_backend(args.model or default_model_path(), args.backend, args.device)
-    moments = None
-    if args.profile:
-        fingerprint = getattr(backend.info, "fingerprint", "") or None
-        moments = load_profile(args.profile, fingerprint).moments
-    statistics = SessionStatistics(backend, moments=moments)
+    writable_file(args.out, "--out", "gaze.csv")  # before the model loads
+    backend, statistics = _live.create_tracking(args)
 
     def warn(message: str) -> None:
-        print(f"eyetracker: {message}", file=sys.stderr)
+        bar.write(f"eyetracker: {message}", file=sys.stderr)
+
+    # Progress over the recording's frames (with --realtime, dropped ones count as passed).
+    bar = tqdm(
+        desc="replay",
+        total=expected_frames(source),
+        unit="frame",
+        file=sys.stderr,
+        mininterval=0.5,
+        leave=False,
+        disable=None,  # shown on a terminal only
+    )
+
+    def on_sample(sample) -> None:
+        if bar.total is None:
+            bar.total = expected_frames(source)
+        bar.update(sample.frame_index + 1 - bar.n if args.realtime else 1)
+        if streams is not None:
+            streams.publish(sample)
 
     streams = _live.create_streams(args, source.fps)
     if streams is not None:
@@ -66,9 +79,10 @@ def run(args: argparse.Namespace) -> int:
             args.out,
             realtime=args.realtime,
             on_error=warn,
-            on_sample=streams.publish if streams is not None else None,
+            on_sample=on_sample,
         )
     finally:
+        bar.close()
         if streams is not None:
             streams.stop()
     if args.json:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 
 from eyetracker.commands import _live
+from eyetracker.commands._status import StatusLine
 
 HELP = "track a webcam or synthetic:<script> and stream gaze over WebSocket/LSL until Ctrl-C"
 
@@ -26,14 +27,14 @@ def run(args: argparse.Namespace) -> int:
     if not args.stream:
         raise UserError("Nothing to stream; pass --stream websocket, lsl or websocket,lsl.")
     source = open_live_source(args.source, seconds=args.seconds, seed=args.seed)
-    backend, statistics = _live.create_tracking(args)
     streams = _live.create_streams(args, None)
-    counts = {"samples": 0, "valid": 0}
+    _live.note("the stream opens once the model is loaded and the camera runs")
+    backend, statistics = _live.create_tracking(args)
+    status = StatusLine(lambda: _live.status_details(streams))
 
     def publish(sample) -> None:
         streams.publish(sample)
-        counts["samples"] += 1
-        counts["valid"] += int(sample.valid)
+        status.count(sample.valid)
 
     def started(opened) -> None:
         if streams.lsl is not None and opened.fps:
@@ -41,13 +42,14 @@ def run(args: argparse.Namespace) -> int:
         streams.start()
         for line in streams.describe():
             print(f"streaming {line}", flush=True)
-        print("press Ctrl-C to stop", flush=True)
+        print("ready: clients can connect now; press Ctrl-C to stop", flush=True)
 
     try:
         track_live(source, backend, statistics, publish, args.seconds, _live.warn, started)
     except KeyboardInterrupt:
         pass  # Ctrl-C is how streaming ends
     finally:
+        status.close()
         streams.stop()
-    print(f"streamed {counts['samples']} samples ({counts['valid']} valid)")
+    print(f"streamed {status.samples} samples ({status.valid} valid)")
     return 0

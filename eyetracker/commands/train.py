@@ -49,28 +49,51 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--log", help="log file (default: MODEL.log)")
 
 
+def check_numbers(args: argparse.Namespace) -> None:
+    """Numbers the training loop cannot use, refused in one sentence before any work."""
+    from eyetracker.core.errors import UserError
+
+    at_least_one = {
+        "--epochs": args.epochs,
+        "--batch-size": args.batch_size,
+        "--groups": args.groups,
+        "--workers": args.workers,
+    }
+    for option, value in at_least_one.items():
+        if value is not None and value < 1:
+            raise UserError(f"{option} must be at least 1, not {value}.")
+    if args.size is not None and min(args.size) < 8:
+        raise UserError(f"--size must be at least 8 8 pixels, not {args.size[0]} {args.size[1]}.")
+    if not args.lr > 0:
+        raise UserError(f"--lr must be positive, not {args.lr:g}.")
+    if not 0 <= args.held_out_people < 1:
+        raise UserError(
+            f"--held-out-people is a fraction from 0 to below 1, not {args.held_out_people:g}."
+        )
+
+
 def run(args: argparse.Namespace) -> int:
     import logging
     import os
-    from pathlib import Path
 
+    from eyetracker.commands._output import writable_file
     from eyetracker.core.errors import UserError
-    from eyetracker.training.trainer import TrainConfig, train
+    from eyetracker.training.trainer import TrainConfig, resume_path, train
 
-    try:
-        Path(args.out).resolve().parent.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise UserError(
-            f"Cannot write the model to {args.out} ({error.strerror}); choose a folder you can write to."
-        ) from None
+    check_numbers(args)
+    out = writable_file(args.out, "--out", "model.pt")
     size = args.size or ((96, 48) if args.preprocessing == "face" else (128, 128))
-    log_file = args.log or f"{args.out}.log"
-    try:
-        logging.basicConfig(filename=log_file, level=logging.INFO, format="%(asctime)s %(message)s")
-    except OSError as error:
-        raise UserError(
-            f"Cannot write the log {log_file} ({error.strerror}); choose another --out or --log."
-        ) from None
+    log_file = writable_file(args.log or f"{args.out}.log", "--log", "train.log")
+    # What a run that trains nothing must not leave behind (files that were there stay).
+    leftovers = [p for p in (log_file, resume_path(out)) if not p.exists()]
+    model_before = out.stat().st_mtime_ns if out.exists() else None
+    # Opened at the first message (the end of the first epoch).
+    handler = logging.FileHandler(log_file, delay=True)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    level = root.level
+    root.setLevel(min(level, logging.INFO) if level else logging.INFO)
     config = TrainConfig(
         data=args.data,
         out=args.out,
@@ -91,9 +114,23 @@ def run(args: argparse.Namespace) -> int:
         augment=not args.no_augment,
         workers=args.workers,
     )
-    metrics = train(config)
+    try:
+        metrics = train(config)
+    except BaseException:
+        handler.close()
+        if (out.stat().st_mtime_ns if out.exists() else None) == model_before:
+            # Nothing was trained: nothing to keep.
+            for path in leftovers:
+                path.unlink(missing_ok=True)
+        raise
+    finally:
+        handler.close()
+        root.removeHandler(handler)
+        root.setLevel(level)
     if int(os.environ.get("RANK", "0")) != 0:
         return 0  # under torchrun, rank 0 reports
+    if not out.is_file():
+        raise UserError(f"Training ended without writing {out}; see {log_file}.")
     print(
         f"wrote {args.out}: "
         + ", ".join(f"{k} {v:.2f}" for k, v in metrics.items() if isinstance(v, float))

@@ -64,6 +64,25 @@ def open_replay_source(
     )
 
 
+def expected_frames(source: FrameSource) -> int | None:
+    """How many frames an opened `source` will give, where it can tell (None: unknown)."""
+    duration, fps = getattr(source, "duration", None), source.fps
+    if isinstance(duration, int | float) and fps:  # the synthetic camera
+        return max(1, round(duration * fps))
+    files = getattr(source, "files", None)  # an image folder
+    if isinstance(files, list) and files:
+        return len(files)
+    path = getattr(source, "path", None)  # a video file
+    if isinstance(path, Path) and path.is_file():
+        import cv2
+
+        capture = cv2.VideoCapture(str(path))
+        count = capture.get(cv2.CAP_PROP_FRAME_COUNT)
+        capture.release()
+        return int(count) if math.isfinite(count) and count > 0 else None
+    return None
+
+
 def recording_time(frame: Frame, fps: float = 30.0) -> float:
     """The frame's position in its recording in seconds: from the source where it says
     (video files, the synthetic camera), else the frame's index at `fps` (image folders)."""

@@ -1,0 +1,58 @@
+"""Checks on the files a command will write, made before its slow work starts: a folder
+where a file is wanted, a parent that is a file, a read-only place, each in one sentence."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from eyetracker.core.errors import UserError
+
+
+def writable_file(path: str | os.PathLike[str], option: str, example: str) -> Path:
+    """`path` as a Path once a file can be written there (its folders are made), else a
+    UserError naming `option` (e.g. "--out") with `example`, a file name that would do."""
+    path = Path(path)
+    if path.is_dir():
+        raise UserError(f"{option} {path} is a folder; give a file name, e.g. {path / example}.")
+    blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        raise UserError(
+            f"Cannot write {path}: {blocker} is a file, not a folder; choose another {option}."
+        )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise cannot_write(path, error, option) from None
+    if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise UserError(
+            f"Cannot write {path} (the folder is read-only); choose another {option} in a "
+            "folder you can write to."
+        )
+    return path
+
+
+def cannot_write(path: str | os.PathLike[str], error: OSError, option: str) -> UserError:
+    """The one sentence for an OSError met while writing `path`."""
+    reason = (error.strerror or str(error)).rstrip(".").lower()
+    return UserError(
+        f"Cannot write {path} ({reason}); choose another {option} in a folder you can write to."
+    )
+
+
+def writable_folder(path: str | os.PathLike[str], purpose: str) -> Path:
+    """`path` as a Path once a folder can be made or written there, else a UserError
+    ("Cannot <purpose> afile: it is a file, not a folder; choose a new folder.")."""
+    path = Path(path)
+    blocker = next((p for p in (path, *path.parents) if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        where = "it" if blocker == path else str(blocker)
+        raise UserError(
+            f"Cannot {purpose} {path}: {where} is a file, not a folder; choose a new folder."
+        )
+    existing = next(p for p in (path, *path.parents, Path.cwd()) if p.exists())
+    if not os.access(existing, os.W_OK):
+        raise UserError(
+            f"Cannot {purpose} {path}: {existing} is read-only; choose a folder you can write to."
+        )
+    return path
