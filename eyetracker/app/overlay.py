@@ -125,8 +125,9 @@ class GazeOverlay(QWidget):
     def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().showEvent(event)
         self._place()
-        self._clear_input_shape()
-        self.raise_()
+        if x11.is_x11():  # outside the window manager: on top only when raised
+            self._clear_input_shape()
+            self.raise_()
 
     def _repaint_if_dirty(self) -> None:
         if not self.isVisible():

@@ -48,12 +48,12 @@ def test_the_overlay_takes_no_input_and_no_focus(overlay, translucent):
 
 def test_a_translucent_overlay_covers_the_screen(overlay, qtbot, qapp):
     widget = overlay(True)
-    screen = qapp.primaryScreen()
-    widget.place_on(screen)
+    area = qapp.primaryScreen().geometry()
+    widget.place_on(qapp.primaryScreen())
     widget.show()
     widget.show_sample(sample(0.25, 0.75))
     qtbot.waitUntil(lambda: not widget._dirty)
-    assert widget.geometry() == screen.geometry() and widget.limitation == ""
+    assert widget.geometry() == area and widget.limitation == ""
     assert widget.take_limitation() == ""
 
 
