@@ -30,6 +30,7 @@ from eyetracker.app.errors import show_error
 from eyetracker.app.images import to_qimage
 from eyetracker.core.dataset import Dataset, Measurement, NotADatasetError, load_dataset
 from eyetracker.core.trash import TrashError, move_to_trash, trash_folder
+from eyetracker.core.wording import count
 
 THUMBNAILS = 4
 THUMB_WIDTH = 120
@@ -100,9 +101,10 @@ class DatasetView(QWidget):
             self.tree.resizeColumnToContents(column)
         d = self.dataset
         self.summary.setText(
-            f"{len(d.people)} people, {len(d)} measurements, {d.sample_count} samples"
+            f"{count(len(d.people), 'person', 'people')}, {count(len(d), 'measurement')}, "
+            f"{count(d.sample_count, 'sample')}"
             + (
-                f"; {len(d.problems)} problems (see `eyetracker dataset info`)"
+                f"; {count(len(d.problems), 'problem')} (see `eyetracker dataset info`)"
                 if d.problems
                 else ""
             )

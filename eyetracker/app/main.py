@@ -75,13 +75,14 @@ def run_app(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QTimer
 
     from eyetracker.app.errors import install_excepthook
+    from eyetracker.app.help import log_file
     from eyetracker.app.main_window import MainWindow
-    from eyetracker.app.paths import APPLICATION, ORGANIZATION, data_dir
+    from eyetracker.app.paths import APPLICATION, ORGANIZATION
 
     app = start_qapplication()
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
-    install_excepthook(data_dir() / "eyetracker.log")
+    install_excepthook(log_file())
     window = MainWindow()
     apply_options(window, args)
     window.show()

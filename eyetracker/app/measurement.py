@@ -53,7 +53,8 @@ class MeasurementScreen(StimulusScreen):
     """Full-screen data collection (see the module docstring).
 
     `frames`: the app's FrameProvider. `dataset_dir`: where DATASET/<person>/<time>/ goes.
-    `screen`: the QScreen to fill (primary when None). `person`/`notes`: skip the question.
+    `screen`: the QScreen to fill (primary when None). `person`/`notes`: skip the question;
+    `suggested_person`: the name it starts with.
     `camera`: camera facts for the manifest (default: the frame size). `has_face`: the
     face check (default: OpenCV's detector, as the `face` preprocessing uses).
     """
@@ -69,6 +70,7 @@ class MeasurementScreen(StimulusScreen):
         count: int = 100,
         person: str | None = None,
         notes: str = "",
+        suggested_person: str = "",
         camera: dict[str, Any] | None = None,
         has_face: Callable[[np.ndarray], bool] | None = None,
         seed: int | None = None,
@@ -82,6 +84,7 @@ class MeasurementScreen(StimulusScreen):
             count=count, camera=camera, has_face=has_face, seed=seed, writer_factory=writer_factory
         )
         self._person, self._notes = person, notes
+        self._suggested_person = suggested_person  # prefilled in the question (the User field)
         self.session: MeasurementSession | None = None
         self.person_dialog: PersonDialog | None = None
         self.waiter = FrameWaiter(frames, self)
@@ -97,7 +100,7 @@ class MeasurementScreen(StimulusScreen):
         if self._person:
             self._begin(self._person, self._notes)
             return
-        self.person_dialog = PersonDialog(self.parentWidget())
+        self.person_dialog = PersonDialog(self.parentWidget(), name=self._suggested_person)
         self.person_dialog.accepted.connect(
             lambda: self._begin(self.person_dialog.name, self.person_dialog.notes)
         )

@@ -1,7 +1,8 @@
 """Menus, shortcuts, status-bar fields and the tray icon of the main window.
 
 Shortcuts: Ctrl+T start/stop tracking, Ctrl+G show/hide the gaze overlay, Ctrl+O open a
-model, Ctrl+Q quit; every menu has a mnemonic (Alt+F, Alt+T, Alt+V, Alt+H).
+model, Ctrl+Q quit, F1 the documentation; every menu has a mnemonic (Alt+F, Alt+T, Alt+V,
+Alt+H).
 """
 
 from __future__ import annotations
@@ -19,13 +20,16 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QColorDialog, QLabel, QMenu, QMessageBox, QSystemTrayIcon
 
+from eyetracker.app.elided_label import ElidedLabel
+from eyetracker.app.help import open_log_folder, show_documentation
+
 OVERLAY_SIZES = [("&Small dot", 24), ("&Medium dot", 40), ("&Large dot", 64)]
 
 
 def build_status_bar(window) -> dict[str, QLabel]:
     labels = {}
     for key in ("fps", "latency", "backend", "statistics"):
-        label = QLabel()
+        label = ElidedLabel()  # the whole text in its tooltip: the messages keep their room
         label.setObjectName(f"status-{key}")
         label.setStyleSheet("QLabel { padding: 0 8px; border-left: 1px solid palette(mid); }")
         window.statusBar().addPermanentWidget(label)
@@ -104,6 +108,16 @@ def build_menus(window) -> dict[str, QAction]:
     view.addAction(actions["color"])
     window.tools_menu = bar.addMenu("T&ools")  # filled by tools.Tools
     help_menu = bar.addMenu("&Help")
+    actions["documentation"] = _action(
+        window,
+        "&Documentation",
+        lambda: show_documentation(window),
+        QKeySequence.StandardKey.HelpContents,
+    )
+    actions["log folder"] = _action(window, "Open &log folder", lambda: open_log_folder(window))
+    help_menu.addAction(actions["documentation"])
+    help_menu.addAction(actions["log folder"])
+    help_menu.addSeparator()
     help_menu.addAction(_action(window, "&About eyetracker", lambda: about(window)))
     return actions
 

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel
 
+from eyetracker.app.elided_label import ElidedLabel
 from eyetracker.app.errors import show_error
 from eyetracker.app.record import GazeRecording, camera_fps
 from eyetracker.core.errors import UserError
@@ -76,7 +77,7 @@ class Outputs(QObject):
             tray_menu.insertAction(entries[after] if after < len(entries) else None, record)
 
     def _status_label(self, key: str) -> QLabel:
-        label = QLabel()
+        label = ElidedLabel()  # the whole text in its tooltip
         label.setObjectName(f"status-{key}")
         label.setStyleSheet("QLabel { padding: 0 8px; border-left: 1px solid palette(mid); }")
         label.hide()

@@ -28,9 +28,19 @@ def data_dir() -> Path:
 
 
 def default_data_dir() -> Path:
-    """The platform's application-data folder (~/.local/share/eyetracker/eyetracker, ...)."""
-    location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
-    return Path(location or Path.home() / ".eyetracker")
+    """The platform's data folder for eyetracker: ~/.local/share/eyetracker on Linux,
+    ~/Library/Application Support/eyetracker on macOS, %LOCALAPPDATA%/eyetracker on Windows.
+
+    Qt's AppDataLocation would be <data>/<organization>/<application>, i.e. .../eyetracker/
+    eyetracker; a folder made by earlier versions there is used as long as it exists, so no
+    profile or recording goes missing.
+    """
+    location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericDataLocation)
+    if not location:
+        return Path.home() / ".eyetracker"
+    folder = Path(location) / APPLICATION
+    earlier = folder / APPLICATION
+    return earlier if earlier.is_dir() else folder
 
 
 def _chosen_data_folder() -> str:

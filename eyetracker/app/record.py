@@ -125,6 +125,8 @@ class GazeRecording(QObject):
         recorder = self.recorder
         if recorder is None:
             return
+        if recorder.started_at is not None and sample.capture_time < recorder.started_at:
+            return  # its frame was captured before the recording started (time < 0)
         try:
             recorder.write(sample)
         except OSError as error:

@@ -105,7 +105,12 @@ class Tools(QObject):
     def measurement(self) -> None:
         from eyetracker.app.measurement import MeasurementScreen
 
-        screen = MeasurementScreen(self.window.frames, dataset_dir(), self._screen())
+        screen = MeasurementScreen(
+            self.window.frames,
+            dataset_dir(),
+            self._screen(),
+            suggested_person=self.window.controls.user.currentText().strip(),
+        )
         screen.publish_targets(self.window.session.gaze_target)
         screen.finished.connect(
             lambda folder: (
@@ -179,6 +184,7 @@ class Tools(QObject):
         from eyetracker.app.dataset_view import DatasetView
 
         folder = dataset_dir()
+        from eyetracker.app.placement import place_over
         folder.mkdir(parents=True, exist_ok=True)
         view = DatasetView(folder)
         view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -186,6 +192,7 @@ class Tools(QObject):
         self.open_screens.append(view)
         view.show()
 
+        place_over(view, self.window)
     def shutdown(self) -> None:
         """The window is closing: a model still loading is dropped when it arrives."""
         self.loader.cancel()

@@ -11,8 +11,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     from eyetracker.training.batches import SAMPLERS
 
     parser.add_argument("data", help="dataset folder (measurement format)")
-    parser.add_argument("--out", required=True, help="model file to write (.pt), saved every epoch")
-    parser.add_argument("--init", help="fine-tune this model instead of starting from scratch")
+    parser.add_argument(
+        "--out", required=True, metavar="MODEL", help="model file to write (.pt), saved every epoch"
+    )
+    parser.add_argument(
+        "--init", metavar="MODEL", help="fine-tune this model instead of starting from scratch"
+    )
     parser.add_argument(
         "--resume", action="store_true", help="continue an interrupted run of the same --out"
     )
@@ -21,31 +25,66 @@ def configure(parser: argparse.ArgumentParser) -> None:
         choices=SAMPLERS,
         default="multi",
         help="random: frames from anywhere (baseline); measurement: one sitting per batch; "
-        "multi: several sittings per batch, each normalized on its own (default)",
+        "multi: several sittings per batch, each normalized on its own (default: multi)",
     )
-    parser.add_argument("--architecture", choices=("gazenet", "unet-efficient"), default="gazenet")
-    parser.add_argument("--preprocessing", choices=("face", "square"), default="face")
+    parser.add_argument(
+        "--architecture",
+        choices=("gazenet", "unet-efficient"),
+        default="gazenet",
+        help="network (default: gazenet, the small CNN the app ships)",
+    )
+    parser.add_argument(
+        "--preprocessing",
+        choices=("face", "square"),
+        default="face",
+        help="face: the eyes' band of the detected face plus the face box; square: the "
+        "largest centred square of the frame (default: face)",
+    )
     parser.add_argument(
         "--size",
         type=int,
         nargs=2,
         metavar=("W", "H"),
         default=None,
-        help="network input size (default 96 48 for face, 128 128 for square)",
+        help="network input size in pixels (default: 96 48 for face, 128 128 for square)",
     )
-    parser.add_argument("--epochs", type=int, default=12)
-    parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument(
-        "--groups", type=int, default=4, help="sittings per batch with --sampler multi"
+        "--epochs", type=int, default=12, help="passes over the training data (default: 12)"
     )
-    parser.add_argument("--lr", type=float, default=3e-3)
     parser.add_argument(
-        "--held-out-people", type=float, default=0.2, help="fraction of people kept for validation"
+        "--batch-size", type=int, default=32, help="frames per training step (default: 32)"
     )
-    parser.add_argument("--no-augment", action="store_true")
-    parser.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--workers", type=int, default=None, help="processes for preparing images")
+    parser.add_argument(
+        "--groups", type=int, default=4, help="sittings per batch with --sampler multi (default: 4)"
+    )
+    parser.add_argument(
+        "--lr", type=float, default=3e-3, help="peak learning rate, one-cycle (default: 0.003)"
+    )
+    parser.add_argument(
+        "--held-out-people",
+        type=float,
+        default=0.2,
+        metavar="FRACTION",
+        help="fraction of people kept for validation (default: 0.2)",
+    )
+    parser.add_argument(
+        "--no-augment",
+        action="store_true",
+        help="train on the images as they are (default: vary exposure per sitting and add "
+        "noise per frame)",
+    )
+    parser.add_argument(
+        "--device", default="auto", help="auto, cpu, cuda or cuda:N (default: auto)"
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, help="random seed for the split and batches (default: 0)"
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="processes for preparing images (default: one per CPU core)",
+    )
     parser.add_argument("--log", help="log file (default: MODEL.log)")
 
 

@@ -246,12 +246,18 @@ def check_streaming() -> list[Check]:
 
 
 def model_facts(info: Any) -> dict[str, Any]:
-    """What a model says about itself: fingerprint, architecture, training data, error."""
+    """What a model says about itself: fingerprint, architecture, training data, error.
+
+    The training data's folder is given by its name only: its full path is a place on the
+    machine the model was trained on, which means nothing (and tells too much) elsewhere."""
+    data = dict(info.data or {})
+    if data.get("path"):
+        data["path"] = Path(str(data["path"])).name
     return {
         "fingerprint": info.fingerprint,
         "architecture": info.architecture,
         "trained_on": trained_on(info),
-        "data": info.data,
+        "data": data,
         "metrics": {k: v for k, v in info.metrics.items() if isinstance(v, int | float | str)},
     }
 

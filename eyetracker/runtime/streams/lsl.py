@@ -13,7 +13,9 @@ as LabRecorder line gaze up with the other streams of an experiment.
 from __future__ import annotations
 
 import math
+import os
 import time
+from pathlib import Path
 
 from eyetracker.core.types import GazeSample
 from eyetracker.runtime.streams.base import StreamError
@@ -36,7 +38,31 @@ def import_pylsl():
         raise StreamError(
             f"Streaming over LSL needs pylsl with its liblsl ({error}); pip install 'pylsl>=1.16,<2'."
         ) from None
+    quiet_liblsl(pylsl)
     return pylsl
+
+
+# liblsl logs its start-up ("INFO| Loaded default config", its git hash) into the terminal;
+# warnings and errors it still prints.
+QUIET_CONFIG = "[log]\nlevel = -1\n"
+
+
+def user_lsl_config() -> Path | None:
+    """The lsl_api.cfg liblsl would read (where LSL users set up their network), if any."""
+    candidates = [os.environ.get("LSLAPICFG", "")]
+    candidates += ["lsl_api.cfg", str(Path.home() / "lsl_api" / "lsl_api.cfg")]
+    candidates += ["/etc/lsl_api/lsl_api.cfg"]
+    return next((Path(c) for c in candidates if c and Path(c).is_file()), None)
+
+
+def quiet_liblsl(pylsl) -> bool:
+    """Give liblsl our quiet configuration, unless the user has a configuration of their own
+    (it would replace theirs) or liblsl has started already; True if given."""
+    set_config = getattr(pylsl, "set_config_content", None)  # pylsl 1.17 and later
+    if set_config is None or user_lsl_config() is not None:
+        return False
+    set_config(QUIET_CONFIG)
+    return True
 
 
 class LslStream:
