@@ -6,13 +6,14 @@ and the window stays usable; the backend comes back in the GUI thread:
 
     loader = ModelLoader(window.busy)
     loader.failed.connect(show)                       # one sentence
-    loader.load(config, lambda backend, config: ...)  # in the GUI thread, once loaded
+    loader.load(config, lambda loaded, config: ...)  # in the GUI thread, once loaded
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -20,9 +21,10 @@ from PySide6.QtCore import QObject, Signal
 from eyetracker.app.busy import BusyIndicator
 from eyetracker.app.tasks import Task
 from eyetracker.app.workers import TrackingConfig, preload_model_loading
+from eyetracker.core.correction import Correction
 from eyetracker.core.errors import UserError
 from eyetracker.runtime.backends import create_backend
-from eyetracker.runtime.profile import ProfileError, load_profile, profile_path
+from eyetracker.runtime.profile import Profile, ProfileError, load_profile, profile_path
 
 log = logging.getLogger(__name__)
 
@@ -30,10 +32,21 @@ BUSY_KEY = "model"
 Factory = Callable[[Path, str, str], object]  # create_backend's (model, kind, device)
 
 
-def load_backend(factory: Factory, config: TrackingConfig, profiles: Path | None) -> object:
+@dataclass(frozen=True)
+class LoadedModel:
+    backend: object
+    profile: Profile | None  # the user's, when one was asked for and exists for this model
+
+    @property
+    def correction(self) -> Correction | None:
+        return self.profile.correction if self.profile is not None else None
+
+
+def load_backend(factory: Factory, config: TrackingConfig, profiles: Path | None) -> LoadedModel:
     """The backend for `config` (in a worker thread), with the user's profile when
     `profiles` is given and one exists for this model (else the model's own statistics)."""
     backend = factory(config.model, config.backend, config.device)
+    profile = None
     if profiles is not None and config.user:
         fingerprint = getattr(backend.info, "fingerprint", "")
         try:
@@ -41,7 +54,7 @@ def load_backend(factory: Factory, config: TrackingConfig, profiles: Path | None
             backend.set_statistics(profile.moments)
         except ProfileError:
             pass  # the model's own statistics: the validation report says which
-    return backend
+    return LoadedModel(backend, profile)
 
 
 def load_failure(error: BaseException) -> str:
@@ -72,10 +85,10 @@ class ModelLoader(QObject):
     def load(
         self,
         config: TrackingConfig,
-        then: Callable[[object, TrackingConfig], None],
+        then: Callable[[LoadedModel, TrackingConfig], None],
         profiles: Path | None = None,
     ) -> bool:
-        """Start loading `config.model`; `then(backend, config)` follows. False if busy."""
+        """Start loading `config.model`; `then(loaded, config)` follows. False if busy."""
         if self.task is not None:
             return False
         preload_model_loading(config.backend)  # imports belong to the GUI thread (workers.py)
@@ -94,11 +107,11 @@ class ModelLoader(QObject):
             self.task.cancel()
             self._reset()
 
-    def _loaded(self, backend) -> None:
+    def _loaded(self, loaded: LoadedModel) -> None:
         then, config = self._then, self._config
         self._reset()
         if then is not None:
-            then(backend, config)
+            then(loaded, config)
 
     def _failed(self, error: BaseException) -> None:
         self._reset()

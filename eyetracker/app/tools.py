@@ -130,7 +130,7 @@ class Tools(QObject):
                 "Type your name in the User field first; the profile is saved under it.",
             )
             return
-        self._load_model(lambda backend, _config: self._open_calibration(backend, user))
+        self._load_model(lambda loaded, _config: self._open_calibration(loaded.backend, user))
 
     def _open_calibration(self, backend, user: str) -> None:
         from eyetracker.app.calibration import CalibrationScreen
@@ -162,14 +162,16 @@ class Tools(QObject):
     def _load_validation(self, resume: bool | None = None) -> None:
         # The user's profile, if there is one for this model, is loaded with the model.
         self._load_model(
-            lambda backend, _config: self._open_validation(backend), profiles_dir(), resume
+            lambda loaded, _config: self._open_validation(loaded), profiles_dir(), resume
         )
 
-    def _open_validation(self, backend) -> None:
+    def _open_validation(self, loaded) -> None:
         from eyetracker.app.validation import ValidationScreen
 
         out = data_dir() / "validation" / datetime.now().strftime("%Y%m%d-%H%M%S")
-        screen = ValidationScreen(self.window.frames, backend, out, self._screen())
+        screen = ValidationScreen(
+            self.window.frames, loaded.backend, out, self._screen(), correction=loaded.correction
+        )
         screen.publish_targets(self.window.session.gaze_target)
         screen.report_ready.connect(
             lambda report, path: self.window.statusBar().showMessage(
@@ -182,17 +184,17 @@ class Tools(QObject):
 
     def dataset(self) -> None:
         from eyetracker.app.dataset_view import DatasetView
+        from eyetracker.app.placement import place_over
 
         folder = dataset_dir()
-        from eyetracker.app.placement import place_over
         folder.mkdir(parents=True, exist_ok=True)
         view = DatasetView(folder)
         view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         view.destroyed.connect(lambda *_: self._forget(view))
         self.open_screens.append(view)
+        place_over(view, self.window)
         view.show()
 
-        place_over(view, self.window)
     def shutdown(self) -> None:
         """The window is closing: a model still loading is dropped when it arrives."""
         self.loader.cancel()

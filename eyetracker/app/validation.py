@@ -33,6 +33,7 @@ from eyetracker.app.tasks import Job
 from eyetracker.app.threads import Worker
 from eyetracker.app.validation_view import ValidationResultView
 from eyetracker.app.workers import preload_front_end
+from eyetracker.core.correction import Correction
 from eyetracker.core.types import Frame
 from eyetracker.runtime.calibration import grid_points
 from eyetracker.runtime.pipeline import FramePipeline
@@ -112,6 +113,7 @@ class ValidationScreen(PointSequenceScreen):
         viewing_distance_mm: float | None = None,
         context: dict[str, Any] | None = None,
         seed: int | None = None,
+        correction: Correction | None = None,
         parent: QWidget | None = None,
     ) -> None:
         targets = grid_points(points, MARGIN)
@@ -122,6 +124,7 @@ class ValidationScreen(PointSequenceScreen):
         )  # fmt: skip
         self.setWindowTitle("Validation")
         self.backend = backend
+        self.correction = correction  # the profile's, with the statistics the backend holds
         self.predictor: PredictionWorker | None = None
         self.predicting: Job | None = None  # the prediction thread, from the first dot on
         self.prediction_error = ""
@@ -150,7 +153,8 @@ class ValidationScreen(PointSequenceScreen):
     def _start_predicting(self) -> None:
         preload_front_end(self.backend.info.preprocessing)
         # Made here, used only in the prediction thread (one stream: the face is tracked).
-        self.predictor = PredictionWorker(FramePipeline(self.backend, video=True))
+        pipeline = FramePipeline(self.backend, video=True, correction=self.correction)
+        self.predictor = PredictionWorker(pipeline)
         self.predictor.predicted.connect(self._predicted)
         self.predictor.failed.connect(self._prediction_failed)
         self.predicting = Job(self.predictor, "validation-predict")

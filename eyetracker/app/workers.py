@@ -38,7 +38,7 @@ from eyetracker.core.smoothing import GazeSmoother, SmoothingSettings
 from eyetracker.core.types import Frame
 from eyetracker.model.preprocess import FrontEnd, Preprocessing
 from eyetracker.runtime.backends import create_backend, preload_backend, torch_available
-from eyetracker.runtime.profile import ProfileError, load_profile, profile_path
+from eyetracker.runtime.profile import Profile, ProfileError, load_profile, profile_path
 from eyetracker.runtime.session_statistics import SessionStatistics
 from eyetracker.runtime.tracker import Tracker
 
@@ -246,8 +246,8 @@ class TrackingWorker(Worker):
             return
         if self.stop_event.is_set():  # stopped while the model was loading
             return
-        moments, note = self._profile(backend)
-        statistics = SessionStatistics(backend, moments=moments)
+        profile, note = self._profile(backend)
+        statistics = SessionStatistics.of_profile(backend, profile)
         if note:
             self.message.emit(note)
         self.tracker = Tracker(
@@ -262,7 +262,7 @@ class TrackingWorker(Worker):
         self.ready.emit(self.tracker)
         self.tracker.run()
 
-    def _profile(self, backend) -> tuple[dict | None, str]:
+    def _profile(self, backend) -> tuple[Profile | None, str]:
         config = self.config
         if not config.user or config.profiles is None:
             return None, ""
@@ -274,6 +274,6 @@ class TrackingWorker(Worker):
                 "model's running statistics; calibrate to make one."
             )
         try:
-            return load_profile(path, fingerprint).moments, f"Loaded the profile of {config.user}."
+            return load_profile(path, fingerprint), f"Loaded the profile of {config.user}."
         except ProfileError as error:
             return None, str(error)

@@ -68,11 +68,11 @@ def create_tracking(args: argparse.Namespace):
     # Loading takes seconds (minutes on a busy machine): say what is going on meanwhile.
     note(f"loading the model {Path(model).name}…")
     backend = create_backend(model, args.backend, args.device)
-    moments = None
+    profile = None
     if args.profile:
         fingerprint = getattr(backend.info, "fingerprint", "") or None
-        moments = load_profile(args.profile, fingerprint).moments
-    return backend, SessionStatistics(backend, moments=moments)
+        profile = load_profile(args.profile, fingerprint)
+    return backend, SessionStatistics.of_profile(backend, profile)
 
 
 def create_streams(args: argparse.Namespace, fps: float | None):

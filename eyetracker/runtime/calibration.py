@@ -3,7 +3,8 @@
 A calibration shows a few dots spread over the screen and keeps the frames captured while the
 person looks at them; one forward pass over all those frames gives the person's BatchNorm
 statistics (`backend.capture`), saved as a Profile for this model. Spread matters more than
-count (docs: a 3x3 grid costs about +6% error against a full 100-dot measurement).
+count (docs: a 3x3 grid costs about +6% error against a full 100-dot measurement). The dots'
+positions are known too: a small correction fitted on them goes into the profile as well.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from pathlib import Path
 
 import numpy as np
 
+from eyetracker.core.correction import Correction
 from eyetracker.core.errors import UserError
 from eyetracker.core.types import Frame, GazePoint
-from eyetracker.model.moments import MIN_FRAMES, Moments, guard_moments
+from eyetracker.model.moments import MIN_FRAMES, guard_moments
 from eyetracker.runtime.pipeline import FramePipeline
 from eyetracker.runtime.profile import Profile, profile_path
 
@@ -65,11 +67,13 @@ class CalibrationCollector:
         self.points[index].frames.append(frame)
 
     def fit(self, backend, user: str) -> Profile:
-        """Send every frame through the frame pipeline, keep the usable ones, capture statistics.
+        """Send every frame through the frame pipeline, keep the usable ones, capture their
+        statistics, then fit the correction on their targets (eyetracker.core.correction).
 
-        The frames are fitted after the fact, each on its own (the front end's image mode)."""
+        The frames are fitted after the fact, each on its own (the front end's image mode).
+        The backend is left with the new profile's statistics."""
         pipeline = FramePipeline(backend, video=False)
-        pixels, faces, with_face = [], [], 0
+        pixels, faces, targets, with_face = [], [], [], 0
         found_per_point: list[int] = []
         try:
             for entry in self.points:
@@ -79,6 +83,7 @@ class CalibrationCollector:
                     if prepared.found:
                         pixels.append(prepared.pixels)
                         faces.append(prepared.face)
+                        targets.append((entry.point.x, entry.point.y))
                         found += 1
                 with_face += found > 0
                 found_per_point.append(found)
@@ -86,15 +91,20 @@ class CalibrationCollector:
             pipeline.close()
         total = len(self.points)
         self.check_usable(found_per_point)
-        moments = backend.capture(np.stack(pixels), np.stack(faces))
+        pixels, faces = np.stack(pixels), np.stack(faces)
+        moments = backend.capture(pixels, faces)
         # Few frames give near-zero variances that send predictions off the screen: shrink.
-        moments = guard_moments(moments, len(pixels), running_moments(backend))
+        moments = guard_moments(moments, len(pixels), backend.running_moments())
+        # Then use the targets too: what the statistics leave, a small correction fixes.
+        backend.set_statistics(moments)
+        correction = Correction.fit(backend.predict(pixels, faces), faces, np.array(targets))
         return Profile(
             user=user,
             model_fingerprint=backend.info.fingerprint,
             moments=moments,
             frames=len(pixels),
             source=f"calibration, {with_face} of {total} points",
+            correction=correction,
         )
 
     def check_usable(self, found_per_point: list[int]) -> None:
@@ -137,41 +147,6 @@ def _spread(used: list[GazePoint], grid: list[GazePoint]) -> bool:
         if max(values) - min(values) < 0.5 * (max(full) - min(full)) - 1e-9:
             return False
     return True
-
-
-def running_moments(backend) -> Moments:
-    """The model's training-set moments (what `set_statistics(None)` uses), which statistics
-    from few frames are shrunk toward.
-
-    A backend may offer them as `running_moments()`; the two built-in backends do not (yet), so
-    they are read here: the torch network's layers, or the ONNX graph's moment outputs when no
-    moments are fed (its moment inputs default to the running averages)."""
-    accessor = getattr(backend, "running_moments", None)
-    if callable(accessor):
-        return accessor()
-    model = getattr(backend, "_model", None)
-    if model is not None:
-        from eyetracker.model.session_norm import session_norms
-
-        return {
-            f"{name}.{part}": getattr(norm, f"running_{part}").detach().float().cpu().numpy()
-            for name, norm in session_norms(model)
-            for part in ("mean", "var")
-        }
-    session = getattr(backend, "_session", None)
-    if session is not None:
-        feed = {
-            i.name: np.zeros([d if isinstance(d, int) else 1 for d in i.shape], np.float32)
-            for i in session.get_inputs()
-            if i.name in ("pixels", "face")
-        }
-        outputs = session.get_outputs()
-        values = session.run(None, feed)
-        return {
-            o.name[: -len("_out")]: np.asarray(v, np.float32)
-            for o, v in zip(outputs[1:], values[1:], strict=True)
-        }
-    raise TypeError(f"{type(backend).__name__} does not say what its running moments are")
 
 
 def save_profile(profile: Profile, profiles_dir: str | Path) -> Path:

@@ -133,7 +133,7 @@ def calibration_quality(points: list[PointFrames], backend, profile: Profile) ->
     next); runs where the fit ran, in a worker thread. Each frame is predicted on its own, as
     the fit prepared it (the front end's image mode)."""
     backend.set_statistics(profile.moments)
-    pipeline = FramePipeline(backend, video=False)
+    pipeline = FramePipeline(backend, video=False, correction=profile.correction)
     estimates = []
     try:
         for entry in points:

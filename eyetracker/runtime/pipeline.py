@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from eyetracker.core.correction import Correction
 from eyetracker.core.metrics import on_screen
 from eyetracker.core.smoothing import GazeSmoother
 from eyetracker.core.types import Frame, GazePoint, GazeSample
@@ -42,6 +43,8 @@ class FramePipeline:
     """Frames of one stream -> gaze samples with `backend` and its current statistics.
 
     `statistics` (optional) sees every usable frame and may refresh the backend's statistics;
+    `correction` (a profile's calibration correction; by default the one `statistics` holds)
+    adjusts every point predicted with that profile's statistics;
     `smoother` (optional) smooths valid points over `frame_time` (the capture time by default;
     a replay passes the position in the recording so results do not depend on speed).
     """
@@ -53,6 +56,7 @@ class FramePipeline:
         video: bool = True,
         smoother: GazeSmoother | None = None,
         statistics: SessionStatistics | None = None,
+        correction: Correction | None = None,
         timings: Timings | None = None,
         clock: Callable[[], float] = time.monotonic,
         frame_time: Callable[[Frame], float] | None = None,
@@ -61,6 +65,9 @@ class FramePipeline:
         self.front_end = backend.info.preprocessing.front_end(video=video)
         self.smoother = smoother
         self.statistics = statistics
+        if correction is None and statistics is not None:
+            correction = statistics.correction
+        self.correction = correction
         self.clock = clock
         self.timings = timings or Timings(clock=clock)
         self.frame_time = frame_time or (lambda frame: frame.timestamp)
@@ -76,6 +83,8 @@ class FramePipeline:
         """One forward pass with the backend's current statistics; None if not finite."""
         started = self.clock()
         output = self.backend.predict(prepared.pixels[None], prepared.face[None])
+        if self.correction is not None:
+            output = self.correction.apply(output, prepared.face[None])
         self.timings.add("inference", self.clock() - started)
         x, y = on_screen(output)[0]
         return None if np.isnan(x) else GazePoint(float(x), float(y))

@@ -6,7 +6,7 @@ array per moment ("<layer>.mean", "<layer>.var") and a JSON header in the array 
 
     {"format": "eyetracker-profile", "version": 1, "user": "ada",
      "model_fingerprint": "3f2c...", "frames": 16, "source": "calibration, 16 points",
-     "created": "2026-11-23T10:15:02"}
+     "created": "2026-11-23T10:15:02", "correction": {"mean": [...], ...} or null}
 
 Profiles live in `<profiles dir>/<user>/<model fingerprint>.npz`.
 """
@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from eyetracker.core.atomic import atomic_write
+from eyetracker.core.correction import Correction
 from eyetracker.core.errors import UserError
 from eyetracker.core.measurement import safe_name
 from eyetracker.model.moments import MIN_FRAMES
@@ -42,6 +43,7 @@ class Profile:
     frames: int
     source: str
     created: str = ""
+    correction: Correction | None = None  # fitted on the calibration's targets
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         path = Path(path)
@@ -54,6 +56,7 @@ class Profile:
             "frames": self.frames,
             "source": self.source,
             "created": self.created or datetime.now().isoformat(timespec="seconds"),
+            "correction": self.correction.to_json() if self.correction is not None else None,
         }
         arrays = {"_header": np.array(json.dumps(header)), **self.moments}
         return atomic_write(path, lambda handle: np.savez(handle, **arrays), durable=True)
@@ -69,6 +72,8 @@ def load_profile(path: str | os.PathLike[str], model_fingerprint: str | None = N
         with np.load(path, allow_pickle=False) as data:
             header = json.loads(str(data["_header"]))
             moments = {k: data[k].astype(np.float32) for k in data.files if k != "_header"}
+        correction = header.get("correction")
+        correction = Correction.from_json(correction) if correction is not None else None
     except Exception:
         raise ProfileError(
             f"{path} is not a readable eyetracker profile; calibrate again to replace it."
@@ -95,6 +100,7 @@ def load_profile(path: str | os.PathLike[str], model_fingerprint: str | None = N
         frames,
         str(header.get("source", "")),
         str(header.get("created", "")),
+        correction,
     )
 
 

@@ -20,16 +20,24 @@ import random
 
 import numpy as np
 
+from eyetracker.core.correction import Correction
+from eyetracker.model.moments import guard_moments
 from eyetracker.runtime.backends import Backend, Moments
+from eyetracker.runtime.profile import Profile
 
 
 class SessionStatistics:
-    """Sets the backend's statistics: frozen `moments`, or else a sample of the session."""
+    """Sets the backend's statistics: frozen `moments`, or else a sample of the session.
+
+    `correction` is the profile's calibration correction, applied by the frame pipeline to
+    every point predicted with these frozen moments (it was fitted on them).
+    """
 
     def __init__(
         self,
         backend: Backend,
         moments: Moments | None = None,
+        correction: Correction | None = None,
         refresh_seconds: float = 10.0,
         reservoir_size: int = 72,
         min_frames: int = 16,
@@ -37,6 +45,7 @@ class SessionStatistics:
     ) -> None:
         self.backend = backend
         self.frozen = moments is not None
+        self.correction = correction if self.frozen else None
         self.refresh_seconds = refresh_seconds
         self.min_frames = min_frames
         self.refreshes = 0
@@ -49,6 +58,13 @@ class SessionStatistics:
         self.source = (
             "user profile" if self.frozen else "model's training statistics (no calibration yet)"
         )
+
+    @classmethod
+    def of_profile(cls, backend: Backend, profile: Profile | None) -> SessionStatistics:
+        """Frozen at `profile`'s statistics and correction; without one, a session sample."""
+        if profile is None:
+            return cls(backend)
+        return cls(backend, moments=profile.moments, correction=profile.correction)
 
     def observe(self, pixels: np.ndarray, face: np.ndarray, now: float) -> bool:
         """Record one frame's prepared input, seen at `now` (seconds); refresh when due.
@@ -78,7 +94,9 @@ class SessionStatistics:
             return False
         pixels = np.stack([p for p, _ in self._reservoir]).astype(np.float32)
         face = np.stack([f for _, f in self._reservoir]).astype(np.float32)
-        self.backend.set_statistics(self.backend.capture(pixels, face))
+        captured = self.backend.capture(pixels, face)
+        moments = guard_moments(captured, len(pixels), self.backend.running_moments())
+        self.backend.set_statistics(moments)
         self.refreshes += 1
         self.source = f"a sample of {len(self._reservoir)} frames of this session"
         return True

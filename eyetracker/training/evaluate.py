@@ -3,8 +3,9 @@
 - ``running``: the model's training-set statistics (plain eval mode);
 - ``session``: each measurement normalised by its own usable frames (all of them);
 - ``calibrated``: what the app's quick calibration does: statistics captured from K samples
-  of each measurement spread over the screen (`spread_indices`, never capture order), then
-  every other sample predicted one frame at a time with those frozen statistics.
+  of each measurement spread over the screen (`spread_indices`, never capture order) and
+  guarded, a correction fitted on those K samples' targets, then every other sample predicted
+  one frame at a time with those frozen statistics and that correction.
 
 Every sample counts: a frame the front end could not use (no face, eyes closed, too dark) has
 no prediction and is scored as the screen centre; `face_found_pct` says how often that was.
@@ -21,6 +22,7 @@ import torch
 from torch import nn
 
 from eyetracker.core import metrics
+from eyetracker.core.correction import Correction
 from eyetracker.core.errors import UserError
 from eyetracker.core.sampling import spread_indices
 from eyetracker.model.moments import guard_moments
@@ -112,9 +114,12 @@ def predict_measurement(
         )
         stats = guarded(model, stats)  # as the app's calibration does: few frames are shrunk
         # Captured statistics make each frame independent: a batch equals frame-by-frame.
-        outputs = (
-            predict(model, pixels[scored], face[scored], "captured", stats).float().cpu().numpy()
+        outputs = predict(model, pixels, face, "captured", stats).float().cpu().numpy()
+        # Then the correction fitted on the calibration samples' targets, as the app does.
+        correction = Correction.fit(
+            outputs[calibration], m.face[calibration], m.targets[calibration]
         )
+        outputs = correction.apply(outputs[scored], m.face[scored])
     else:
         raise ValueError(f"unknown mode {mode!r}; choose one of {MODES}")
     failed_truth = np.array([f.target for f in m.failed], np.float64).reshape(-1, 2)

@@ -103,3 +103,6 @@ class GatedBackend:
 
     def set_statistics(self, moments) -> None:
         self._backend.set_statistics(moments)
+
+    def running_moments(self):
+        return self._backend.running_moments()

@@ -13,7 +13,6 @@ from eyetracker.runtime.calibration import (
     CalibrationCollector,
     NotEnoughDataError,
     grid_points,
-    running_moments,
 )
 from eyetracker.runtime.profile import Profile, ProfileError, load_profile
 from eyetracker.runtime.resources import default_model_path
@@ -74,7 +73,7 @@ def test_the_profile_keeps_guarded_statistics(backend):
     captured = backend.capture(
         np.stack([p.pixels for p in prepared]), np.stack([p.face for p in prepared])
     )
-    expected = guard_moments(captured, 9, running_moments(backend))
+    expected = guard_moments(captured, 9, backend.running_moments())
     assert set(profile.moments) == set(expected)
     for key, value in expected.items():
         assert np.allclose(profile.moments[key], value, atol=1e-5)
@@ -82,7 +81,7 @@ def test_the_profile_keeps_guarded_statistics(backend):
 
 def test_both_backends_say_the_same_running_moments(backend):
     onnx = create_backend(default_model_path(), "onnxruntime", "cpu")
-    from_torch, from_onnx = running_moments(backend), running_moments(onnx)
+    from_torch, from_onnx = backend.running_moments(), onnx.running_moments()
     assert set(from_torch) == set(from_onnx) and len(from_torch) > 0
     for key, value in from_torch.items():
         assert np.allclose(from_onnx[key], value, rtol=1e-5, atol=1e-6)

@@ -1,4 +1,5 @@
-"""One frame path: the tracker, the calibration and `evaluate` give the same raw points."""
+"""One frame path: the tracker, the calibration and `evaluate` give the same raw points,
+statistics and correction included."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from eyetracker.runtime.backends import create_backend
 from eyetracker.runtime.calibration import CalibrationCollector
 from eyetracker.runtime.pipeline import FramePipeline
 from eyetracker.runtime.resources import default_model_path
+from eyetracker.runtime.session_statistics import SessionStatistics
 from eyetracker.runtime.tracker import Tracker
 from eyetracker.synth.dataset import write_dataset
 from eyetracker.training.data import prepare_dataset
@@ -56,12 +58,12 @@ def test_tracker_calibration_and_evaluate_agree_on_every_raw_point(dataset):
         collector.add(index, Frame(image, timestamp=float(index), index=index))
     backend = create_backend(model_path, "torch", "cpu")
     profile = collector.fit(backend, "ada")
-    backend.set_statistics(profile.moments)
+    assert profile.correction is not None
 
     # The tracker over the measurement's folder, frame by frame, with that profile.
     raw = {}
     with create_source("folder", path=measurement.folder) as source:
-        tracker = Tracker(source, backend, None)
+        tracker = Tracker(source, backend, SessionStatistics.of_profile(backend, profile))
         for frame in source:
             raw[Path(frame.meta["path"]).name] = tracker.process(frame).raw_point
 

@@ -77,6 +77,20 @@ class OnnxBackend:
         )
         return dict(zip(self._moment_names, outputs[1:], strict=True))
 
+    def running_moments(self) -> Moments:
+        # Fed no moments and not capturing, the graph's moment outputs are the moment inputs'
+        # defaults: the running averages it was exported with.
+        feed = {
+            i.name: np.zeros([d if isinstance(d, int) else 1 for d in i.shape], np.float32)
+            for i in self._session.get_inputs()
+            if i.name in ("pixels", "face")
+        }
+        outputs = self._session.run(None, feed)
+        return {
+            k: np.asarray(v, np.float32)
+            for k, v in zip(self._moment_names, outputs[1:], strict=True)
+        }
+
     def set_statistics(self, moments: Moments | None) -> None:
         self._moments = {k: np.ascontiguousarray(v, np.float32) for k, v in (moments or {}).items()}
         self._moment_values = {

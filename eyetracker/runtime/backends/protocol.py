@@ -31,6 +31,10 @@ class Backend(Protocol):
         """Use `moments` for every later `predict`; None: the model's running averages."""
         ...
 
+    def running_moments(self) -> Moments:
+        """The model's own (training-set) moments: what statistics from few frames shrink to."""
+        ...
+
 
 def torch_available() -> bool:
     """Whether torch can be imported here (not in the packaged app, which leaves it out)."""

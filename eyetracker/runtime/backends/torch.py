@@ -10,6 +10,7 @@ import torch
 
 from eyetracker.core.errors import UserError
 from eyetracker.model.checkpoint import load_checkpoint
+from eyetracker.model.session_norm import session_norms
 from eyetracker.model.statistics import Statistics, bake_statistics, capture_statistics
 from eyetracker.runtime.backends.protocol import Moments
 
@@ -52,6 +53,13 @@ class TorchBackend:
         # capture_statistics leaves every layer as it found it: the baked statistics stay.
         stats = capture_statistics(self._model, *self._tensors(pixels, face))
         return {k: v.float().numpy() for k, v in stats.to_tensors().items()}
+
+    def running_moments(self) -> Moments:
+        return {
+            f"{name}.{part}": getattr(norm, f"running_{part}").detach().float().cpu().numpy()
+            for name, norm in session_norms(self._model)
+            for part in ("mean", "var")
+        }
 
     def set_statistics(self, moments: Moments | None) -> None:
         statistics = None

@@ -1,0 +1,90 @@
+"""The calibration's use of its targets: a small correction on top of the network's point.
+
+Session statistics remove what is constant to a person and setup; what they cannot remove is
+an error that depends on the person's own geometry (a kappa angle, a head turned toward what
+they look at, a camera beside the screen). The K calibration frames come with their true
+points, so fit the residual
+
+    truth - point  ~  W^T [z(point, geometry), 1]
+
+by ridge regression, where z standardises each feature over the calibration frames and
+`geometry` is the front end's vector (head pose, face position, iris offsets, openness). The
+intercept (a constant shift, the commonest error) is not penalised; every other weight is
+pulled toward zero, so with little evidence the correction is a shift, and with none it
+changes nothing. Features constant over the calibration frames carry no evidence and get no
+weight. Follows Pupil's gazer model: `fit`, `apply`, parameters that serialise to JSON.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+# Ridge strength in units of calibration frames (lam = RIDGE * K on standardised features).
+# Chosen by measurement (docs/benchmarks.md, "Calibration correction").
+RIDGE = 1.0
+
+
+def _features(points: np.ndarray, geometry: np.ndarray) -> np.ndarray:
+    points = np.asarray(points, np.float64).reshape(-1, 2)
+    geometry = np.asarray(geometry, np.float64).reshape(len(points), -1)
+    return np.concatenate([points, geometry], axis=1)
+
+
+@dataclass(frozen=True)
+class Correction:
+    mean: np.ndarray  # (F,) feature means over the calibration frames
+    scale: np.ndarray  # (F,) their standard deviations (0: the feature is not used)
+    weights: np.ndarray  # (F + 1, 2): per feature, then the intercept
+
+    @classmethod
+    def identity(cls, features: int) -> Correction:
+        return cls(np.zeros(features), np.zeros(features), np.zeros((features + 1, 2)))
+
+    @classmethod
+    def fit(
+        cls, points: np.ndarray, geometry: np.ndarray, truth: np.ndarray, ridge: float = RIDGE
+    ) -> Correction:
+        """The correction from K calibration frames: their points, geometry and true points."""
+        x = _features(points, geometry)
+        truth = np.asarray(truth, np.float64).reshape(-1, 2)
+        usable = np.isfinite(x).all(axis=1) & np.isfinite(truth).all(axis=1)
+        x, residual = x[usable], truth[usable] - x[usable, :2]
+        if len(x) == 0:
+            return cls.identity(x.shape[1])
+        mean, scale = x.mean(axis=0), x.std(axis=0)
+        scale[scale < 1e-6] = 0.0  # constant over the calibration: no evidence, no weight
+        z = np.divide(x - mean, scale, out=np.zeros_like(x), where=scale > 0)
+        design = np.concatenate([z, np.ones((len(z), 1))], axis=1)
+        penalty = ridge * len(z) * np.eye(design.shape[1])
+        penalty[-1, -1] = 0.0  # the shift is free
+        weights = np.linalg.solve(design.T @ design + penalty, design.T @ residual)
+        return cls(mean, scale, weights)
+
+    def apply(self, points: np.ndarray, geometry: np.ndarray) -> np.ndarray:
+        """(N, 2) network points -> corrected points; NaN rows stay NaN."""
+        x = _features(points, geometry)
+        z = np.divide(x - self.mean, self.scale, out=np.zeros_like(x), where=self.scale > 0)
+        return x[:, :2] + z @ self.weights[:-1] + self.weights[-1]
+
+    def to_json(self) -> dict:
+        return {
+            "mean": self.mean.tolist(),
+            "scale": self.scale.tolist(),
+            "weights": self.weights.tolist(),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Correction:
+        mean = np.asarray(data["mean"], np.float64)
+        scale = np.asarray(data["scale"], np.float64)
+        weights = np.asarray(data["weights"], np.float64)
+        n = len(mean)
+        if mean.ndim != 1 or scale.shape != (n,) or weights.shape != (n + 1, 2):
+            raise ValueError("a calibration correction needs F means, F scales and F+1 x 2 weights")
+        if not (
+            np.isfinite(mean).all() and np.isfinite(scale).all() and np.isfinite(weights).all()
+        ):
+            raise ValueError("a calibration correction must be finite")
+        return cls(mean, scale, weights)
