@@ -134,3 +134,10 @@ def test_no_display_for_real_is_one_sentence_and_exit_2(tmp_path):
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("eyetracker: The desktop app cannot start:")
     assert "xcb-cursor0" not in lines[0] or "apt-get install" in lines[0]
+
+
+def test_doctor_probes_pyside6s_plugins_not_opencvs(tmp_path, monkeypatch):
+    """opencv-python, once imported, points Qt at its own plugins; the app ignores that, so
+    the doctor's probe must too."""
+    monkeypatch.setenv("QT_QPA_PLATFORM_PLUGIN_PATH", str(tmp_path / "cv2" / "qt" / "plugins"))
+    assert probe_qt("offscreen")["platform"] == "offscreen"
