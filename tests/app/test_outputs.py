@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import eyetracker.recording
+from eyetracker.core.gaze_csv import GazeCsvWriter
 from eyetracker.runtime.recording import CSV_NAME, SIDECAR_NAME, VIDEO_NAME
 from tests.helpers.app_window import open_dialogs, use_model
 
@@ -188,7 +189,7 @@ def test_a_full_disk_ends_the_recording_with_a_dialog_and_keeps_the_rows(
     full = open("/dev/full", "w", newline="", encoding="utf-8")
     with recorder._lock:
         recorder._file.close()
-        recorder._file, recorder._writer = full, csv.writer(full)
+        recorder._file, recorder._writer = full, GazeCsvWriter(full, recorder.started_at)
         kept = recorder.rows
     try:
         qtbot.waitUntil(lambda: bool(open_dialogs(qapp)), timeout=TIMEOUT_MS)
