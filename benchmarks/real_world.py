@@ -161,157 +161,149 @@ def run_peers(venv: Path, sittings: list[dict], k: int, face_model: Path, cache:
 # ---------------------------------------------------------------- ours
 
 
-def ours_predictions(data_dir, protocol_rows, model_path, notes: dict | None = None) -> list[dict]:
-    """Our predictions for every row of `protocol_rows`, with the project's public calls only.
+# Fine-tuning for protocol B: the app's defaults for one person (a step budget, dots of every
+# sitting held out for early stopping; eyetracker.training.trainer).
+FINETUNE_STEPS = 300
+FINETUNE_PATIENCE = 3
 
-    Protocol A: the app's calibration (`CalibrationCollector.fit`) on the sitting's K
-    calibration frames captures BatchNorm statistics; the backend then predicts the test
-    frames one at a time in capture order. Protocol B: the same bundled network with
-    statistics captured from the person's earlier sittings: no fine-tuning yet.
-    Returns rows with pred_x, pred_y (None without a point) and face_found; `notes` (a dict)
-    receives what happened. This whole body is meant to be swapped for the new frame path.
+
+def ours_predictions(
+    data_dir, protocol_rows, model_path, notes: dict | None = None, finetune: bool = True
+) -> list[dict]:
+    """Our predictions for every row of `protocol_rows`, through the project's one frame path.
+
+    Protocol A: the app's quick calibration (`CalibrationCollector.fit`: guarded statistics of
+    the K calibration frames and the correction fitted on their targets), then the test frames
+    one at a time through the tracker's `FramePipeline` (video mode, in capture order) with
+    that profile. Protocol B: the model fine-tuned on the person's earlier sittings
+    (`eyetracker.training.trainer.train`, its fine-tuning defaults), then the later sitting
+    in session mode: statistics of that sitting's own frames (no targets), frame by frame.
+    Returns rows with pred_x, pred_y (None without a point) and face_found.
     """
-    import cv2
-
     from eyetracker.core.dataset import load_dataset
+    from eyetracker.core.images import read_image
     from eyetracker.core.types import Frame, GazePoint
+    from eyetracker.model.moments import guard_moments
     from eyetracker.runtime.backends import create_backend
     from eyetracker.runtime.calibration import CalibrationCollector, NotEnoughDataError
+    from eyetracker.runtime.pipeline import FramePipeline
+    from eyetracker.runtime.session_statistics import SessionStatistics
 
     notes = {} if notes is None else notes
     dataset = load_dataset(data_dir)
+    measurements = {(m.person, m.name): m for m in dataset}
     images = {(m.person, m.name, s.image): m.image_path(s) for m in dataset for s in m.samples}
     backend = create_backend(model_path, kind="torch", device="cpu")
     notes.update(
         model=str(model_path),
-        backend=type(backend).__name__,
-        preprocessing=str(getattr(backend.info, "preprocessing", "")),
-        protocol_a="bundled model; statistics captured from the K calibration frames (CalibrationCollector.fit)",
-        protocol_b="bundled model, no fine-tune; statistics captured from the earlier sittings",
+        preprocessing=str(backend.info.preprocessing),
+        protocol_a="CalibrationCollector.fit on the K calibration frames (statistics + correction), then FramePipeline(video=True) frame by frame",
+        protocol_b=(
+            f"fine-tuned on the earlier sittings ({FINETUNE_STEPS} steps at most, early stopping on held-out dots), then session statistics of the later sitting"
+            if finetune
+            else "no fine-tuning: session statistics of the later sitting"
+        ),
         calibrations_refused=[],
     )
-    frame_path = _FramePath(backend)
-    notes["frame_path"] = frame_path.kind
 
     def frame(row: dict, index: int) -> Frame:
-        image = cv2.imread(str(images[(row["person"], row["measurement"], row["image"])]))
+        image = read_image(images[(row["person"], row["measurement"], row["image"])])
         return Frame(image=image, timestamp=index / 10.0, index=index)
+
+    def stream(backend, statistics, test: list[dict]) -> list[dict]:
+        pipeline = FramePipeline(backend, video=True, statistics=statistics)
+        rows = []
+        try:
+            for index, row in enumerate(test):
+                raw = pipeline.raw(frame(row, index))
+                point = raw.point
+                rows.append(
+                    {
+                        "tracker": OURS,
+                        **row,
+                        "pred_x": None if point is None else point.x,
+                        "pred_y": None if point is None else point.y,
+                        "face_found": bool(raw.prepared.found),
+                    }
+                )
+        finally:
+            pipeline.close()
+        return rows
 
     out: list[dict] = []
     started = time.perf_counter()
-    predicted = 0
     for protocol in ("A", "B"):
         for key, group in groups(protocol_rows, protocol).items():
             calibration, test = group["calibration"], group["test"]
-            try:
-                if protocol == "A":
-                    collector = CalibrationCollector(
-                        [GazePoint(r["true_x"], r["true_y"]) for r in calibration]
-                    )
-                    for index, row in enumerate(calibration):
-                        collector.add(index, frame(row, index))
-                    backend.set_statistics(collector.fit(backend, user=str(key[0])).moments)
-                else:
-                    # Hundreds of frames: prepared one by one as the calibration does (each
-                    # image on its own), then one capture, without holding the images.
-                    pixels, faces = [], []
-                    for index, row in enumerate(calibration):
-                        prepared = frame_path.prepare(frame(row, index))
-                        if prepared.found:
-                            pixels.append(prepared.pixels)
-                            faces.append(prepared.face)
-                    if not pixels:
-                        raise NotEnoughDataError("no frame of the earlier sittings had a face")
-                    backend.set_statistics(backend.capture(np.stack(pixels), np.stack(faces)))
-                    notes.setdefault("protocol_b_statistics_frames", {})[key[0]] = len(pixels)
-            except NotEnoughDataError as error:
-                # The app would ask for another calibration; here the model's own running
-                # averages stand in, and the refusal is reported.
-                notes["calibrations_refused"].append(f"{protocol} {'/'.join(key)}: {error}")
-                backend.set_statistics(None)
-            for row in calibration:
-                out.append(
-                    {"tracker": OURS, **row, "pred_x": None, "pred_y": None, "face_found": None}
+            out += [
+                {"tracker": OURS, **row, "pred_x": None, "pred_y": None, "face_found": None}
+                for row in calibration
+            ]
+            if protocol == "A":
+                collector = CalibrationCollector(
+                    [GazePoint(r["true_x"], r["true_y"]) for r in calibration]
                 )
-            stream = frame_path.stream()
-            try:
-                for index, row in enumerate(test):
-                    point, found = stream(frame(row, index))
-                    predicted += 1
-                    out.append(
-                        {
-                            "tracker": OURS,
-                            **row,
-                            "pred_x": None if point is None else point[0],
-                            "pred_y": None if point is None else point[1],
-                            "face_found": found,
-                        }
-                    )
-            finally:
-                stream.close()
-    frame_path.close()
-    seconds = time.perf_counter() - started
-    notes["seconds"] = round(seconds, 1)
-    notes["test_frames_predicted"] = predicted
+                for index, row in enumerate(calibration):
+                    collector.add(index, frame(row, index))
+                try:
+                    profile = collector.fit(backend, user=str(key[0]))
+                    statistics = SessionStatistics.of_profile(backend, profile)
+                except NotEnoughDataError as error:
+                    # The app would ask to calibrate again; here the model's own statistics
+                    # stand in, and the refusal is reported.
+                    notes["calibrations_refused"].append(f"A {'/'.join(key)}: {error}")
+                    statistics = SessionStatistics(backend)
+                out += stream(backend, statistics, test)
+                continue
+            person = key[0]
+            earlier = sorted({r["measurement"] for r in calibration})
+            later = sorted({r["measurement"] for r in test})
+            tuned = backend
+            if finetune:
+                tuned_path = _finetune(
+                    model_path, [measurements[(person, m)] for m in earlier], notes
+                )
+                tuned = create_backend(tuned_path, kind="torch", device="cpu")
+            for name in later:
+                rows = [r for r in test if r["measurement"] == name]
+                # Session mode: the statistics of this sitting's own usable frames.
+                still = FramePipeline(tuned, video=False)
+                prepared = [still.prepare(frame(r, i)) for i, r in enumerate(rows)]
+                still.close()
+                usable = [p for p in prepared if p.found]
+                captured = tuned.capture(
+                    np.stack([p.pixels for p in usable]), np.stack([p.face for p in usable])
+                )
+                moments = guard_moments(captured, len(usable), tuned.running_moments())
+                out += stream(tuned, SessionStatistics(tuned, moments=moments), rows)
+    notes["seconds"] = round(time.perf_counter() - started, 1)
     return out
 
 
-class _FramePath:
-    """One test frame -> (point or None, face found), one stream per sitting.
+def _finetune(model_path: Path, measurements: list, notes: dict) -> Path:
+    """The model fine-tuned on these sittings with the trainer's fine-tuning defaults."""
+    from eyetracker.model.checkpoint import load_checkpoint
+    from eyetracker.training.data import prepare_measurement
+    from eyetracker.training.trainer import TrainConfig, train
 
-    Uses `eyetracker.runtime.pipeline.FramePipeline` where the project has it (video mode, as
-    the live tracker), else the backend's preprocessing and `backend.predict`.
-    """
-
-    def __init__(self, backend) -> None:
-        self.backend = backend
-        try:
-            from eyetracker.runtime.pipeline import FramePipeline
-        except ImportError:
-            FramePipeline = None
-        self.pipeline_class = FramePipeline
-        self.kind = (
-            "FramePipeline(video=True).raw" if FramePipeline else "preprocessing + backend.predict"
-        )
-        self._still = None
-
-    def prepare(self, frame):
-        """The network input of one frame on its own (the calibration's image mode)."""
-        if self.pipeline_class is None:
-            return self.backend.info.preprocessing(frame.image)
-        if self._still is None:
-            self._still = self.pipeline_class(self.backend, video=False)
-        return self._still.prepare(frame)
-
-    def close(self) -> None:
-        if self._still is not None:
-            self._still.close()
-            self._still = None
-
-    def stream(self):
-        backend = self.backend
-        if self.pipeline_class is not None:
-            pipeline = self.pipeline_class(backend, video=True)
-
-            def step(frame):
-                raw = pipeline.raw(frame)
-                point = None if raw.point is None else (raw.point.x, raw.point.y)
-                return point, bool(raw.prepared.found)
-
-            step.close = pipeline.close
-            return step
-
-        def step(frame):  # the older API: preprocessing is a callable on the image
-            prepared = backend.info.preprocessing(frame.image)
-            if not prepared.found:
-                return None, False
-            output = np.asarray(backend.predict(prepared.pixels[None], prepared.face[None]))[0]
-            if not np.isfinite(output).all():
-                return None, True
-            return tuple(float(v) for v in np.clip(output, 0.0, 1.0)), True
-
-        step.close = lambda: None
-        return step
+    preprocessing = load_checkpoint(model_path).info.preprocessing
+    prepared = [prepare_measurement(m, preprocessing) for m in measurements]
+    out = Path(tempfile.mkdtemp(prefix="eyetracker-finetune-")) / "model.pt"
+    metrics = train(
+        TrainConfig(
+            data="",
+            out=str(out),
+            init=str(model_path),
+            steps=FINETUNE_STEPS,
+            patience=FINETUNE_PATIENCE,
+            progress=False,
+        ),
+        prepared=prepared,
+    )
+    notes.setdefault("finetune", {})[measurements[0].person] = {
+        k: round(v, 2) if isinstance(v, float) else v for k, v in metrics.items()
+    }
+    return out
 
 
 def centre_predictions(protocol_rows) -> list[dict]:
@@ -446,6 +438,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-peers", action="store_true", help="only the centre and ours")
     parser.add_argument(
+        "--no-finetune",
+        action="store_true",
+        help="protocol B without fine-tuning (session mode only)",
+    )
+    parser.add_argument(
         "--threads",
         type=int,
         default=1,
@@ -503,11 +500,13 @@ def main(argv: list[str] | None = None) -> int:
         from eyetracker.runtime.resources import default_model_path
 
         args.model = default_model_path()
-    all_rows += ours_predictions(args.data, rows, args.model, ours_notes)
+    all_rows += ours_predictions(
+        args.data, rows, args.model, ours_notes, finetune=not args.no_finetune
+    )
 
     peers = [] if args.no_peers else list(PEER_TRACKERS)
     trackers = [CENTRE_NAME, *peers, OURS]
-    labels = {OURS: "ours (bundled model; B: no fine-tune)"}
+    labels = {OURS: "ours (A: calibrated; B: fine-tuned, session)"}
     table = figures(all_rows, trackers)
     ratio = ratios(table, peers)
     print_table(table, trackers, labels, ratio)

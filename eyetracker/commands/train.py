@@ -35,10 +35,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--preprocessing",
-        choices=("face", "square"),
-        default="face",
-        help="face: the eyes' band of the detected face plus the face box; square: the "
-        "largest centred square of the frame (default: face)",
+        choices=("landmarks", "face", "square"),
+        default="landmarks",
+        help="landmarks: both eyes warped by MediaPipe's face landmarks plus head pose and eye "
+        "geometry; face: the eyes' band of the Haar face box plus the box; square: the largest "
+        "centred square of the frame (default: landmarks)",
     )
     parser.add_argument(
         "--size",
@@ -46,10 +47,23 @@ def configure(parser: argparse.ArgumentParser) -> None:
         nargs=2,
         metavar=("W", "H"),
         default=None,
-        help="network input size in pixels (default: 96 48 for face, 128 128 for square)",
+        help="network input size in pixels (default: 120 36 for landmarks, 96 48 for face, "
+        "128 128 for square)",
     )
     parser.add_argument(
         "--epochs", type=int, default=12, help="passes over the training data (default: 12)"
+    )
+    parser.add_argument(
+        "--steps",
+        type=int,
+        default=None,
+        help="a budget of optimizer steps instead of --epochs (fine-tuning on a few hundred frames)",
+    )
+    parser.add_argument(
+        "--patience",
+        type=int,
+        default=None,
+        help="stop after this many epochs without a better held-out error, keeping the best model",
     )
     parser.add_argument(
         "--batch-size", type=int, default=32, help="frames per training step (default: 32)"
@@ -88,6 +102,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--log", help="log file (default: MODEL.log)")
 
 
+DEFAULT_SIZES = {"landmarks": (120, 36), "face": (96, 48), "square": (128, 128)}
+
+
 def check_numbers(args: argparse.Namespace) -> None:
     """Numbers the training loop cannot use, refused in one sentence before any work."""
     from eyetracker.core.errors import UserError
@@ -97,6 +114,8 @@ def check_numbers(args: argparse.Namespace) -> None:
         "--batch-size": args.batch_size,
         "--groups": args.groups,
         "--workers": args.workers,
+        "--steps": args.steps,
+        "--patience": args.patience,
     }
     for option, value in at_least_one.items():
         if value is not None and value < 1:
@@ -121,7 +140,7 @@ def run(args: argparse.Namespace) -> int:
 
     check_numbers(args)
     out = writable_file(args.out, "--out", "model.pt")
-    size = args.size or ((96, 48) if args.preprocessing == "face" else (128, 128))
+    size = args.size or DEFAULT_SIZES[args.preprocessing]
     log_file = writable_file(args.log or f"{args.out}.log", "--log", "train.log")
     # What a run that trains nothing must not leave behind (files that were there stay).
     leftovers = [p for p in (log_file, resume_path(out)) if not p.exists()]
@@ -144,6 +163,8 @@ def run(args: argparse.Namespace) -> int:
         batch_size=args.batch_size,
         groups=args.groups,
         epochs=args.epochs,
+        steps=args.steps,
+        patience=args.patience,
         lr=args.lr,
         seed=args.seed,
         held_out_people=args.held_out_people,

@@ -76,9 +76,9 @@ def too_dark(image: np.ndarray) -> bool:
 
 @dataclass(frozen=True)
 class Preprocessing:
-    kind: str = "face"
-    width: int = 96
-    height: int = 48
+    kind: str = "landmarks"
+    width: int = 120
+    height: int = 36
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

@@ -7,7 +7,7 @@ import json
 import os
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -229,6 +229,39 @@ class Split:
         }
 
 
+# With fewer people than this, holding out whole people leaves too few to learn from (with 3,
+# a 20% hold-out is one person): hold out dots of every sitting instead.
+MIN_PEOPLE_TO_HOLD_OUT = 5
+
+
+def split_dots(
+    measurements: list[PreparedMeasurement], fraction: float = 0.15, seed: int = 0
+) -> Split:
+    """Hold out `fraction` of every sitting's dots (familiar people, familiar sittings, unseen
+    dots): the validation set for fine-tuning on one person, for early stopping."""
+    rng = np.random.default_rng(seed)
+    train, held = [], []
+    for m in measurements:
+        n_out = int(round(len(m) * fraction)) if len(m) >= 8 else 0
+        out = np.zeros(len(m), bool)
+        out[rng.permutation(len(m))[:n_out]] = True
+        train.append(_subset(m, ~out))
+        if n_out:
+            held.append(_subset(m, out))
+    return Split(train, [], held)
+
+
+def _subset(m: PreparedMeasurement, keep: np.ndarray) -> PreparedMeasurement:
+    return replace(
+        m,
+        pixels=m.pixels[keep],
+        face=m.face[keep],
+        targets=m.targets[keep],
+        images=[image for image, k in zip(m.images, keep, strict=True) if k],
+        failed=[],
+    )
+
+
 def split_by_person(
     measurements: list[PreparedMeasurement], held_out_people: float = 0.2, seed: int = 0
 ) -> Split:
@@ -236,7 +269,9 @@ def split_by_person(
     more measurements, their last one (familiar people in a new sitting)."""
     rng = np.random.default_rng(seed)
     people = sorted({m.person for m in measurements})
-    n_out = int(round(len(people) * held_out_people)) if len(people) > 2 else 0
+    n_out = (
+        int(round(len(people) * held_out_people)) if len(people) >= MIN_PEOPLE_TO_HOLD_OUT else 0
+    )
     out = set(rng.permutation(people)[:n_out].tolist())
     train, new_people, new_sittings = [], [], []
     for person in people:

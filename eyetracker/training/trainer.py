@@ -21,7 +21,14 @@ from eyetracker.model.preprocess import Preprocessing
 from eyetracker.model.session_norm import session_norms
 from eyetracker.training.augment import augment
 from eyetracker.training.batches import Batch, batches
-from eyetracker.training.data import PreparedMeasurement, Split, prepare_dataset, split_by_person
+from eyetracker.training.data import (
+    MIN_PEOPLE_TO_HOLD_OUT,
+    PreparedMeasurement,
+    Split,
+    prepare_dataset,
+    split_by_person,
+    split_dots,
+)
 from eyetracker.training.distributed import Distributed
 from eyetracker.training.evaluate import evaluate
 
@@ -33,9 +40,9 @@ class TrainConfig:
     data: str
     out: str
     architecture: str = "gazenet"
-    preprocessing: str = "face"
-    input_width: int = 96
-    input_height: int = 48
+    preprocessing: str = "landmarks"
+    input_width: int = 120
+    input_height: int = 36
     sampler: str = "multi"
     batch_size: int = 32
     groups: int = 4
@@ -44,6 +51,11 @@ class TrainConfig:
     weight_decay: float = 1e-4
     seed: int = 0
     held_out_people: float = 0.2
+    # A step budget instead of epochs (fine-tuning on one person's few hundred frames, where
+    # an epoch is a handful of steps); the epochs then follow from it.
+    steps: int | None = None
+    # Stop after this many epochs without a better validation error, keeping the best model.
+    patience: int | None = None
     init: str | None = None
     resume: bool = False
     device: str = "auto"
@@ -110,7 +122,7 @@ def train(config: TrainConfig, prepared: list[PreparedMeasurement] | None = None
             progress=config.progress and dist.is_main,
         )
     prepared = [m for m in prepared if len(m)]  # a sitting with no usable frame teaches nothing
-    split = split_by_person(prepared, config.held_out_people, seed=config.seed)
+    split = choose_split(prepared, config)
     if not split.train:
         raise UserError("No measurement is left for training after holding out people; add data.")
     model.to(device)
@@ -124,14 +136,16 @@ def train(config: TrainConfig, prepared: list[PreparedMeasurement] | None = None
             split.train, config.sampler, config.batch_size, np.random.default_rng(0), config.groups
         )
     )
+    epochs = config.epochs
+    total_steps = max(1, epochs * steps_per_epoch)
+    if config.steps:
+        total_steps = config.steps
+        epochs = -(-config.steps // max(1, steps_per_epoch))  # ceil
     optimizer = torch.optim.AdamW(
         model.parameters(), lr=config.lr, weight_decay=config.weight_decay
     )
     schedule = torch.optim.lr_scheduler.OneCycleLR(
-        optimizer,
-        max_lr=config.lr,
-        total_steps=max(1, config.epochs * steps_per_epoch),
-        pct_start=0.15,
+        optimizer, max_lr=config.lr, total_steps=total_steps, pct_start=0.15
     )
     start_epoch, history = 0, []
     state_file = resume_path(config.out)
@@ -188,8 +202,11 @@ def train(config: TrainConfig, prepared: list[PreparedMeasurement] | None = None
     from tqdm import tqdm
 
     metrics: dict = history[-1] if history else {}
+    best, since_best, step = None, 0, start_epoch * steps_per_epoch
     try:
-        for epoch in range(start_epoch, config.epochs):
+        for epoch in range(start_epoch, epochs):
+            if step >= total_steps or (config.patience and since_best >= config.patience):
+                break
             model.train()
             # One generator per epoch: a resumed run draws exactly the batches it would have.
             rng = np.random.default_rng([config.seed + dist.rank, epoch])
@@ -197,11 +214,14 @@ def train(config: TrainConfig, prepared: list[PreparedMeasurement] | None = None
             bar = tqdm(
                 batches(split.train, config.sampler, config.batch_size, rng, config.groups),
                 total=steps_per_epoch,
-                desc=f"epoch {epoch + 1}/{config.epochs}",
+                desc=f"epoch {epoch + 1}/{epochs}",
                 disable=not (config.progress and dist.is_main),
                 leave=False,
             )
             for batch in bar:
+                if step >= total_steps:
+                    break
+                step += 1
                 pixels, face, targets = stack_batch(split.train, batch, device)
                 if config.augment:
                     pixels = augment(pixels, batch.groups, generator)
@@ -220,7 +240,12 @@ def train(config: TrainConfig, prepared: list[PreparedMeasurement] | None = None
                 **validate(model, split, config, device),
             }
             history.append(metrics)
-            save_model(metrics)
+            score = validation_score(metrics)
+            if score is None or best is None or score < best:
+                best, since_best = score, 0
+                save_model(metrics)  # the best so far (every epoch when nothing is held out)
+            else:
+                since_best += 1
             save_resume_state(epoch + 1)
             if dist.is_main:
                 message = " ".join(
@@ -231,7 +256,8 @@ def train(config: TrainConfig, prepared: list[PreparedMeasurement] | None = None
                 if config.progress:
                     tqdm.write(message)
     except KeyboardInterrupt:
-        save_model(metrics)
+        if best is None:  # with a validation set, the best model is saved already
+            save_model(metrics)
         raise UserError(
             f"Training interrupted; the model so far is in {config.out}. "
             f"Continue with the same command plus --resume."
@@ -241,6 +267,23 @@ def train(config: TrainConfig, prepared: list[PreparedMeasurement] | None = None
     if dist.is_main:
         state_file.unlink(missing_ok=True)
     return metrics
+
+
+def choose_split(prepared: list[PreparedMeasurement], config: TrainConfig) -> Split:
+    """Whole people held out when there are enough of them and the model starts afresh;
+    otherwise (fine-tuning, a few people) a share of every sitting's dots."""
+    people = {m.person for m in prepared}
+    if config.init or len(people) < MIN_PEOPLE_TO_HOLD_OUT:
+        return split_dots(prepared, seed=config.seed)
+    return split_by_person(prepared, config.held_out_people, seed=config.seed)
+
+
+def validation_score(metrics: dict) -> float | None:
+    """The error early stopping watches: held-out sittings or dots, else held-out people."""
+    for key in ("val_unfamiliar_measurements_pct", "val_unfamiliar_people_pct"):
+        if metrics.get(key) is not None:
+            return float(metrics[key])
+    return None
 
 
 def validate(model, split: Split, config: TrainConfig, device) -> dict:

@@ -11,8 +11,8 @@ from eyetracker.core.dataset import load_dataset
 from eyetracker.runtime.backends.torch import TorchBackend
 from eyetracker.runtime.calibration import grid_points
 from eyetracker.runtime.profile import load_profile, profile_path
-from tests.app.feeds import FeedingProvider, synthetic_faces
-from tests.app.models import face_model
+from tests.helpers.app_feeds import FeedingProvider, synthetic_faces
+from tests.helpers.models import face_model
 
 
 @pytest.fixture(scope="module")

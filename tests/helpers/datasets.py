@@ -36,3 +36,23 @@ def write_toy_dataset(
                 cv2.circle(image, (cx, cy), 4, (255, 255, 255), -1)
                 writer.add(image, float(x), float(y))
     return root
+
+
+def toy_train_config(data, out, **overrides):
+    """A TrainConfig that trains on the toy dataset in seconds (square crop, small batches)."""
+    from eyetracker.training.trainer import TrainConfig
+
+    base = dict(
+        data=str(data),
+        out=str(out),
+        preprocessing="square",
+        input_width=32,
+        input_height=32,
+        epochs=2,
+        batch_size=8,
+        groups=2,
+        workers=1,
+        progress=False,
+        held_out_people=0.34,
+    )
+    return TrainConfig(**(base | overrides))

@@ -1,35 +1,8 @@
 from __future__ import annotations
 
-import cv2
-import numpy as np
 import pytest
 
-from eyetracker.core.measurement import MeasurementWriter, Screen
-
-
-def write_toy_dataset(root, people=3, measurements=2, samples=12, seed=0):
-    """Images whose bright spot sits where the 'gaze' is, shifted per sitting: learnable, and
-    with a per-sitting offset that session statistics can remove."""
-    rng = np.random.default_rng(seed)
-    for p in range(people):
-        for m in range(measurements):
-            shift = rng.integers(-6, 7, size=2)
-            writer = MeasurementWriter(
-                root,
-                f"p{p:02d}",
-                Screen(1920, 1080, 344, 194),
-                measurement=f"m{m}",
-                camera={"width": 64, "height": 48},
-                extra={"viewing_distance_mm": 600},
-                image_format="png",
-            )
-            for _ in range(samples):
-                x, y = rng.random(2)
-                image = np.full((48, 64, 3), 40 + 20 * m, np.uint8)
-                cx, cy = int(8 + x * 32 + shift[0]) + 8, int(8 + y * 32 + shift[1])
-                cv2.circle(image, (cx, cy), 4, (255, 255, 255), -1)
-                writer.add(image, float(x), float(y))
-    return root
+from tests.helpers.datasets import write_toy_dataset
 
 
 @pytest.fixture

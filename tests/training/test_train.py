@@ -9,24 +9,8 @@ import eyetracker.training.trainer as trainer_module
 from eyetracker.cli import main
 from eyetracker.core.errors import UserError
 from eyetracker.model.checkpoint import load_checkpoint
-from eyetracker.training.trainer import TrainConfig, resume_path, train
-
-
-def config(data, out, **overrides):
-    base = dict(
-        data=str(data),
-        out=str(out),
-        preprocessing="square",
-        input_width=32,
-        input_height=32,
-        epochs=2,
-        batch_size=8,
-        groups=2,
-        workers=1,
-        progress=False,
-        held_out_people=0.34,
-    )
-    return TrainConfig(**(base | overrides))
+from eyetracker.training.trainer import resume_path, train
+from tests.helpers.datasets import toy_train_config as config
 
 
 @pytest.mark.parametrize("sampler", ["random", "measurement", "multi"])

@@ -1,0 +1,58 @@
+"""The calibration correction: a ridge fit of the residual that cannot run away."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from eyetracker.core.correction import Correction
+from eyetracker.core.sampling import spread_indices
+
+
+def grid(side=3, margin=0.1):
+    steps = np.linspace(margin, 1 - margin, side)
+    return np.array([(x, y) for y in steps for x in steps])
+
+
+def test_a_constant_shift_is_removed_exactly():
+    truth = grid()
+    points = truth + [0.07, -0.04]
+    geometry = np.zeros((len(truth), 3))
+    correction = Correction.fit(points, geometry, truth)
+    np.testing.assert_allclose(correction.apply(points, geometry), truth, atol=1e-9)
+
+
+def test_without_evidence_nothing_changes():
+    truth = grid()
+    geometry = np.ones((len(truth), 2))
+    correction = Correction.fit(truth, geometry, truth)
+    other = np.random.default_rng(0).random((5, 2))
+    np.testing.assert_allclose(correction.apply(other, np.ones((5, 2))), other, atol=1e-9)
+
+
+def test_a_head_turn_the_network_missed_is_learned_from_nine_dots():
+    """The person turns the head toward the dot; the network saw only half of the movement.
+    Nine calibration dots teach the correction to read the rest from the head's yaw."""
+    rng = np.random.default_rng(1)
+    truth = rng.random((60, 2))
+    yaw = (truth[:, :1] - 0.5) * 0.6 + rng.normal(0, 0.01, (60, 1))
+    points = 0.5 + 0.5 * (truth - 0.5) + rng.normal(0, 0.01, (60, 2))
+    calibration = spread_indices(truth, 9)
+    rest = np.setdiff1d(np.arange(60), calibration)
+    correction = Correction.fit(points[calibration], yaw[calibration], truth[calibration])
+    before = np.linalg.norm(points[rest] - truth[rest], axis=1).mean()
+    after = np.linalg.norm(correction.apply(points[rest], yaw[rest]) - truth[rest], axis=1).mean()
+    assert after < 0.5 * before
+
+
+def test_json_round_trip_and_refusals():
+    correction = Correction.fit(grid() + 0.01, np.arange(18.0).reshape(9, 2), grid())
+    again = Correction.from_json(correction.to_json())
+    points = np.random.default_rng(2).random((4, 2))
+    geometry = np.random.default_rng(3).random((4, 2))
+    np.testing.assert_allclose(again.apply(points, geometry), correction.apply(points, geometry))
+    broken = correction.to_json() | {"weights": [[float("nan"), 0.0]] * 5}
+    with pytest.raises(ValueError, match="finite"):
+        Correction.from_json(broken)
+    with pytest.raises(ValueError):
+        Correction.from_json(correction.to_json() | {"mean": [0.0]})
