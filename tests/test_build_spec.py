@@ -43,6 +43,7 @@ def run_spec(root: Path, monkeypatch) -> dict:
     hooks = types.ModuleType("PyInstaller.utils.hooks")
     hooks.collect_submodules = lambda package, **_: [package]
     hooks.collect_data_files = collect_data_files
+    hooks.collect_dynamic_libs = lambda package, **_: [(f"/site-packages/{package}/lib.so", ".")]
     for name in ("PyInstaller", "PyInstaller.utils"):
         monkeypatch.setitem(sys.modules, name, types.ModuleType(name))
     monkeypatch.setitem(sys.modules, "PyInstaller.utils.hooks", hooks)
@@ -143,3 +144,9 @@ def test_spec_excludes_torch_and_only_what_the_app_does_not_import(checkout, mon
         name for name in used if any(name == x or name.startswith(x + ".") for x in excludes)
     }
     assert {name.split(".")[0] for name in used_but_excluded} <= {"torch", "onnx"}
+
+
+def test_the_landmark_front_ends_native_library_is_bundled(checkout, monkeypatch):
+    spec = run_spec(checkout, monkeypatch)
+    assert any("mediapipe" in source for source, _ in spec["binaries"])
+    assert "mediapipe.tasks.python" in spec["hiddenimports"]

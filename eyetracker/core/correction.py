@@ -1,18 +1,22 @@
-"""The calibration's use of its targets: a small correction on top of the network's point.
+"""The calibration's use of its targets: a small ridge regression on top of the network.
 
 Session statistics remove what is constant to a person and setup; what they cannot remove is
-an error that depends on the person's own geometry (a kappa angle, a head turned toward what
-they look at, a camera beside the screen). The K calibration frames come with their true
-points, so fit the residual
+what depends on the person's own geometry (a kappa angle, a head turned toward what they look
+at, a camera beside the screen), and on real faces a network trained on synthetic ones reads
+the eyes only partly. The K calibration frames come with their true points, so fit
 
-    truth - point  ~  W^T [z(point, geometry), 1]
+    truth  ~  W^T [z(point, geometry), 1]
 
-by ridge regression, where z standardises each feature over the calibration frames and
-`geometry` is the front end's vector (head pose, face position, iris offsets, openness). The
-intercept (a constant shift, the commonest error) is not penalised; every other weight is
-pulled toward zero, so with little evidence the correction is a shift, and with none it
-changes nothing. Features constant over the calibration frames carry no evidence and get no
-weight. Follows Pupil's gazer model: `fit`, `apply`, parameters that serialise to JSON.
+by ridge regression, where `point` is the network's output, `geometry` the front end's vector
+(head pose, face position, iris offsets, eye openness) and z standardises each feature over
+the calibration frames. The intercept is not penalised; every weight is pulled toward zero,
+so with little evidence the answer leans toward the calibration's mean point rather than
+running away. Features constant over the calibration frames carry no evidence and get no
+weight. Measured on real webcam frames (docs/benchmarks.md, "Calibration correction"): the
+network's point and the geometry together beat either alone, and regressing the truth beats
+regressing the network's residual (whose pull toward the network's own scale hurts where the
+network reads real eyes poorly). Follows Pupil's gazer model: `fit`, `apply`, parameters that
+serialise to JSON.
 """
 
 from __future__ import annotations
@@ -21,9 +25,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-# Ridge strength in units of calibration frames (lam = RIDGE * K on standardised features).
-# Chosen by measurement (docs/benchmarks.md, "Calibration correction").
-RIDGE = 1.0
+# Ridge strengths in units of calibration frames (lam = strength * K on standardised
+# features): light on the network's point (a good network keeps ~97% of its own signal),
+# firmer on the geometry (K = 9 frames against 15 numbers). Chosen by measurement on real
+# frames and the synthetic world (docs/benchmarks.md, "Calibration correction").
+POINT_RIDGE = 0.03
+GEOMETRY_RIDGE = 1.0
 
 
 def _features(points: np.ndarray, geometry: np.ndarray) -> np.ndarray:
@@ -40,33 +47,41 @@ class Correction:
 
     @classmethod
     def identity(cls, features: int) -> Correction:
-        return cls(np.zeros(features), np.zeros(features), np.zeros((features + 1, 2)))
+        """The correction that returns the network's point unchanged."""
+        weights = np.zeros((features + 1, 2))
+        weights[:2] = np.eye(2)
+        return cls(np.zeros(features), np.ones(features), weights)
 
     @classmethod
     def fit(
-        cls, points: np.ndarray, geometry: np.ndarray, truth: np.ndarray, ridge: float = RIDGE
+        cls,
+        points: np.ndarray,
+        geometry: np.ndarray,
+        truth: np.ndarray,
+        point_ridge: float = POINT_RIDGE,
+        geometry_ridge: float = GEOMETRY_RIDGE,
     ) -> Correction:
         """The correction from K calibration frames: their points, geometry and true points."""
         x = _features(points, geometry)
         truth = np.asarray(truth, np.float64).reshape(-1, 2)
         usable = np.isfinite(x).all(axis=1) & np.isfinite(truth).all(axis=1)
-        x, residual = x[usable], truth[usable] - x[usable, :2]
-        if len(x) == 0:
+        x, truth = x[usable], truth[usable]
+        if len(x) < 2:
             return cls.identity(x.shape[1])
         mean, scale = x.mean(axis=0), x.std(axis=0)
         scale[scale < 1e-6] = 0.0  # constant over the calibration: no evidence, no weight
         z = np.divide(x - mean, scale, out=np.zeros_like(x), where=scale > 0)
         design = np.concatenate([z, np.ones((len(z), 1))], axis=1)
-        penalty = ridge * len(z) * np.eye(design.shape[1])
-        penalty[-1, -1] = 0.0  # the shift is free
-        weights = np.linalg.solve(design.T @ design + penalty, design.T @ residual)
+        strengths = [point_ridge] * 2 + [geometry_ridge] * (x.shape[1] - 2) + [0.0]
+        penalty = len(z) * np.diag(strengths)  # the last, the mean point, is free
+        weights = np.linalg.solve(design.T @ design + penalty, design.T @ truth)
         return cls(mean, scale, weights)
 
     def apply(self, points: np.ndarray, geometry: np.ndarray) -> np.ndarray:
         """(N, 2) network points -> corrected points; NaN rows stay NaN."""
         x = _features(points, geometry)
         z = np.divide(x - self.mean, self.scale, out=np.zeros_like(x), where=self.scale > 0)
-        return x[:, :2] + z @ self.weights[:-1] + self.weights[-1]
+        return z @ self.weights[:-1] + self.weights[-1]
 
     def to_json(self) -> dict:
         return {

@@ -1,0 +1,103 @@
+"""Which correction the calibration fits on its targets, measured per dataset.
+
+    python benchmarks/calibration_correction.py DATA [--model M] [--k 9] [--out JSON]
+
+For every sitting: statistics captured (and guarded) from K samples spread over the screen,
+as the app's quick calibration does; then the other samples predicted with them, raw and with
+each candidate correction fitted on the K samples (eyetracker.core.correction: ridge of the
+true point on the network's point and the front end's geometry, the point's and the
+geometry's ridge strengths apart). Error in % of the screen over the test samples with a
+usable face (the correction changes nothing about which frames have one). Prints a table and
+writes JSON. Run it on real frames (shared/realdata) and on a synthetic set of unseen people.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from eyetracker.core.correction import GEOMETRY_RIDGE, POINT_RIDGE, Correction
+from eyetracker.core.metrics import error_pct, on_screen
+from eyetracker.core.sampling import spread_indices
+from eyetracker.model.checkpoint import load_checkpoint
+from eyetracker.runtime.resources import default_model_path
+from eyetracker.training.data import prepare_dataset
+from eyetracker.training.evaluate import guarded, to_tensors
+
+POINT_RIDGES = (0.0, 0.03, 0.1, 1.0)
+GEOMETRY_RIDGES = (0.3, 1.0, 3.0)
+
+
+def candidates() -> dict[str, dict | None]:
+    table: dict[str, dict | None] = {"none (statistics only)": None}
+    table["geometry only (ridge 1.0)"] = {"point_ridge": 1e9, "geometry_ridge": 1.0}
+    for p in POINT_RIDGES:
+        for g in GEOMETRY_RIDGES:
+            table[f"point {p:g}, geometry {g:g}"] = {"point_ridge": p, "geometry_ridge": g}
+    return table
+
+
+@torch.no_grad()
+def measure(model, measurements, k: int) -> dict[str, float]:
+    from eyetracker.model.statistics import capture_statistics, predict
+
+    errors: dict[str, list[np.ndarray]] = {name: [] for name in candidates()}
+    for m in measurements:
+        if len(m) < k + 1:
+            continue
+        pixels, face = to_tensors(m)
+        calibration = spread_indices(m.targets, k)
+        test = np.setdiff1d(np.arange(len(m)), calibration)
+        stats = guarded(model, capture_statistics(model, pixels[calibration], face[calibration]))
+        outputs = predict(model, pixels, face, "captured", stats).float().numpy()
+        for name, ridges in candidates().items():
+            points = outputs[test]
+            if ridges is not None:
+                c = Correction.fit(
+                    outputs[calibration], m.face[calibration], m.targets[calibration], **ridges
+                )
+                points = c.apply(outputs[test], m.face[test])
+            errors[name].append(error_pct(on_screen(points), m.targets[test]))
+    return {name: round(float(np.concatenate(e).mean()), 2) for name, e in errors.items()}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("data", type=Path)
+    parser.add_argument("--model", type=Path, default=None)
+    parser.add_argument("--k", type=int, default=9)
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    model_path = args.model or default_model_path()
+    loaded = load_checkpoint(model_path)
+    measurements = prepare_dataset(args.data, loaded.info.preprocessing, progress=False)
+    figures = measure(loaded.model.eval(), measurements, args.k)
+    chosen = f"point {POINT_RIDGE:g}, geometry {GEOMETRY_RIDGE:g}"
+    for name, value in figures.items():
+        print(f"{name:<28}{value:>7.2f}{'  <- the app' if name == chosen else ''}")
+    if args.out:
+        report = {
+            "command": " ".join(["python", *sys.argv]),
+            "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "model": str(model_path),
+            "data": str(args.data),
+            "k": args.k,
+            "chosen": chosen,
+            "error_pct": figures,
+        }
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
