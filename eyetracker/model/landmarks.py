@@ -15,10 +15,11 @@ A frame gives no sample, with the reason, when it is too dark, holds no face, an
 closed (a blink) or the eyes lie partly outside the frame: a closed eye has no gaze, and a
 patch read past the frame's edge would be made-up pixels.
 
-Privacy: the model file ships with the package and no image leaves the machine, but the
-mediapipe wheels' Tasks runtime (0.10.30 and later) tries to post usage metrics to
-play.googleapis.com (seen as a DNS lookup when a landmarker closes), as Google's notice in
-the wheel says.
+Privacy: the model file ships with the package and nothing leaves the machine. mediapipe
+0.10.35 and later post usage metrics to play.googleapis.com (while a stream runs and when a
+landmarker closes; no option turns it off); the dependency is pinned below that, to
+0.10.30-0.10.33, whose runtime makes no network call (checked with strace in a network
+namespace, see pyproject.toml).
 """
 
 from __future__ import annotations

@@ -54,7 +54,8 @@ class TrainConfig:
     # A step budget instead of epochs (fine-tuning on one person's few hundred frames, where
     # an epoch is a handful of steps); the epochs then follow from it.
     steps: int | None = None
-    # Stop after this many epochs without a better validation error, keeping the best model.
+    # Stop after this many epochs without a better validation error, keeping the best model
+    # (without it, every epoch's model replaces the last).
     patience: int | None = None
     init: str | None = None
     resume: bool = False
@@ -240,10 +241,10 @@ def train(config: TrainConfig, prepared: list[PreparedMeasurement] | None = None
                 **validate(model, split, config, device),
             }
             history.append(metrics)
-            score = validation_score(metrics)
+            score = validation_score(metrics) if config.patience else None
             if score is None or best is None or score < best:
                 best, since_best = score, 0
-                save_model(metrics)  # the best so far (every epoch when nothing is held out)
+                save_model(metrics)  # with --patience the best so far, else the latest
             else:
                 since_best += 1
             save_resume_state(epoch + 1)
@@ -256,7 +257,7 @@ def train(config: TrainConfig, prepared: list[PreparedMeasurement] | None = None
                 if config.progress:
                     tqdm.write(message)
     except KeyboardInterrupt:
-        if best is None:  # with a validation set, the best model is saved already
+        if best is None:  # with --patience, the best model is saved already
             save_model(metrics)
         raise UserError(
             f"Training interrupted; the model so far is in {config.out}. "

@@ -154,6 +154,10 @@ def test_open_log_folder_opens_the_folder_the_log_is_in(make_window, qtbot):
     assert opened.urls == [str(data_dir())] and log_file().parent == data_dir()
     assert Path(opened.urls[0]).is_dir()
     window.actions["documentation"].trigger()
-    dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, DocumentationDialog)]
-    assert dialogs and dialogs[0].isVisible()
+    dialogs = [
+        w
+        for w in QApplication.topLevelWidgets()
+        if isinstance(w, DocumentationDialog) and w.isVisible()  # not one an earlier test closed
+    ]
+    assert len(dialogs) == 1
     dialogs[0].close()

@@ -86,8 +86,9 @@ def test_both_backends_say_the_same_running_moments(backend):
     for key, value in from_torch.items():
         assert np.allclose(from_onnx[key], value, rtol=1e-5, atol=1e-6)
     # they are what the backends use without statistics
-    pixels = np.random.default_rng(0).random((2, 1, *backend.info.preprocessing.input_size))
-    face = np.array([[0.5, 0.5, 0.25]] * 2, np.float32)
+    preprocessing = backend.info.preprocessing
+    pixels = np.random.default_rng(0).random((2, 1, *preprocessing.input_size))
+    face = np.random.default_rng(1).random((2, preprocessing.geometry_size)).astype(np.float32)
     for b in (backend, onnx):
         b.set_statistics(None)
         plain = b.predict(pixels.astype(np.float32), face)

@@ -93,8 +93,10 @@ def preload_backend(kind: str) -> None:
 def seconds_per_frame(backend: Backend, repeats: int = 20) -> float:
     """Median time of one single-frame forward pass (after a warm-up)."""
     h, w = backend.info.preprocessing.input_size
-    pixels = np.random.default_rng(0).random((1, 1, h, w), np.float32)
-    face = np.array([[0.5, 0.5, 0.25]], np.float32)
+    preprocessing = backend.info.preprocessing
+    rng = np.random.default_rng(0)
+    pixels = rng.random((1, preprocessing.channels, h, w), np.float32)
+    face = rng.random((1, preprocessing.geometry_size), np.float32)
     backend.predict(pixels, face)
     times = []
     for _ in range(repeats):
