@@ -506,7 +506,8 @@ def main(argv: list[str] | None = None) -> int:
 
     peers = [] if args.no_peers else list(PEER_TRACKERS)
     trackers = [CENTRE_NAME, *peers, OURS]
-    labels = {OURS: "ours (A: calibrated; B: fine-tuned, session)"}
+    b_label = "session, no fine-tune" if args.no_finetune else "fine-tuned, session"
+    labels = {OURS: f"ours (A: calibrated; B: {b_label})"}
     table = figures(all_rows, trackers)
     ratio = ratios(table, peers)
     print_table(table, trackers, labels, ratio)

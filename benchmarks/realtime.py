@@ -31,8 +31,17 @@ import numpy as np
 
 from eyetracker.capture.synthetic import SyntheticCamera
 from eyetracker.core.smoothing import GazeSmoother
-from eyetracker.core.types import GazePoint
+from eyetracker.core.types import Frame, GazePoint
 from eyetracker.runtime.backends import create_backend, seconds_per_frame
+from eyetracker.runtime.calibration import (
+    CALIBRATION_POINTS,
+    FRAMES_PER_POINT,
+    CalibrationCollector,
+    grid_points,
+    serpentine,
+)
+from eyetracker.runtime.pipeline import FramePipeline
+from eyetracker.runtime.profile import Profile
 from eyetracker.runtime.resources import default_model_path
 from eyetracker.runtime.session_statistics import SessionStatistics
 from eyetracker.runtime.tracker import Tracker
@@ -50,43 +59,41 @@ SCENARIOS = {
 POLICIES = ("calibration", "session", "oracle")
 
 
-def prepare(backend, image):
-    prepared = backend.info.preprocessing(image)
-    return prepared if prepared.found else None
-
-
-def stack(prepared_list):
-    return (
-        np.stack([p.pixels for p in prepared_list]).astype(np.float32),
-        np.stack([p.face for p in prepared_list]).astype(np.float32),
-    )
-
-
-def calibration_of(backend, camera, points_per_side=3, frames_per_point=3) -> dict:
-    """Statistics of a 3x3 grid calibration of the camera's own sitting (the app's profile)."""
+def calibration_of(backend, camera) -> Profile:
+    """The app's quick calibration of the camera's own sitting: its grid, order and frames per
+    dot, fitted by the app's own CalibrationCollector (statistics and correction)."""
     rng = np.random.default_rng([camera.seed, 9])
-    grid = (np.arange(points_per_side) + 0.5) / points_per_side
-    prepared = []
-    for y in grid:
-        for x in grid:
-            for k in range(frames_per_point):
-                image, _ = render_frame(
-                    camera.person, camera.sitting, GazePoint(x, y), rng, t=k / 30
-                )
-                p = prepare(backend, image)
-                if p is not None:
-                    prepared.append(p)
-    return backend.capture(*stack(prepared))
+    grid = serpentine(grid_points(CALIBRATION_POINTS))
+    collector = CalibrationCollector(grid)
+    for index, point in enumerate(grid):
+        for k in range(FRAMES_PER_POINT):
+            image, _ = render_frame(camera.person, camera.sitting, point, rng, t=k / 30)
+            collector.add(index, Frame(image, timestamp=index + k / 30, index=k))
+    return collector.fit(backend, user="benchmark")
 
 
 def oracle_moments(backend, camera, n=100):
+    """Statistics of a full 100-dot measurement of the same sitting, through the front end."""
     rng = np.random.default_rng([camera.seed, 10])
+    front_end = backend.info.preprocessing.front_end(video=False)
     prepared = [
-        p
+        front_end.prepare(image)
         for image, _ in render_measurement(camera.person, camera.sitting, n, rng)
-        if (p := prepare(backend, image)) is not None
     ]
-    return backend.capture(*stack(prepared))
+    usable = [p for p in prepared if p.found]
+    return backend.capture(np.stack([p.pixels for p in usable]), np.stack([p.face for p in usable]))
+
+
+def tracked_error(pipeline: FramePipeline, frames: list[Frame]) -> tuple[float, int]:
+    """Mean error of every frame (a frame without a point counts as the screen centre) and
+    how many frames gave a point."""
+    errors, valid = [], 0
+    for frame in frames:
+        sample = pipeline.sample(frame)
+        point = sample.raw_point or GazePoint(0.5, 0.5)
+        valid += sample.valid
+        errors.append(100 * float(np.hypot(point.x - frame.truth.x, point.y - frame.truth.y)))
+    return float(np.mean(errors)), valid
 
 
 def scenario_errors(backend, seconds: float, seed: int) -> dict:
@@ -99,25 +106,23 @@ def scenario_errors(backend, seconds: float, seed: int) -> dict:
             duration=seconds,
             events=[e.format(half=seconds / 2) for e in events],
         )
-        frames = []
         with camera:
-            for frame in camera:
-                frames.append((prepare(backend, frame.image), frame.truth, frame.meta["time"]))
-        calibration = calibration_of(backend, camera)
+            frames = list(camera)
+        profile = calibration_of(backend, camera)
         oracle = oracle_moments(backend, camera)
         row = {}
         for policy in POLICIES:
-            moments = {"calibration": calibration, "session": None, "oracle": oracle}[policy]
-            stats = SessionStatistics(backend, moments)
-            errors = []
-            for prepared, truth, t in frames:
-                if prepared is None:
-                    continue
-                point = backend.predict(prepared.pixels[None], prepared.face[None])[0]
-                errors.append(100 * float(np.hypot(point[0] - truth.x, point[1] - truth.y)))
-                stats.observe(prepared.pixels, prepared.face, t)
-            row[policy] = round(float(np.mean(errors)), 2)
-        row["valid_frames"] = sum(p is not None for p, _, _ in frames)
+            if policy == "calibration":
+                statistics = SessionStatistics.of_profile(backend, profile)
+            elif policy == "oracle":
+                statistics = SessionStatistics(backend, moments=oracle)
+            else:
+                statistics = SessionStatistics(backend)
+            pipeline = FramePipeline(backend, video=True, statistics=statistics)
+            row[policy], valid = tracked_error(pipeline, frames)
+            row[policy] = round(row[policy], 2)
+            pipeline.close()
+        row["valid_frames"] = valid
         row["frames"] = len(frames)
         results[name] = row
         print(name, row, flush=True)
@@ -125,26 +130,29 @@ def scenario_errors(backend, seconds: float, seed: int) -> dict:
 
 
 def cost_per_frame(backend, frames: int, seed: int) -> dict:
-    """Every frame processed in order: inference + statistics per frame, over one forward pass
-    (both with calibration statistics in place, as in tracking)."""
+    """Every frame through the frame pipeline in order (front end, forward pass, statistics,
+    smoothing): milliseconds per stage, and the whole over one forward pass."""
     camera = SyntheticCamera(script="fixations", seed=seed, realtime=False, duration=frames / 30)
     with camera:
-        prepared = [(p, f.meta["time"]) for f in camera if (p := prepare(backend, f.image)) is not None]
-    stats = SessionStatistics(backend)  # no profile: the one path that refreshes statistics
-    # Captured statistics in place from the start, as after the first refresh: like with like.
-    backend.set_statistics(calibration_of(backend, SyntheticCamera(seed=seed)))
+        images = list(camera)
+    # No profile: the one path that refreshes statistics; captured ones in place from the
+    # start, as after the first refresh, so the forward pass compares like with like.
+    statistics = SessionStatistics(backend)
+    backend.set_statistics(calibration_of(backend, SyntheticCamera(seed=seed)).moments)
     forward = seconds_per_frame(backend, repeats=200)
+    pipeline = FramePipeline(backend, video=True, smoother=GazeSmoother(), statistics=statistics)
     started = time.perf_counter()
-    for p, t in prepared:
-        backend.predict(p.pixels[None], p.face[None])
-        stats.observe(p.pixels, p.face, t)
-    per_frame = (time.perf_counter() - started) / len(prepared)
+    for frame in images:
+        pipeline.sample(frame)
+    per_frame = (time.perf_counter() - started) / len(images)
+    pipeline.close()
+    stages = pipeline.timings.to_json()["stages_ms"]
     return {
         "forward_ms": round(forward * 1e3, 3),
         "per_frame_ms": round(per_frame * 1e3, 3),
-        "ratio": round(per_frame / forward, 3),
-        "refreshes": stats.refreshes,
-        "frames": len(prepared),
+        "stages_ms": {k: v["p50"] for k, v in stages.items()},
+        "refreshes": statistics.refreshes,
+        "frames": len(images),
     }
 
 
@@ -152,15 +160,16 @@ def latency(backend, seconds: float, seed: int) -> dict:
     camera = SyntheticCamera(
         script="fixations", seed=seed, realtime=True, fps=30.0, duration=seconds
     )
-    stats = SessionStatistics(backend, calibration_of(backend, camera))
+    statistics = SessionStatistics.of_profile(backend, calibration_of(backend, camera))
     samples = []
     with camera:
-        tracker = Tracker(camera, backend, stats, GazeSmoother(), on_sample=samples.append)
+        tracker = Tracker(camera, backend, statistics, GazeSmoother(), on_sample=samples.append)
         tracker.run()
     latencies = np.array([s.latency for s in samples]) * 1e3
     timings = tracker.timings.to_json()
     return {
         "samples": len(samples),
+        "valid": int(sum(s.valid for s in samples)),
         "dropped": tracker.timings.dropped,
         "p50_ms": round(float(np.percentile(latencies, 50)), 1),
         "p95_ms": round(float(np.percentile(latencies, 95)), 1),
@@ -179,7 +188,7 @@ def rss_mb() -> float:
 
 def memory(backend, minutes: float, seed: int) -> dict:
     camera = SyntheticCamera(script="fixations", seed=seed, realtime=True, fps=30.0)
-    stats = SessionStatistics(backend, calibration_of(backend, camera))
+    stats = SessionStatistics.of_profile(backend, calibration_of(backend, camera))
     readings = []
     with camera:
         tracker = Tracker(camera, backend, stats, GazeSmoother())

@@ -39,6 +39,8 @@ from eyetracker.core.manifest import Screen
 from eyetracker.core.measurement import MeasurementError, MeasurementWriter
 from eyetracker.core.types import Frame
 from eyetracker.runtime.calibration import (
+    CALIBRATION_POINTS,
+    FRAMES_PER_POINT,
     CalibrationCollector,
     grid_points,
     save_profile,
@@ -138,8 +140,8 @@ class CalibrationScreen(PointSequenceScreen):
         user: str,
         screen: QScreen | None = None,
         *,
-        points: int = 9,
-        frames_per_point: int = 5,
+        points: int = CALIBRATION_POINTS,
+        frames_per_point: int = FRAMES_PER_POINT,
         dwell_s: float = 1.0,
         settle_s: float = 0.3,
         dataset_dir: str | Path | None = None,

@@ -78,7 +78,9 @@ class FrameSource(abc.ABC):
 _REGISTRY: dict[str, Callable[..., FrameSource]] = {}
 
 
-def register_source(kind: str) -> Callable[[Callable[..., FrameSource]], Callable[..., FrameSource]]:
+def register_source(
+    kind: str,
+) -> Callable[[Callable[..., FrameSource]], Callable[..., FrameSource]]:
     """Class decorator: make a source available to `create_source(kind, ...)`."""
 
     def decorate(factory: Callable[..., FrameSource]) -> Callable[..., FrameSource]:

@@ -21,6 +21,10 @@ from eyetracker.model.moments import MIN_FRAMES, guard_moments
 from eyetracker.runtime.pipeline import FramePipeline
 from eyetracker.runtime.profile import Profile, profile_path
 
+# The quick calibration: a 3x3 grid, 5 frames kept at each dot (the app and the benchmarks).
+CALIBRATION_POINTS = 9
+FRAMES_PER_POINT = 5
+
 # Grid points sit this far in from the edges (normalized), where people can still see them
 # without turning their head off the screen.
 MARGIN = 0.1

@@ -19,6 +19,8 @@ import sys
 from PySide6.QtCore import QElapsedTimer, QEventLoop
 from PySide6.QtWidgets import QApplication
 
+from eyetracker.app.overlay import NO_TRANSLUCENCY
+
 
 def wait_until(app, condition, ms: int) -> bool:
     timer = QElapsedTimer()
@@ -71,7 +73,9 @@ def main() -> int:
     )
     window.set_overlay_visible(True)
     overlay = window.overlay
-    note = window.statusBar().currentMessage()
+    # Only the overlay's own note: the status bar may also be saying the camera started.
+    message = window.statusBar().currentMessage()
+    note = message if message == NO_TRANSLUCENCY else ""
     overlay.show_sample(GazeSample(point, point, True, 0.0, 0.0, 0))
     wait_until(app, lambda: overlay.windowHandle().isExposed() and not overlay._dirty, 10000)
     centre = window.mapToGlobal(window.rect().center())
