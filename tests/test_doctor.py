@@ -113,3 +113,27 @@ def test_trained_on_names_the_data_and_its_size(shipped):
     assert diagnostics.trained_on(info) == "synthetic-30 (24 people, 960 samples)"
     info.data = {}
     assert diagnostics.trained_on(info) == "unknown"
+
+
+def test_a_users_own_broken_model_is_not_advice_to_reinstall(tmp_path):
+    from eyetracker.runtime.diagnostics import check_model
+
+    broken = tmp_path / "mine.pt"
+    broken.write_bytes(b"not a model")
+    [check] = check_model(broken)
+    assert check.status == "problem" and "Reinstall" not in check.fix
+    assert "eyetracker train" in check.fix
+
+
+def test_an_onnx_file_where_a_pt_model_is_needed_is_named_as_such(tmp_path):
+    from eyetracker.core.errors import UserError
+    from eyetracker.model.checkpoint import read_checkpoint
+
+    onnx = tmp_path / "model.onnx"
+    onnx.write_bytes(b"\x08\x07")
+    try:
+        read_checkpoint(onnx)
+    except UserError as error:
+        assert "is an ONNX model" in str(error) and "corrupt" not in str(error)
+    else:
+        raise AssertionError("an .onnx file was read as a checkpoint")

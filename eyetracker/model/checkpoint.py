@@ -77,6 +77,10 @@ def read_checkpoint(path: str | os.PathLike[str]) -> dict[str, Any]:
     path = Path(path)
     if not path.is_file():
         raise ModelFileError(f"Model file {path} does not exist; pass the path of a .pt model.")
+    if path.suffix.lower() == ".onnx":
+        raise ModelFileError(
+            f"{path} is an ONNX model; this needs the .pt model it was exported from."
+        )
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
     except Exception:

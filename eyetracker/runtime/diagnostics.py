@@ -286,6 +286,7 @@ def _error_summary(metrics: dict[str, Any]) -> str:
 def check_model(model_path: Path | None = None) -> list[Check]:
     from eyetracker.runtime.resources import DEFAULT_MODEL, ResourceMissingError, resource_roots
 
+    bundled = model_path is None
     try:
         if model_path is None:
             from eyetracker.runtime.resources import default_model_path
@@ -306,7 +307,12 @@ def check_model(model_path: Path | None = None) -> list[Check]:
     try:
         info = read_model_info(model_path)
     except (UserError, KeyError, ValueError) as error:
-        return [Check("model", PROBLEM, str(error), "Reinstall eyetracker to restore the model.")]
+        fix = (
+            "Reinstall eyetracker to restore the model."
+            if bundled
+            else "Pass a model trained by `eyetracker train`, or leave --model out for the bundled one."
+        )
+        return [Check("model", PROBLEM, str(error), fix)]
     facts = {"path": str(model_path), **model_facts(info)}
     error = _error_summary(info.metrics)
     summary = f"{model_path.name}: {info.architecture} {info.fingerprint}, trained on {facts['trained_on']}"

@@ -100,7 +100,8 @@ class GazeRecorder:
             ) from None
         except OSError as error:
             raise RecordingError(
-                f"Cannot record into {self.folder} because {_reason(error)}; choose another folder."
+                f"Cannot record into {self.folder} because {_reason(error)}; choose another "
+                "folder (in the app: the data folder in File > Preferences)."
             ) from None
         self.started_at = time.monotonic()
         self._writer = GazeCsvWriter(self._file, self.started_at)
