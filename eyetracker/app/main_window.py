@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMainWindow, QVBoxLayout, QWidget
 
 from eyetracker.app import menus
 from eyetracker.app.busy import BusyIndicator
@@ -288,4 +288,9 @@ class MainWindow(QMainWindow):
             # whenever (and in whichever thread) Python collects the window.
             self.overlay.close()
             self.overlay.deleteLater()
+            # Quit means the whole app: windows of its own (the dataset viewer, a recording)
+            # would otherwise keep the process running with the main window gone.
+            for widget in QApplication.topLevelWidgets():
+                if widget is not self and widget.isWindow() and widget.isVisible():
+                    widget.close()
         super().closeEvent(event)

@@ -123,11 +123,14 @@ class Tools(QObject):
         screen.start()
 
     def calibration(self) -> None:
-        user = self.window.controls.user.currentText().strip()
+        field = self.window.controls.user
+        user = field.currentText().strip()
         if not user:
+            # While tracking runs the field is locked: say how to unlock it.
+            first = "Type your name" if field.isEnabled() else "Stop tracking, type your name"
             show_error(
                 self.window,
-                "Type your name in the User field first; the profile is saved under it.",
+                f"{first} in the User field first; the profile is saved under it.",
             )
             return
         self._load_model(lambda loaded, _config: self._open_calibration(loaded.backend, user))

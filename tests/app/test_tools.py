@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtWidgets import QApplication
+
 from eyetracker.app.dataset_view import DatasetView
 from tests.helpers.app_window import action, open_dialogs
 
@@ -48,3 +50,25 @@ def test_finetune_in_the_packaged_app_says_it_needs_the_python_install(
     assert not window.tools.open_screens  # no training process was started
     for box in dialogs:
         box.close()
+
+
+def test_calibration_while_tracking_says_how_to_reach_the_locked_user_field(
+    make_window, qtbot, qapp
+):
+    window = make_window()
+    window.controls.user.setCurrentText("")
+    window.controls.user.setEnabled(False)  # as while tracking runs
+    action(window, "Quick calibration").trigger()
+    dialogs = open_dialogs(qapp)
+    assert dialogs and dialogs[0].text().startswith("Stop tracking, type your name")
+    for box in dialogs:
+        box.close()
+
+
+def test_quit_closes_the_apps_other_windows_too(make_window, qtbot, tmp_path):
+    window = make_window()
+    action(window, "Dataset").trigger()
+    views = [w for w in QApplication.topLevelWidgets() if isinstance(w, DatasetView)]
+    assert views and views[-1].isVisible()
+    window.close()
+    assert not any(w.isVisible() for w in views)
