@@ -161,12 +161,6 @@ def run_peers(venv: Path, sittings: list[dict], k: int, face_model: Path, cache:
 # ---------------------------------------------------------------- ours
 
 
-# Fine-tuning for protocol B: the app's defaults for one person (a step budget, dots of every
-# sitting held out for early stopping; eyetracker.training.trainer).
-FINETUNE_STEPS = 300
-FINETUNE_PATIENCE = 3
-
-
 def ours_predictions(
     data_dir, protocol_rows, model_path, notes: dict | None = None, finetune: bool = True
 ) -> list[dict]:
@@ -188,6 +182,7 @@ def ours_predictions(
     from eyetracker.runtime.calibration import CalibrationCollector, NotEnoughDataError
     from eyetracker.runtime.pipeline import FramePipeline
     from eyetracker.runtime.session_statistics import SessionStatistics
+    from eyetracker.training.trainer import FINETUNE_STEPS
 
     notes = {} if notes is None else notes
     dataset = load_dataset(data_dir)
@@ -284,7 +279,7 @@ def _finetune(model_path: Path, measurements: list, notes: dict) -> Path:
     """The model fine-tuned on these sittings with the trainer's fine-tuning defaults."""
     from eyetracker.model.checkpoint import load_checkpoint
     from eyetracker.training.data import prepare_measurement
-    from eyetracker.training.trainer import TrainConfig, train
+    from eyetracker.training.trainer import FINETUNE_PATIENCE, FINETUNE_STEPS, TrainConfig, train
 
     preprocessing = load_checkpoint(model_path).info.preprocessing
     prepared = [prepare_measurement(m, preprocessing) for m in measurements]

@@ -5,7 +5,7 @@
     dialog.show(); dialog.start()
 
 Training runs in its own process (a QProcess), so the app stays responsive and Cancel is
-immediate: it kills the process. The trainer saves the model after every epoch, so a
+immediate: it kills the process. The trainer keeps the best model so far (early stopping), so a
 cancelled run may leave the epochs finished so far in the new file; the dialog says so and
 does not offer it. The command line and the reading of progress are in
 eyetracker.runtime.finetune_job (no Qt).
@@ -37,8 +37,8 @@ STEPS = 1000  # progress bar resolution
 class FinetuneDialog(QDialog):
     """Runs the fine-tuning of `init_model` on `dataset_dir` into `out_model`.
 
-    `epochs` and `extra_args` (more `eyetracker train` options) shape the run; `python` is
-    the interpreter that runs `-m eyetracker`.
+    The trainer's fine-tuning defaults shape the run, `extra_args` (more `eyetracker train`
+    options) change them; `python` is the interpreter that runs `-m eyetracker`.
     """
 
     model_ready = Signal(object)  # Path of the new model, when the user chooses to use it
@@ -50,7 +50,6 @@ class FinetuneDialog(QDialog):
         init_model: str | Path,
         out_model: str | Path,
         *,
-        epochs: int = 3,
         extra_args: tuple[str, ...] = (),
         python: str = sys.executable,
         parent: QWidget | None = None,
@@ -59,9 +58,9 @@ class FinetuneDialog(QDialog):
         self.setWindowTitle("Fine-tune on my measurements")
         self.out_model = Path(out_model)
         self.program, self.arguments = train_command(
-            dataset_dir, init_model, out_model, epochs=epochs, extra=extra_args, python=python
+            dataset_dir, init_model, out_model, extra=extra_args, python=python
         )
-        self.progress = Progress(epochs)
+        self.progress = Progress()
         self.state = "idle"
         self._stderr_tail = ""
         self.process = QProcess(self)

@@ -15,7 +15,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--out", required=True, metavar="MODEL", help="model file to write (.pt), saved every epoch"
     )
     parser.add_argument(
-        "--init", metavar="MODEL", help="fine-tune this model instead of starting from scratch"
+        "--init",
+        metavar="MODEL",
+        help="fine-tune this model instead of starting from scratch (then, unless --epochs or "
+        "--steps says otherwise: a budget of 300 steps, stopping after 3 epochs without a "
+        "better held-out error)",
     )
     parser.add_argument(
         "--resume", action="store_true", help="continue an interrupted run of the same --out"
@@ -51,7 +55,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "128 128 for square)",
     )
     parser.add_argument(
-        "--epochs", type=int, default=12, help="passes over the training data (default: 12)"
+        "--epochs",
+        type=int,
+        default=None,
+        help="passes over the training data (default: 12; with --init, the step budget)",
     )
     parser.add_argument(
         "--steps",
@@ -136,9 +143,18 @@ def run(args: argparse.Namespace) -> int:
 
     from eyetracker.commands._output import writable_file
     from eyetracker.core.errors import UserError
-    from eyetracker.training.trainer import TrainConfig, resume_path, train
+    from eyetracker.training.trainer import (
+        FINETUNE_PATIENCE,
+        FINETUNE_STEPS,
+        TrainConfig,
+        resume_path,
+        train,
+    )
 
     check_numbers(args)
+    steps, patience = args.steps, args.patience
+    if args.init and args.epochs is None and args.steps is None:  # fine-tuning's defaults
+        steps, patience = FINETUNE_STEPS, patience or FINETUNE_PATIENCE
     out = writable_file(args.out, "--out", "model.pt")
     size = args.size or DEFAULT_SIZES[args.preprocessing]
     log_file = writable_file(args.log or f"{args.out}.log", "--log", "train.log")
@@ -162,9 +178,9 @@ def run(args: argparse.Namespace) -> int:
         sampler=args.sampler,
         batch_size=args.batch_size,
         groups=args.groups,
-        epochs=args.epochs,
-        steps=args.steps,
-        patience=args.patience,
+        epochs=args.epochs or TrainConfig.epochs,
+        steps=steps,
+        patience=patience,
         lr=args.lr,
         seed=args.seed,
         held_out_people=args.held_out_people,

@@ -1,12 +1,14 @@
 """Fine-tuning from the app, without Qt: the command line to run, and reading its progress.
 
-The app runs `python -m eyetracker train DATA --init MODEL --out NEW --epochs N` as a child
-process. The trainer prints one line per finished epoch to stdout,
+The app runs `python -m eyetracker train DATA --init MODEL --out NEW` as a child process, with
+the trainer's fine-tuning defaults (a step budget, early stopping). The trainer prints one
+line per finished epoch to stdout,
 
     epoch=3 train_loss_pct=7.91 seconds=41.0 val_unfamiliar_people_pct=9.12
 
 and tqdm draws its bar on stderr ("epoch 3/12:  40%|####      | 8/20 ..."): the first gives
-finished epochs and metrics, the second the progress inside an epoch.
+finished epochs and metrics, the second the number of epochs the budget makes and the
+progress inside one. Early stopping may end the run before the last of them.
 """
 
 from __future__ import annotations
@@ -25,13 +27,12 @@ def train_command(
     init: str | os.PathLike[str],
     out: str | os.PathLike[str],
     *,
-    epochs: int = 3,
     extra: tuple[str, ...] = (),
     python: str = sys.executable,
 ) -> tuple[str, list[str]]:
     """(program, arguments) that fine-tune `init` on `data` into `out`."""
     args = ["-m", "eyetracker", "train", str(data), "--init", str(init), "--out", str(out)]
-    return python, [*args, "--epochs", str(epochs), *extra]
+    return python, [*args, *extra]
 
 
 def parse_epoch_line(line: str) -> dict[str, float | int] | None:
@@ -50,9 +51,10 @@ def parse_epoch_line(line: str) -> dict[str, float | int] | None:
 
 @dataclass
 class Progress:
-    """Training progress from the child's output, as a fraction of all epochs."""
+    """Training progress from the child's output, as a fraction of all epochs (0 until the
+    trainer's bar has said how many)."""
 
-    epochs: int
+    epochs: int = 0
     finished: int = 0
     within: float = 0.0  # fraction of the running epoch, from the tqdm bar
     history: list[dict[str, float | int]] = field(default_factory=list)
@@ -69,15 +71,19 @@ class Progress:
 
     def feed_stderr(self, text: str) -> None:
         for match in _BAR.finditer(text):
-            epoch, percent = int(match.group(1)), int(match.group(3))
+            epoch, self.epochs, percent = (int(match.group(i)) for i in (1, 2, 3))
             if epoch == self.finished + 1:
                 self.within = percent / 100
 
     @property
     def fraction(self) -> float:
-        return min(1.0, (self.finished + self.within) / max(1, self.epochs))
+        if not self.epochs:
+            return 0.0
+        return min(1.0, (self.finished + self.within) / self.epochs)
 
     def describe(self) -> str:
+        if not self.epochs:
+            return "Preparing the images…"
         if not self.history:
             return f"Epoch {self.finished + 1} of {self.epochs}…"
         last = self.history[-1]

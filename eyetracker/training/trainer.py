@@ -35,6 +35,14 @@ from eyetracker.training.evaluate import evaluate
 log = logging.getLogger("eyetracker.train")
 
 
+# Fine-tuning a model on one person's measurements (50-300 frames, where an epoch is a handful
+# of steps): a budget of optimizer steps, stopped early when the error on the person's own
+# held-out dots has not improved for this many epochs. `eyetracker train --init`, the app's
+# fine-tuning and benchmarks/real_world.py (protocol B) all use these.
+FINETUNE_STEPS = 300
+FINETUNE_PATIENCE = 3
+
+
 @dataclass
 class TrainConfig:
     data: str

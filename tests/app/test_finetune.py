@@ -22,7 +22,7 @@ def private_cache(tmp_path, monkeypatch):
 def dialog(qtbot, tmp_path):
     data = write_toy_dataset(tmp_path / "data", people=3, measurements=2, samples=8)
     init = square_model(tmp_path / "base.pt")
-    dialog = FinetuneDialog(data, init, tmp_path / "mine.pt", epochs=1, extra_args=TINY)
+    dialog = FinetuneDialog(data, init, tmp_path / "mine.pt", extra_args=(*TINY, "--steps", "1"))
     qtbot.addWidget(dialog)
     dialog.show()
     yield dialog

@@ -18,9 +18,10 @@ def test_epoch_lines_as_the_trainer_prints_them():
 
 
 def test_progress_combines_epochs_and_the_bar_within_one():
-    progress = Progress(epochs=4)
+    progress = Progress()
+    assert progress.fraction == 0 and progress.describe() == "Preparing the images…"
     progress.feed_stderr("\repoch 1/4:  50%|#####     | 5/10 [00:01<00:01]")
-    assert progress.fraction == 0.125
+    assert progress.epochs == 4 and progress.fraction == 0.125  # the budget makes 4 epochs
     assert progress.feed_stdout("noise\nepoch=1 train_loss_pct=20.00 seconds=1.0\n")
     assert progress.fraction == 0.25 and progress.describe().startswith("Epoch 1 of 4 done")
     progress.feed_stderr("\repoch 1/4: 100%|##########|")  # a late redraw of a finished epoch
@@ -28,9 +29,7 @@ def test_progress_combines_epochs_and_the_bar_within_one():
 
 
 def test_command_line():
-    program, args = train_command(
-        "d", "a.pt", "b.pt", epochs=2, extra=("--device", "cpu"), python="py"
-    )
+    program, args = train_command("d", "a.pt", "b.pt", extra=("--device", "cpu"), python="py")
     assert program == "py"
     assert args == ["-m", "eyetracker", "train", "d", "--init", "a.pt", "--out", "b.pt",
-                    "--epochs", "2", "--device", "cpu"]  # fmt: skip
+                    "--device", "cpu"]  # fmt: skip

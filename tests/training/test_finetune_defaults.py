@@ -41,3 +41,28 @@ def test_early_stopping_keeps_the_best_model(toy_dataset, tmp_path):
     assert validation_score(saved) is not None
     assert validation_score(saved) <= validation_score(last)
     assert saved["epoch"] <= last["epoch"] <= 6
+
+
+def test_the_train_command_fine_tunes_with_the_step_budget_unless_told_otherwise(
+    toy_dataset, tmp_path, monkeypatch
+):
+    from eyetracker.cli import main
+    from eyetracker.training import trainer
+
+    seen = []
+
+    def record(config, **_):
+        seen.append(config)
+        return {}
+
+    monkeypatch.setattr(trainer, "train", record)
+    base = ["train", str(toy_dataset), "--out", str(tmp_path / "m.pt")]
+    for extra in (["--init", "a.pt"], ["--init", "a.pt", "--epochs", "2"], []):
+        main([*base, *extra])
+    fine_tuned, told, scratch = seen
+    assert (fine_tuned.steps, fine_tuned.patience) == (
+        trainer.FINETUNE_STEPS,
+        trainer.FINETUNE_PATIENCE,
+    )
+    assert (told.epochs, told.steps, told.patience) == (2, None, None)
+    assert (scratch.epochs, scratch.steps, scratch.patience) == (12, None, None)
