@@ -6,9 +6,11 @@ runs the camera and the tracker off the GUI thread.
 
 from __future__ import annotations
 
+import html
 import math
+from collections.abc import Callable
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMainWindow, QVBoxLayout, QWidget
 
 from eyetracker.app import menus
@@ -65,13 +67,15 @@ class MainWindow(QMainWindow):
 
         self.controls = ControlsPanel()
         self.preview = PreviewWidget(self.frames)
-        self.notice = QLabel()
+        self.notice = QLabel(textFormat=Qt.TextFormat.RichText)
         self.notice.setWordWrap(True)
         self.notice.setStyleSheet(
             "background:#fff3cd; color:#664d03; padding:6px; border-radius:4px"
         )
         self.notice.hide()
-        self._notices: dict[str, str] = {}
+        self.notice.linkActivated.connect(lambda key: self._notices[key][1][1]())
+        # key -> (text, optional (link words, what clicking them does))
+        self._notices: dict[str, tuple[str, tuple[str, Callable[[], object]] | None]] = {}
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addWidget(self.controls)
@@ -127,6 +131,13 @@ class MainWindow(QMainWindow):
         select_data(c.backend, st.backend)
         select_data(c.device, st.device)
         c.set_users(self.known_users(), st.user)
+        if not self.known_users():  # a first run: nobody has a profile yet
+            self.show_notice(
+                "setup",
+                "New here? Measure about 100 dots (3 minutes), let the model learn your eyes "
+                "(a few minutes), then track; or Tools > Quick calibration (20 seconds).",
+                ("Set up for me…", lambda: self.tools.personal_setup()),
+            )
         self.check_default_model()
         wanted = st.camera if c.camera.findData(st.camera) >= 0 else ""
         if not cameras:
@@ -157,11 +168,18 @@ class MainWindow(QMainWindow):
                 message = missing_model_text()
         self.show_notice("model", message)
 
-    def show_notice(self, key: str, text: str) -> None:
-        """A lasting note above the preview, one line per `key` ("" removes it)."""
-        self._notices[key] = text
-        lines = [line for line in self._notices.values() if line]
-        self.notice.setText("\n".join(lines))
+    def show_notice(
+        self, key: str, text: str, link: tuple[str, Callable[[], object]] | None = None
+    ) -> None:
+        """A lasting note above the preview, one line per `key` ("" removes it); `link`: words
+        at the end of the line and what clicking them does."""
+        self._notices[key] = (text, link)
+        lines = []
+        for name, (line, action) in self._notices.items():
+            if line:
+                words = f' <a href="{name}">{html.escape(action[0])}</a>' if action else ""
+                lines.append(html.escape(line) + words)
+        self.notice.setText("<br>".join(lines))
         self.notice.setVisible(bool(lines))
 
     # --- actions -----------------------------------------------------------------------

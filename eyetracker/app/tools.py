@@ -1,4 +1,5 @@
-"""The Tools menu: measurement, quick calibration, validation, the dataset and fine-tuning.
+"""The Tools menu: set up for me, measurement, quick calibration, validation, the dataset and
+fine-tuning.
 
 Each screen is built by its own module (measurement.py, calibration.py, ...) from the main
 window's frame provider; this module only opens them with the window's current choices and
@@ -42,6 +43,8 @@ class Tools(QObject):
         self.loader.failed.connect(self._load_failed)
         self._resume = False
         entries = [
+            ("&Set up for me (measure, fine-tune, track)…", None, self.personal_setup),
+            (None, None, None),
             ("&Measurement…", "Ctrl+M", self.measurement),
             ("Quick &calibration…", "Ctrl+K", self.calibration),
             ("&Validation…", "Ctrl+L", self.validation),
@@ -75,7 +78,7 @@ class Tools(QObject):
         if widget in self.open_screens:
             self.open_screens.remove(widget)
 
-    def _load_model(self, then, profiles=None, resume: bool | None = None) -> None:
+    def load_model(self, then, profiles=None, resume: bool | None = None) -> None:
         """Pause tracking and load the chosen model in a worker; `then(backend, config)`.
 
         `resume`: whether to track again afterwards (None: if tracking now)."""
@@ -102,7 +105,16 @@ class Tools(QObject):
 
     # --- entries -----------------------------------------------------------------------
 
-    def measurement(self) -> None:
+    def personal_setup(self) -> None:
+        from eyetracker.app.personal_setup import PersonalSetup
+
+        self.window.show_notice("setup", "")
+        setup = PersonalSetup(self)
+        self._keep(setup, setup.ended)
+        setup.start()
+
+    def measurement(self):
+        """Open the measurement screen; returns it (its `finished` says where it was saved)."""
         from eyetracker.app.measurement import MeasurementScreen
 
         screen = MeasurementScreen(
@@ -121,6 +133,7 @@ class Tools(QObject):
         )
         self._keep(screen, screen.finished)
         screen.start()
+        return screen
 
     def calibration(self) -> None:
         field = self.window.controls.user
@@ -133,7 +146,7 @@ class Tools(QObject):
                 f"{first} in the User field first; the profile is saved under it.",
             )
             return
-        self._load_model(lambda loaded, _config: self._open_calibration(loaded.backend, user))
+        self.load_model(lambda loaded, _config: self._open_calibration(loaded.backend, user))
 
     def _open_calibration(self, backend, user: str) -> None:
         from eyetracker.app.calibration import CalibrationScreen
@@ -164,7 +177,7 @@ class Tools(QObject):
 
     def _load_validation(self, resume: bool | None = None) -> None:
         # The user's profile, if there is one for this model, is loaded with the model.
-        self._load_model(
+        self.load_model(
             lambda loaded, _config: self._open_validation(loaded), profiles_dir(), resume
         )
 
@@ -202,17 +215,19 @@ class Tools(QObject):
         """The window is closing: a model still loading is dropped when it arrives."""
         self.loader.cancel()
 
-    def finetune(self) -> None:
+    def finetune(self):
+        """Open the fine-tuning dialog on the dataset and start it; returns it (None, after
+        saying why, when it cannot run)."""
         from eyetracker.app.finetune import FinetuneDialog
 
         if getattr(sys, "frozen", False):  # no Python to run `-m eyetracker train` with
             show_error(self.window, FROZEN_FINETUNE)
-            return
+            return None
         try:
             model = self.window.tracking_config().model
         except UserError as error:
             show_error(self.window, str(error))
-            return
+            return None
         out = data_dir() / "models" / f"finetuned-{datetime.now():%Y%m%d-%H%M%S}.pt"
         out.parent.mkdir(parents=True, exist_ok=True)
         dialog = FinetuneDialog(dataset_dir(), model, out, parent=self.window)
@@ -220,3 +235,4 @@ class Tools(QObject):
         self._keep(dialog, dialog.ended)
         dialog.show()
         dialog.start()
+        return dialog

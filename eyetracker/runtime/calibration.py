@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from eyetracker.capture.folder import ImageFolderSource
 from eyetracker.core.correction import Correction
 from eyetracker.core.errors import UserError
 from eyetracker.core.types import Frame, GazePoint
@@ -70,7 +71,7 @@ class CalibrationCollector:
     def add(self, index: int, frame: Frame) -> None:
         self.points[index].frames.append(frame)
 
-    def fit(self, backend, user: str) -> Profile:
+    def fit(self, backend, user: str, what: str = "calibration") -> Profile:
         """Send every frame through the frame pipeline, keep the usable ones, capture their
         statistics, then fit the correction on their targets (eyetracker.core.correction).
 
@@ -107,7 +108,7 @@ class CalibrationCollector:
             model_fingerprint=backend.info.fingerprint,
             moments=moments,
             frames=len(pixels),
-            source=f"calibration, {with_face} of {total} points",
+            source=f"{what}, {with_face} of {total} points",
             correction=correction,
         )
 
@@ -151,6 +152,24 @@ def _spread(used: list[GazePoint], grid: list[GazePoint]) -> bool:
         if max(values) - min(values) < 0.5 * (max(full) - min(full)) - 1e-9:
             return False
     return True
+
+
+def measurement_profile(backend, folder: str | Path, user: str) -> Profile:
+    """The profile a measurement gives `backend`: every sample's frame at its dot, fitted as
+    the quick calibration fits its grid (guarded statistics, then the correction). A model
+    fine-tuned on a measurement tracks with the statistics and correction of that same
+    measurement, with no calibration on top."""
+    with ImageFolderSource(folder) as source:
+        frames = [frame for frame in source if frame.truth is not None]
+    if not frames:
+        raise NotEnoughDataError(
+            f"The measurement {folder} has no samples with a dot position; measure again."
+        )
+    points = list(dict.fromkeys(frame.truth for frame in frames))  # each dot once, in order
+    collector = CalibrationCollector(points)
+    for frame in frames:
+        collector.add(points.index(frame.truth), frame)
+    return collector.fit(backend, user, what=f"measurement {Path(folder).name}")
 
 
 def save_profile(profile: Profile, profiles_dir: str | Path) -> Path:

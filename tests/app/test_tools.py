@@ -12,6 +12,7 @@ def test_tools_menu_lists_every_screen(make_window):
     window = make_window()
     texts = [a.text().replace("&", "") for a in window.tools_menu.actions() if a.text()]
     assert texts == [
+        "Set up for me (measure, fine-tune, track)…",
         "Measurement…",
         "Quick calibration…",
         "Validation…",

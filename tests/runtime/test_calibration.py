@@ -3,9 +3,13 @@ sentence saying how many there were; the statistics it keeps are guarded."""
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
+from eyetracker.core.errors import UserError
+from eyetracker.core.manifest import Screen
+from eyetracker.core.measurement import MeasurementWriter
 from eyetracker.core.types import Frame
 from eyetracker.model.moments import guard_moments
 from eyetracker.runtime.backends import create_backend
@@ -13,6 +17,7 @@ from eyetracker.runtime.calibration import (
     CalibrationCollector,
     NotEnoughDataError,
     grid_points,
+    measurement_profile,
 )
 from eyetracker.runtime.profile import Profile, ProfileError, load_profile
 from eyetracker.runtime.resources import default_model_path
@@ -102,3 +107,29 @@ def test_a_profile_of_too_few_frames_is_refused(tmp_path):
     path = Profile("ada", "abc", moments, frames=2, source="old").save(tmp_path / "p.npz")
     with pytest.raises(ProfileError, match=r"only 2 usable frames \(at least 6 are needed\)"):
         load_profile(path, "abc")
+
+
+def test_a_measurement_gives_the_profile_its_dots_would_give_as_a_calibration(backend, tmp_path):
+    collector = looking_at(grid_points(16), frames_per_point=2)
+    writer = MeasurementWriter(tmp_path, "ada", Screen(1920, 1080), image_format="png")
+    for entry in collector.points:
+        for frame in entry.frames:
+            writer.add(frame.image, entry.point.x, entry.point.y)
+    from_measurement = measurement_profile(backend, writer.folder, "ada")
+    from_calibration = collector.fit(backend, "ada")
+    assert from_measurement.frames == from_calibration.frames >= 30  # a blink is not usable
+    assert from_measurement.source == f"measurement {writer.folder.name}, 16 of 16 points"
+    for key, value in from_calibration.moments.items():
+        assert np.allclose(from_measurement.moments[key], value, atol=1e-5)
+    assert np.allclose(
+        from_measurement.correction.weights, from_calibration.correction.weights, atol=1e-5
+    )
+
+
+def test_images_without_dots_are_one_sentence(backend, tmp_path):
+    cv2.imwrite(str(tmp_path / "0.png"), DARK)  # images, no manifest: no dot positions
+    with pytest.raises(NotEnoughDataError, match="has no samples with a dot position"):
+        measurement_profile(backend, tmp_path, "ada")
+    empty = MeasurementWriter(tmp_path, "ada", Screen(1920, 1080)).folder
+    with pytest.raises(UserError, match="^No .jpg, .png or .bmp images"):
+        measurement_profile(backend, empty, "ada")
