@@ -12,7 +12,10 @@ by ridge regression, where `point` is the network's output, `geometry` the front
 the calibration frames. The intercept is not penalised; every weight is pulled toward zero,
 so with little evidence the answer leans toward the calibration's mean point rather than
 running away. Features constant over the calibration frames carry no evidence and get no
-weight. Measured on real webcam frames (docs/benchmarks.md, "Calibration correction"): the
+weight. Geometry outside the range the calibration saw carries no evidence either (leaning
+back after calibrating moves the face's size and position past anything fitted): `apply`
+holds each geometry feature at the calibration's edge, so the fitted weights interpolate and
+never extrapolate; the network's point is not held. Measured on real webcam frames (docs/benchmarks.md, "Calibration correction"): the
 network's point and the geometry together beat either alone, and regressing the truth beats
 regressing the network's residual (whose pull toward the network's own scale hurts where the
 network reads real eyes poorly). Follows Pupil's gazer model: `fit`, `apply`, parameters that
@@ -44,13 +47,16 @@ class Correction:
     mean: np.ndarray  # (F,) feature means over the calibration frames
     scale: np.ndarray  # (F,) their standard deviations (0: the feature is not used)
     weights: np.ndarray  # (F + 1, 2): per feature, then the intercept
+    low: np.ndarray  # (F,) the least standardised value of each feature in the calibration
+    high: np.ndarray  # (F,) the greatest; geometry features are held within [low, high]
 
     @classmethod
     def identity(cls, features: int) -> Correction:
         """The correction that returns the network's point unchanged."""
         weights = np.zeros((features + 1, 2))
         weights[:2] = np.eye(2)
-        return cls(np.zeros(features), np.ones(features), weights)
+        zeros = np.zeros(features)
+        return cls(zeros, np.ones(features), weights, zeros, zeros)
 
     @classmethod
     def fit(
@@ -75,12 +81,13 @@ class Correction:
         strengths = [point_ridge] * 2 + [geometry_ridge] * (x.shape[1] - 2) + [0.0]
         penalty = len(z) * np.diag(strengths)  # the last, the mean point, is free
         weights = np.linalg.solve(design.T @ design + penalty, design.T @ truth)
-        return cls(mean, scale, weights)
+        return cls(mean, scale, weights, z.min(axis=0), z.max(axis=0))
 
     def apply(self, points: np.ndarray, geometry: np.ndarray) -> np.ndarray:
         """(N, 2) network points -> corrected points; NaN rows stay NaN."""
         x = _features(points, geometry)
         z = np.divide(x - self.mean, self.scale, out=np.zeros_like(x), where=self.scale > 0)
+        z[:, 2:] = np.clip(z[:, 2:], self.low[2:], self.high[2:])  # NaN stays NaN
         return z @ self.weights[:-1] + self.weights[-1]
 
     def to_json(self) -> dict:
@@ -88,6 +95,8 @@ class Correction:
             "mean": self.mean.tolist(),
             "scale": self.scale.tolist(),
             "weights": self.weights.tolist(),
+            "low": self.low.tolist(),
+            "high": self.high.tolist(),
         }
 
     @classmethod
@@ -95,11 +104,17 @@ class Correction:
         mean = np.asarray(data["mean"], np.float64)
         scale = np.asarray(data["scale"], np.float64)
         weights = np.asarray(data["weights"], np.float64)
+        low = np.asarray(data["low"], np.float64)
+        high = np.asarray(data["high"], np.float64)
         n = len(mean)
-        if mean.ndim != 1 or scale.shape != (n,) or weights.shape != (n + 1, 2):
-            raise ValueError("a calibration correction needs F means, F scales and F+1 x 2 weights")
-        if not (
-            np.isfinite(mean).all() and np.isfinite(scale).all() and np.isfinite(weights).all()
+        if (
+            mean.ndim != 1
+            or not scale.shape == low.shape == high.shape == (n,)
+            or weights.shape != (n + 1, 2)
         ):
+            raise ValueError(
+                "a calibration correction needs F means, scales, lows and highs and F+1 x 2 weights"
+            )
+        if not all(np.isfinite(a).all() for a in (mean, scale, weights, low, high)):
             raise ValueError("a calibration correction must be finite")
-        return cls(mean, scale, weights)
+        return cls(mean, scale, weights, low, high)

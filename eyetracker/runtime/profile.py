@@ -4,7 +4,7 @@ from the first frame.
 A profile is a NumPy `.npz` (read with allow_pickle=False: nothing in it can execute) with one
 array per moment ("<layer>.mean", "<layer>.var") and a JSON header in the array "_header":
 
-    {"format": "eyetracker-profile", "version": 1, "user": "ada",
+    {"format": "eyetracker-profile", "version": 2, "user": "ada",
      "model_fingerprint": "3f2c...", "frames": 16, "source": "calibration, 16 points",
      "created": "2026-11-23T10:15:02", "correction": {"mean": [...], ...} or null}
 
@@ -28,7 +28,7 @@ from eyetracker.core.measurement import safe_name
 from eyetracker.model.moments import MIN_FRAMES
 
 MAGIC = "eyetracker-profile"
-VERSION = 1
+VERSION = 2  # 2: the correction keeps the geometry's range over the calibration
 
 
 class ProfileError(UserError):
@@ -72,16 +72,23 @@ def load_profile(path: str | os.PathLike[str], model_fingerprint: str | None = N
         with np.load(path, allow_pickle=False) as data:
             header = json.loads(str(data["_header"]))
             moments = {k: data[k].astype(np.float32) for k in data.files if k != "_header"}
+    except Exception:
+        header = None
+    if not isinstance(header, dict):
+        raise ProfileError(
+            f"{path} is not a readable eyetracker profile; calibrate again to replace it."
+        )
+    if header.get("format") != MAGIC or header.get("version") != VERSION:
+        raise ProfileError(
+            f"{path} is not an eyetracker profile of version {VERSION}; calibrate again."
+        )
+    try:
         correction = header.get("correction")
         correction = Correction.from_json(correction) if correction is not None else None
     except Exception:
         raise ProfileError(
             f"{path} is not a readable eyetracker profile; calibrate again to replace it."
         ) from None
-    if header.get("format") != MAGIC or header.get("version") != VERSION:
-        raise ProfileError(
-            f"{path} is not an eyetracker profile of version {VERSION}; calibrate again."
-        )
     if model_fingerprint and header.get("model_fingerprint") != model_fingerprint:
         raise ProfileError(
             f"{path} was made for another model; calibrate again with the current model."

@@ -61,3 +61,19 @@ def test_json_round_trip_and_refusals():
         Correction.from_json(broken)
     with pytest.raises(ValueError):
         Correction.from_json(correction.to_json() | {"mean": [0.0]})
+    with pytest.raises(KeyError):  # a correction from before the edges were kept
+        Correction.from_json({k: v for k, v in correction.to_json().items() if k != "low"})
+
+
+def test_geometry_beyond_the_calibration_is_held_at_its_edge():
+    """Leaning back after calibrating moves the face's size past anything fitted: the
+    correction answers as at the calibration's edge instead of extrapolating."""
+    truth = grid()
+    distance = truth[:, :1] * 0.2  # in the calibration, distance happened to follow x
+    correction = Correction.fit(truth, distance, truth)
+    points = np.array([[0.5, 0.5]])
+    at_edge = correction.apply(points, np.array([[distance.max()]]))
+    far_back = correction.apply(points, np.array([[distance.max() + 5.0]]))
+    np.testing.assert_allclose(far_back, at_edge)
+    inside = correction.apply(points, np.array([[0.1]]))
+    assert not np.allclose(inside, at_edge)  # within the range the geometry still counts
