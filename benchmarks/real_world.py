@@ -88,6 +88,7 @@ PINS_MARKER = "eyetracker-peer-pins.txt"
 
 PEER_TRACKERS = ("EyeTrax ridge", "EyeTrax elastic net", "GazeFollower ridge", "GazeFollower SVR")
 OURS = "ours"
+OURS_SET_UP = "ours, set up"
 CENTRE_NAME = "centre"
 
 
@@ -162,7 +163,12 @@ def run_peers(venv: Path, sittings: list[dict], k: int, face_model: Path, cache:
 
 
 def ours_predictions(
-    data_dir, protocol_rows, model_path, notes: dict | None = None, finetune: bool = True
+    data_dir,
+    protocol_rows,
+    model_path,
+    notes: dict | None = None,
+    finetune: bool = True,
+    set_up: bool = False,
 ) -> list[dict]:
     """Our predictions for every row of `protocol_rows`, through the project's one frame path.
 
@@ -172,8 +178,12 @@ def ours_predictions(
     that profile. Protocol B: the model fine-tuned on the person's earlier sittings
     (`eyetracker.training.trainer.train`, its fine-tuning defaults), then the later sitting
     in session mode: statistics of that sitting's own frames (no targets), frame by frame.
+    `set_up`: protocol A also as the app's "Set up for me" does it (tracker OURS_SET_UP): the
+    model fine-tuned on the K calibration frames, then its profile from the same frames.
     Returns rows with pred_x, pred_y (None without a point) and face_found.
     """
+    import dataclasses
+
     from eyetracker.core.dataset import load_dataset
     from eyetracker.core.images import read_image
     from eyetracker.core.types import Frame, GazePoint
@@ -205,7 +215,7 @@ def ours_predictions(
         image = read_image(images[(row["person"], row["measurement"], row["image"])])
         return Frame(image=image, timestamp=index / 10.0, index=index)
 
-    def stream(backend, statistics, test: list[dict]) -> list[dict]:
+    def stream(backend, statistics, test: list[dict], tracker: str = OURS) -> list[dict]:
         pipeline = FramePipeline(backend, video=True, statistics=statistics)
         rows = []
         try:
@@ -214,7 +224,7 @@ def ours_predictions(
                 point = raw.point
                 rows.append(
                     {
-                        "tracker": OURS,
+                        "tracker": tracker,
                         **row,
                         "pred_x": None if point is None else point.x,
                         "pred_y": None if point is None else point.y,
@@ -224,6 +234,19 @@ def ours_predictions(
         finally:
             pipeline.close()
         return rows
+
+    def calibrated(backend, calibration: list[dict], key) -> SessionStatistics:
+        """The app's quick calibration on these samples: its profile's statistics."""
+        collector = CalibrationCollector([GazePoint(r["true_x"], r["true_y"]) for r in calibration])
+        for index, row in enumerate(calibration):
+            collector.add(index, frame(row, index))
+        try:
+            return SessionStatistics.of_profile(backend, collector.fit(backend, user=str(key[0])))
+        except NotEnoughDataError as error:
+            # The app would ask to calibrate again; here the model's own statistics stand in,
+            # and the refusal is reported.
+            notes["calibrations_refused"].append(f"A {'/'.join(key)}: {error}")
+            return SessionStatistics(backend)
 
     out: list[dict] = []
     started = time.perf_counter()
@@ -235,20 +258,23 @@ def ours_predictions(
                 for row in calibration
             ]
             if protocol == "A":
-                collector = CalibrationCollector(
-                    [GazePoint(r["true_x"], r["true_y"]) for r in calibration]
-                )
-                for index, row in enumerate(calibration):
-                    collector.add(index, frame(row, index))
-                try:
-                    profile = collector.fit(backend, user=str(key[0]))
-                    statistics = SessionStatistics.of_profile(backend, profile)
-                except NotEnoughDataError as error:
-                    # The app would ask to calibrate again; here the model's own statistics
-                    # stand in, and the refusal is reported.
-                    notes["calibrations_refused"].append(f"A {'/'.join(key)}: {error}")
-                    statistics = SessionStatistics(backend)
-                out += stream(backend, statistics, test)
+                out += stream(backend, calibrated(backend, calibration, key), test)
+                if set_up:
+                    names = {r["image"] for r in calibration}
+                    sitting = measurements[(key[0], key[1])]
+                    dots = dataclasses.replace(
+                        sitting, samples=[s for s in sitting.samples if s.image in names]
+                    )
+                    tuned = create_backend(
+                        _finetune(model_path, [dots], notes, "/".join(key)), "torch", "cpu"
+                    )
+                    out += [
+                        {"tracker": OURS_SET_UP, **row, "pred_x": None, "pred_y": None}
+                        | {"face_found": None}
+                        for row in calibration
+                    ]
+                    statistics = calibrated(tuned, calibration, key)
+                    out += stream(tuned, statistics, test, OURS_SET_UP)
                 continue
             person = key[0]
             earlier = sorted({r["measurement"] for r in calibration})
@@ -256,7 +282,7 @@ def ours_predictions(
             tuned = backend
             if finetune:
                 tuned_path = _finetune(
-                    model_path, [measurements[(person, m)] for m in earlier], notes
+                    model_path, [measurements[(person, m)] for m in earlier], notes, person
                 )
                 tuned = create_backend(tuned_path, kind="torch", device="cpu")
             for name in later:
@@ -275,7 +301,7 @@ def ours_predictions(
     return out
 
 
-def _finetune(model_path: Path, measurements: list, notes: dict) -> Path:
+def _finetune(model_path: Path, measurements: list, notes: dict, name: str) -> Path:
     """The model fine-tuned on these sittings with the trainer's fine-tuning defaults."""
     from eyetracker.model.checkpoint import load_checkpoint
     from eyetracker.training.data import prepare_measurement
@@ -295,7 +321,7 @@ def _finetune(model_path: Path, measurements: list, notes: dict) -> Path:
         ),
         prepared=prepared,
     )
-    notes.setdefault("finetune", {})[measurements[0].person] = {
+    notes.setdefault("finetune", {})[name] = {
         k: round(v, 2) if isinstance(v, float) else v for k, v in metrics.items()
     }
     return out
@@ -438,6 +464,12 @@ def main(argv: list[str] | None = None) -> int:
         help="protocol B without fine-tuning (session mode only)",
     )
     parser.add_argument(
+        "--set-up",
+        action="store_true",
+        help="protocol A also as the app's Set up for me: fine-tuned on the K calibration "
+        "samples, then calibrated on them (use with --k 100)",
+    )
+    parser.add_argument(
         "--threads",
         type=int,
         default=1,
@@ -496,13 +528,16 @@ def main(argv: list[str] | None = None) -> int:
 
         args.model = default_model_path()
     all_rows += ours_predictions(
-        args.data, rows, args.model, ours_notes, finetune=not args.no_finetune
+        args.data, rows, args.model, ours_notes, not args.no_finetune, args.set_up
     )
 
     peers = [] if args.no_peers else list(PEER_TRACKERS)
-    trackers = [CENTRE_NAME, *peers, OURS]
+    trackers = [CENTRE_NAME, *peers, OURS, *([OURS_SET_UP] if args.set_up else [])]
     b_label = "session, no fine-tune" if args.no_finetune else "fine-tuned, session"
-    labels = {OURS: f"ours (A: calibrated; B: {b_label})"}
+    labels = {
+        OURS: f"ours (A: calibrated; B: {b_label})",
+        OURS_SET_UP: "ours, set up (A: fine-tuned on the K, then calibrated on them)",
+    }
     table = figures(all_rows, trackers)
     ratio = ratios(table, peers)
     print_table(table, trackers, labels, ratio)

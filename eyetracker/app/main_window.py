@@ -134,8 +134,8 @@ class MainWindow(QMainWindow):
         if not self.known_users():  # a first run: nobody has a profile yet
             self.show_notice(
                 "setup",
-                "New here? Measure about 100 dots (3 minutes), let the model learn your eyes "
-                "(a few minutes), then track; or Tools > Quick calibration (20 seconds).",
+                "New here? Look at about 100 dots and let the model learn your eyes "
+                "(about 5 minutes):",
                 ("Set up for me…", lambda: self.tools.personal_setup()),
             )
         self.check_default_model()
