@@ -136,7 +136,7 @@ class FinetuneDialog(QDialog):
         elif code == 0 and status == QProcess.ExitStatus.NormalExit and self._exists():
             self.state = "finished"
             self.bar.setValue(STEPS)
-            self.status.setText(f"{self.progress.describe()}. The new model is {self.out_model}.")
+            self.status.setText(f"{self.progress.summary()}. The new model is {self.out_model}.")
             self.use_button.setEnabled(True)
             self.use_button.setDefault(True)
         else:

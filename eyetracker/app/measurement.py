@@ -56,7 +56,7 @@ class MeasurementScreen(StimulusScreen):
     `screen`: the QScreen to fill (primary when None). `person`/`notes`: skip the question;
     `suggested_person`: the name it starts with.
     `camera`: camera facts for the manifest (default: the frame size). `has_face`: the
-    face check (default: OpenCV's detector, as the `face` preprocessing uses).
+    face check (default: the bundled model's front end, the tracker's own check).
     """
 
     finished = Signal(object)  # Path of the measurement folder, or None

@@ -90,3 +90,12 @@ class Progress:
         loss = last.get("train_loss_pct")
         text = f"Epoch {self.finished} of {self.epochs} done"
         return text + (f": training error {loss:.1f}% of the screen" if loss is not None else "")
+
+    def summary(self) -> str:
+        """What a finished run did: every epoch, or stopped early by the held-out dots."""
+        if 0 < self.finished < self.epochs:
+            return (
+                f"Done after {self.finished} of {self.epochs} epochs: the error on the held-out "
+                "dots stopped improving"
+            )
+        return self.describe()

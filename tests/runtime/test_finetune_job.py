@@ -28,6 +28,19 @@ def test_progress_combines_epochs_and_the_bar_within_one():
     assert progress.fraction == 0.25
 
 
+def test_a_run_stopped_early_says_so():
+    finished = Progress()
+    finished.feed_stderr("\repoch 2/2: 100%|##########| 1/1 [00:01<00:00]")
+    finished.feed_stdout("epoch=2 train_loss_pct=9.00 seconds=1.0\n")
+    assert finished.summary().startswith("Epoch 2 of 2 done")
+    progress = Progress()
+    progress.feed_stderr("\repoch 1/30:  50%|#####     | 1/2 [00:01<00:01]")
+    progress.feed_stdout("epoch=12 train_loss_pct=9.00 seconds=1.0\n")
+    assert progress.summary() == (
+        "Done after 12 of 30 epochs: the error on the held-out dots stopped improving"
+    )
+
+
 def test_command_line():
     program, args = train_command("d", "a.pt", "b.pt", extra=("--device", "cpu"), python="py")
     assert program == "py"
