@@ -15,11 +15,12 @@ running away. Features constant over the calibration frames carry no evidence an
 weight. Geometry outside the range the calibration saw carries no evidence either (leaning
 back after calibrating moves the face's size and position past anything fitted): `apply`
 holds each geometry feature at the calibration's edge, so the fitted weights interpolate and
-never extrapolate; the network's point is not held. Measured on real webcam frames (docs/benchmarks.md, "Calibration correction"): the
-network's point and the geometry together beat either alone, and regressing the truth beats
-regressing the network's residual (whose pull toward the network's own scale hurts where the
-network reads real eyes poorly). Follows Pupil's gazer model: `fit`, `apply`, parameters that
-serialise to JSON.
+never extrapolate; the network's point is not held. Measured on real webcam frames
+(docs/benchmarks.md, "Calibration correction"): the network's point and the geometry together
+beat either alone, holding the geometry helps on real and synthetic frames alike, and
+regressing the truth beats regressing the network's residual (whose pull toward the network's
+own scale hurts where the network reads real eyes poorly). Follows Pupil's gazer model:
+`fit`, `apply`, parameters that serialise to JSON.
 """
 
 from __future__ import annotations

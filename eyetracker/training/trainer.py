@@ -39,7 +39,7 @@ log = logging.getLogger("eyetracker.train")
 # of steps): a budget of optimizer steps, stopped early when the error on the person's own
 # held-out dots has not improved for this many epochs. `eyetracker train --init`, the app's
 # fine-tuning and benchmarks/real_world.py all use these. Measured on real frames (Set up on
-# 100 dots of a sitting, docs/benchmarks.md): a patience of 3 epochs stopped after 10-60
+# 100 dots of a sitting, docs/benchmarks.md): a patience of 3 epochs stopped after 30-70
 # steps, on the noise of a dozen held-out dots (8.8% of the screen); 10 epochs, 6.9%; never
 # stopping, 6.8%.
 FINETUNE_STEPS = 300
