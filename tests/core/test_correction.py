@@ -77,3 +77,26 @@ def test_geometry_beyond_the_calibration_is_held_at_its_edge():
     np.testing.assert_allclose(far_back, at_edge)
     inside = correction.apply(points, np.array([[0.1]]))
     assert not np.allclose(inside, at_edge)  # within the range the geometry still counts
+
+
+def test_more_dots_give_the_data_more_say_and_more_frames_of_a_dot_do_not(monkeypatch):
+    from eyetracker.core import correction as module
+
+    rng = np.random.default_rng(4)
+    truth = rng.random((100, 2))
+    yaw = (truth[:, :1] - 0.5) * 0.6 + rng.normal(0, 0.01, (100, 1))
+    points = 0.5 + 0.5 * (truth - 0.5) + rng.normal(0, 0.01, (100, 2))
+
+    def error(c):
+        return np.linalg.norm(c.apply(points, yaw) - truth, axis=1).mean()
+
+    hundred = Correction.fit(points, yaw, truth)
+    monkeypatch.setattr(module, "REFERENCE_DOTS", 100)  # the prior 9 dots need, at 100 dots
+    as_if_nine = Correction.fit(points, yaw, truth)
+    assert error(hundred) < error(as_if_nine)
+    monkeypatch.undo()
+    nine = spread_indices(truth, 9)
+    once = Correction.fit(points[nine], yaw[nine], truth[nine])
+    five = np.repeat(nine, 5)  # the quick calibration keeps 5 frames at each dot
+    fivefold = Correction.fit(points[five], yaw[five], truth[five])
+    np.testing.assert_allclose(fivefold.weights, once.weights, atol=1e-9)
