@@ -36,9 +36,10 @@ import numpy as np
 POINT_RIDGE = 0.03
 GEOMETRY_RIDGE = 1.0
 # The strengths hold for a calibration of this many dots. With more dots the evidence grows
-# and the prior stays what 9 dots needed: the strengths shrink by REFERENCE_DOTS / dots (at
-# 100 dots on real frames: 8.6% -> 7.1%). Frames of one dot add no new target, so a 9-dot
-# calibration keeps its strengths however many frames each dot has.
+# and the prior stays what 9 dots needed: the strengths shrink by REFERENCE_DOTS / dots (100
+# dots of real frames: 8.6% -> 7.1% in benchmarks/calibration_correction.py, 9.3% -> 8.9% in
+# real_world.py, which tracks the test frames in video mode). Frames of one dot add no new
+# target, so a 9-dot calibration keeps its strengths however many frames each dot has.
 REFERENCE_DOTS = 9
 
 
