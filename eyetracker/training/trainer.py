@@ -95,20 +95,44 @@ def resume_path(out: str | os.PathLike[str]) -> Path:
     return Path(f"{out}.resume")
 
 
+# A sitting whose targets hardly move along an axis (a horizontal sweep: the gaze's height
+# varies by a few % of the screen) teaches nothing about that axis: with statistics of the
+# sitting, what the network sees of the eyes' height is normalized noise, and fitting it to a
+# constant teaches the network to ignore height. Such an axis is left out of that sitting's
+# loss. A standard deviation of 0.1 is a band of about a third of the screen (a uniform spread
+# over the whole screen has 0.29, a 3 x 3 grid 0.33).
+MIN_AXIS_SPREAD = 0.1
+
+
+def informative_axes(targets: np.ndarray) -> np.ndarray:
+    """(2,) float32: 1 for an axis the sitting's targets spread over, 0 for one they do not."""
+    return (np.std(targets, axis=0) >= MIN_AXIS_SPREAD).astype(np.float32)
+
+
 def stack_batch(train: list[PreparedMeasurement], batch: Batch, device: torch.device):
+    """Inputs, targets and each sample's axis weights (its sitting's `informative_axes`)."""
     pixels = np.stack([train[m].pixels[j] for m, j in batch.items])
     face = np.stack([train[m].face[j] for m, j in batch.items])
     targets = np.stack([train[m].targets[j] for m, j in batch.items])
+    axes = {m: informative_axes(train[m].targets) for m in {m for m, _ in batch.items}}
+    weights = np.stack([axes[m] for m, _ in batch.items])
     return (
         torch.from_numpy(pixels).to(device, torch.float32).div_(255.0),
         torch.from_numpy(face).to(device),
         torch.from_numpy(targets).to(device),
+        torch.from_numpy(weights).to(device),
     )
 
 
-def euclidean_loss(predicted: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
-    """The mean distance itself (what the study reports), smoothed at zero for a finite gradient."""
-    return torch.sqrt(((predicted - targets) ** 2).sum(dim=1) + 1e-6).mean()
+def euclidean_loss(
+    predicted: torch.Tensor, targets: torch.Tensor, axes: torch.Tensor | None = None
+) -> torch.Tensor:
+    """The mean distance itself (what the study reports), smoothed at zero for a finite gradient;
+    `axes` (N, 2) of 0/1 leaves an axis out of a sample's distance."""
+    squared = (predicted - targets) ** 2
+    if axes is not None:
+        squared = squared * axes
+    return torch.sqrt(squared.sum(dim=1) + 1e-6).mean()
 
 
 def train(config: TrainConfig, prepared: list[PreparedMeasurement] | None = None) -> dict:
@@ -234,11 +258,11 @@ def train(config: TrainConfig, prepared: list[PreparedMeasurement] | None = None
                 if step >= total_steps:
                     break
                 step += 1
-                pixels, face, targets = stack_batch(split.train, batch, device)
+                pixels, face, targets, axes = stack_batch(split.train, batch, device)
                 if config.augment:
                     pixels = augment(pixels, batch.groups, generator)
                 with autocast:
-                    loss = euclidean_loss(network(pixels, face).float(), targets)
+                    loss = euclidean_loss(network(pixels, face).float(), targets, axes)
                 optimizer.zero_grad(set_to_none=True)
                 loss.backward()
                 optimizer.step()

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 import torch
 
@@ -9,7 +10,15 @@ import eyetracker.training.trainer as trainer_module
 from eyetracker.cli import main
 from eyetracker.core.errors import UserError
 from eyetracker.model.checkpoint import load_checkpoint
-from eyetracker.training.trainer import resume_path, train
+from eyetracker.training.batches import Batch
+from eyetracker.training.data import PreparedMeasurement
+from eyetracker.training.trainer import (
+    euclidean_loss,
+    informative_axes,
+    resume_path,
+    stack_batch,
+    train,
+)
 from tests.helpers.datasets import toy_train_config as config
 
 
@@ -42,11 +51,11 @@ def test_interrupt_leaves_a_usable_checkpoint_and_resume_finishes(
     calls = {"n": 0}
     real_loss = trainer_module.euclidean_loss
 
-    def interrupt_in_second_epoch(predicted, targets):
+    def interrupt_in_second_epoch(predicted, targets, axes):
         calls["n"] += 1
         if calls["n"] == 20:  # 60 training frames in batches of 4: 15 steps an epoch
             raise KeyboardInterrupt
-        return real_loss(predicted, targets)
+        return real_loss(predicted, targets, axes)
 
     monkeypatch.setattr(trainer_module, "euclidean_loss", interrupt_in_second_epoch)
     out = tmp_path / "m.pt"
@@ -119,3 +128,35 @@ def test_an_unwritable_output_is_one_sentence(toy_dataset, tmp_path, capsys):
     assert main(["train", str(toy_dataset), "--out", str(blocker / "m.pt"), "--epochs", "1"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("eyetracker: Cannot write") and err.count("\n") == 1
+
+
+def sweep(person: str, targets: np.ndarray) -> PreparedMeasurement:
+    n = len(targets)
+    return PreparedMeasurement(
+        person=person,
+        measurement="m",
+        pixels=np.zeros((n, 1, 4, 8), np.uint8),
+        face=np.zeros((n, 3), np.float32),
+        targets=targets.astype(np.float32),
+    )
+
+
+def test_a_sitting_that_sweeps_one_axis_leaves_the_other_out_of_the_loss():
+    line = np.linspace(0.0, 1.0, 20)
+    horizontal = sweep("a", np.column_stack([line, 0.3 + 0.05 * np.sin(line * 9)]))
+    grid = sweep("b", np.array([(x, y) for x in (0.1, 0.5, 0.9) for y in (0.1, 0.5, 0.9)] * 2))
+    assert informative_axes(horizontal.targets).tolist() == [1.0, 0.0]
+    assert informative_axes(grid.targets).tolist() == [1.0, 1.0]
+
+    batch = Batch([(0, 0), (0, 5), (1, 0), (1, 4)], groups=2)
+    _, _, targets, axes = stack_batch([horizontal, grid], batch, torch.device("cpu"))
+    assert axes.tolist() == [[1.0, 0.0], [1.0, 0.0], [1.0, 1.0], [1.0, 1.0]]
+
+    # The horizontal sweep's frames pull only on x; the grid's on both.
+    predicted = (targets + 0.2).requires_grad_()
+    euclidean_loss(predicted, targets, axes).backward()
+    assert predicted.grad[:2, 1].abs().max() == 0
+    assert (predicted.grad[:2, 0] > 0).all() and (predicted.grad[2:] > 0).all()
+    assert euclidean_loss(targets + 0.2, targets, axes).item() == pytest.approx(
+        (2 * 0.2 + 2 * 0.2 * 2**0.5) / 4, abs=1e-3
+    )
