@@ -18,8 +18,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--init",
         metavar="MODEL",
         help="fine-tune this model instead of starting from scratch (then, unless --epochs or "
-        "--steps says otherwise: a budget of 300 steps, stopping after 3 epochs without a "
-        "better held-out error)",
+        "--steps says otherwise: the fine-tuning budget of optimizer steps, stopped early when "
+        "the error on held-out dots stops improving)",
     )
     parser.add_argument(
         "--resume", action="store_true", help="continue an interrupted run of the same --out"
