@@ -5,8 +5,8 @@
 For every sitting: statistics captured (and guarded) from K samples spread over the screen,
 as the app's quick calibration does; then the other samples predicted with them, raw and with
 each candidate correction fitted on the K samples (eyetracker.core.correction: ridge of the
-true point on the network's point and the front end's geometry, the point's and the
-geometry's ridge strengths apart). Error in % of the screen over the test samples with a
+true point on the network's point and the front end's geometry, with or without the network's
+last hidden layer beside it, the point's and the rest's ridge strengths apart). Error in % of the screen over the test samples with a
 usable face (the correction changes nothing about which frames have one). Prints a table and
 writes JSON. Run it on real frames (shared/realdata) and on a synthetic set of unseen people.
 """
@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from eyetracker.core.correction import GEOMETRY_RIDGE, POINT_RIDGE, Correction
+from eyetracker.core.correction import GEOMETRY_RIDGE, HIDDEN_MIN_DOTS, POINT_RIDGE, Correction
 from eyetracker.core.metrics import error_pct, on_screen
 from eyetracker.core.sampling import spread_indices
 from eyetracker.model.checkpoint import load_checkpoint
@@ -34,20 +34,30 @@ POINT_RIDGES = (0.0, 0.03, 0.1, 1.0)
 GEOMETRY_RIDGES = (0.3, 1.0, 3.0)
 
 
-def candidates() -> dict[str, dict | None]:
-    table: dict[str, dict | None] = {"none (statistics only)": None}
-    table["geometry only (ridge 1.0)"] = {"point_ridge": 1e9, "geometry_ridge": 1.0}
-    for p in POINT_RIDGES:
-        for g in GEOMETRY_RIDGES:
-            table[f"point {p:g}, geometry {g:g}"] = {"point_ridge": p, "geometry_ridge": g}
+def candidates() -> dict[str, tuple[dict | None, str]]:
+    """name -> (ridge strengths or None for no correction, what it reads beside the point:
+    "geometry", the front end's, or "hidden", the geometry and the network's last hidden
+    layer, which the app's correction reads from HIDDEN_MIN_DOTS dots on)."""
+    table: dict[str, tuple[dict | None, str]] = {"none (statistics only)": (None, "geometry")}
+    table["geometry only (ridge 1.0)"] = ({"point_ridge": 1e9, "geometry_ridge": 1.0}, "geometry")
+    for reads in ("geometry", "hidden"):
+        for p in POINT_RIDGES:
+            for g in GEOMETRY_RIDGES:
+                ridges = {"point_ridge": p, "geometry_ridge": g}
+                table[name(p, g, reads)] = (ridges, reads)
     return table
+
+
+def name(point_ridge: float, geometry_ridge: float, reads: str) -> str:
+    beside = "geometry" if reads == "geometry" else "geometry + hidden"
+    return f"point {point_ridge:g}, {beside} {geometry_ridge:g}"
 
 
 @torch.no_grad()
 def measure(model, measurements, k: int) -> dict[str, float]:
-    from eyetracker.model.statistics import capture_statistics, predict
+    from eyetracker.model.statistics import capture_statistics, predict_with_features
 
-    errors: dict[str, list[np.ndarray]] = {name: [] for name in candidates()}
+    errors: dict[str, list[np.ndarray]] = {candidate: [] for candidate in candidates()}
     for m in measurements:
         if len(m) < k + 1:
             continue
@@ -55,16 +65,24 @@ def measure(model, measurements, k: int) -> dict[str, float]:
         calibration = spread_indices(m.targets, k)
         test = np.setdiff1d(np.arange(len(m)), calibration)
         stats = guarded(model, capture_statistics(model, pixels[calibration], face[calibration]))
-        outputs = predict(model, pixels, face, "captured", stats).float().numpy()
-        for name, ridges in candidates().items():
+        outputs, hidden = (
+            t.float().numpy() for t in predict_with_features(model, pixels, face, "captured", stats)
+        )
+        for candidate, (ridges, reads) in candidates().items():
             points = outputs[test]
             if ridges is not None:
+                read = hidden if reads == "hidden" else None
                 c = Correction.fit(
-                    outputs[calibration], m.face[calibration], m.targets[calibration], **ridges
+                    outputs[calibration],
+                    m.face[calibration],
+                    m.targets[calibration],
+                    None if read is None else read[calibration],
+                    hidden_min_dots=0,  # read it whenever asked, to measure it at any K
+                    **ridges,
                 )
-                points = c.apply(outputs[test], m.face[test])
-            errors[name].append(error_pct(on_screen(points), m.targets[test]))
-    return {name: round(float(np.concatenate(e).mean()), 2) for name, e in errors.items()}
+                points = c.apply(outputs[test], m.face[test], None if read is None else read[test])
+            errors[candidate].append(error_pct(on_screen(points), m.targets[test]))
+    return {c: round(float(np.concatenate(e).mean()), 2) for c, e in errors.items()}
 
 
 def main() -> int:
@@ -81,9 +99,11 @@ def main() -> int:
     loaded = load_checkpoint(model_path)
     measurements = prepare_dataset(args.data, loaded.info.preprocessing, progress=False)
     figures = measure(loaded.model.eval(), measurements, args.k)
-    chosen = f"point {POINT_RIDGE:g}, geometry {GEOMETRY_RIDGE:g}"
-    for name, value in figures.items():
-        print(f"{name:<28}{value:>7.2f}{'  <- the app' if name == chosen else ''}")
+    chosen = name(
+        POINT_RIDGE, GEOMETRY_RIDGE, "hidden" if args.k >= HIDDEN_MIN_DOTS else "geometry"
+    )
+    for candidate, value in figures.items():
+        print(f"{candidate:<36}{value:>7.2f}{'  <- the app' if candidate == chosen else ''}")
     if args.out:
         report = {
             "command": " ".join(["python", *sys.argv]),

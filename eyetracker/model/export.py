@@ -4,6 +4,9 @@ The graph's inputs are the frames, the face boxes, one (mean, var) pair per norm
 layer, and a switch `use_batch_statistics`. The moment inputs carry the model's running
 averages as defaults, so:
 
+Its outputs are the gaze points, the network's last hidden layer (`features`, what a
+calibration's correction can re-read) and the moments used.
+
 - running:  feed only `pixels` and `face`;
 - session:  also feed `use_batch_statistics = True`; the graph normalises with the batch's own
   moments and returns them as outputs (``<layer>.mean_out``, ...), which are exactly the
@@ -29,7 +32,7 @@ from torch import nn
 
 from eyetracker.core.atomic import atomic_write
 from eyetracker.model.info import ModelInfo
-from eyetracker.model.onnx_info import METADATA_KEY, SWITCH
+from eyetracker.model.onnx_info import FEATURES, METADATA_KEY, MOMENT_OUT, SWITCH
 from eyetracker.model.session_norm import session_norms
 
 
@@ -47,9 +50,9 @@ class _AllModesGraph(nn.Module):
         for i, norm in enumerate(self.norms):
             norm.mode = "external"
             norm.external = (moments[2 * i], moments[2 * i + 1], use_batch)
-        gaze = self.model(pixels, face)
+        gaze, features = self.model.forward_with_features(pixels, face)
         used = [tensor for norm in self.norms for tensor in norm.last_moments]
-        return (gaze, *used)
+        return (gaze, features, *used)
 
 
 def export_onnx(
@@ -72,7 +75,7 @@ def export_onnx(
     )
     graph = _AllModesGraph(model)
     inputs = ["pixels", "face", SWITCH, *names]
-    outputs = ["gaze", *[f"{n}_out" for n in names]]
+    outputs = ["gaze", FEATURES, *[f"{n}{MOMENT_OUT}" for n in names]]
     out.parent.mkdir(parents=True, exist_ok=True)
     exported = io.BytesIO()  # written to `out` once, complete: never a half-exported model
     try:
@@ -87,7 +90,7 @@ def export_onnx(
                 input_names=inputs,
                 output_names=outputs,
                 opset_version=opset,
-                dynamic_axes={"pixels": {0: "batch"}, "face": {0: "batch"}, "gaze": {0: "batch"}},
+                dynamic_axes={name: {0: "batch"} for name in ("pixels", "face", "gaze", FEATURES)},
                 dynamo=False,
             )
     finally:

@@ -61,8 +61,16 @@ class GazeNet(nn.Module):
         nn.init.constant_(self.head[-1].bias, 0.5)  # start at the screen's centre
 
     def forward(self, pixels: torch.Tensor, face: torch.Tensor) -> torch.Tensor:
+        return self.forward_with_features(pixels, face)[0]
+
+    def forward_with_features(
+        self, pixels: torch.Tensor, face: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """The point and the last hidden layer it is a linear readout of (N, hidden): what a
+        calibration with many dots can re-read (eyetracker.core.correction)."""
         features = self.features(pixels).flatten(1)
-        return self.head(torch.cat([features, face], dim=1))
+        hidden = self.head[:-1](torch.cat([features, face], dim=1))
+        return self.head[-1](hidden), hidden
 
 
 class MBConv(nn.Module):
@@ -116,6 +124,12 @@ class UNetEfficient(nn.Module):
         self.to_heatmap = nn.Conv2d(widths[0], 1, 1)
 
     def forward(self, pixels: torch.Tensor, face: torch.Tensor) -> torch.Tensor:
+        return self.forward_with_features(pixels, face)[0]
+
+    def forward_with_features(
+        self, pixels: torch.Tensor, face: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """The point and the decoder's last layer averaged over the map (N, widths[0])."""
         skips = [self.stem(pixels)]
         for block in self.encoder:
             skips.append(block(skips[-1]))
@@ -124,7 +138,7 @@ class UNetEfficient(nn.Module):
             skip = skips.pop()
             x = F.interpolate(x, size=skip.shape[-2:], mode="bilinear", align_corners=False)
             x = block(torch.cat([x, skip], dim=1))
-        return soft_argmax(self.to_heatmap(x))
+        return soft_argmax(self.to_heatmap(x)), x.mean(dim=(2, 3))
 
 
 def soft_argmax(heatmap: torch.Tensor) -> torch.Tensor:

@@ -11,6 +11,8 @@ from eyetracker.model.info import ModelInfo
 
 SWITCH = "use_batch_statistics"  # True: normalise with the batch's own moments, return them
 METADATA_KEY = "eyetracker"  # metadata_props entry holding ModelInfo as JSON
+FEATURES = "features"  # output: the network's last hidden layer, beside the gaze points
+MOMENT_OUT = "_out"  # "<layer>.mean_out", "<layer>.var_out": the moments a pass used
 
 
 def read_onnx_info(session) -> ModelInfo:

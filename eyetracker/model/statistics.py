@@ -104,6 +104,19 @@ def predict(
         return model(pixels, face)
 
 
+@torch.no_grad()
+def predict_with_features(
+    model: nn.Module,
+    pixels: torch.Tensor,
+    face: torch.Tensor,
+    mode: str = "running",
+    statistics: Statistics | None = None,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """`predict`, and the network's last hidden layer beside each point."""
+    with statistics_mode(model, mode, statistics):
+        return model.forward_with_features(pixels, face)
+
+
 class _StopForward(Exception):
     pass
 

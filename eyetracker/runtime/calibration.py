@@ -102,7 +102,8 @@ class CalibrationCollector:
         moments = guard_moments(moments, len(pixels), backend.running_moments())
         # Then use the targets too: what the statistics leave, a small correction fixes.
         backend.set_statistics(moments)
-        correction = Correction.fit(backend.predict(pixels, faces), faces, np.array(targets))
+        points, hidden = backend.predict_with_features(pixels, faces)
+        correction = Correction.fit(points, faces, np.array(targets), hidden)
         return Profile(
             user=user,
             model_fingerprint=backend.info.fingerprint,

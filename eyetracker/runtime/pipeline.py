@@ -82,9 +82,14 @@ class FramePipeline:
     def predict(self, prepared: Prepared) -> GazePoint | None:
         """One forward pass with the backend's current statistics; None if not finite."""
         started = self.clock()
-        output = self.backend.predict(prepared.pixels[None], prepared.face[None])
-        if self.correction is not None:
-            output = self.correction.apply(output, prepared.face[None])
+        pixels, face = prepared.pixels[None], prepared.face[None]
+        if self.correction is not None and self.correction.reads_hidden:
+            output, hidden = self.backend.predict_with_features(pixels, face)
+            output = self.correction.apply(output, face, hidden)
+        else:
+            output = self.backend.predict(pixels, face)
+            if self.correction is not None:
+                output = self.correction.apply(output, face)
         self.timings.add("inference", self.clock() - started)
         x, y = on_screen(output)[0]
         return None if np.isnan(x) else GazePoint(float(x), float(y))

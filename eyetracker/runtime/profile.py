@@ -28,7 +28,7 @@ from eyetracker.core.measurement import safe_name
 from eyetracker.model.moments import MIN_FRAMES
 
 MAGIC = "eyetracker-profile"
-VERSION = 2  # 2: the correction keeps the geometry's range over the calibration
+VERSION = 3  # 2: the correction keeps the geometry's range; 3: it reads the hidden layer
 
 
 class ProfileError(UserError):

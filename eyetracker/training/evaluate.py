@@ -26,7 +26,13 @@ from eyetracker.core.correction import Correction
 from eyetracker.core.errors import UserError
 from eyetracker.core.sampling import spread_indices
 from eyetracker.model.moments import guard_moments
-from eyetracker.model.statistics import Statistics, capture_statistics, predict, running_statistics
+from eyetracker.model.statistics import (
+    Statistics,
+    capture_statistics,
+    predict,
+    predict_with_features,
+    running_statistics,
+)
 from eyetracker.training.data import PreparedMeasurement
 
 MODES = ("running", "session", "calibrated")
@@ -114,12 +120,15 @@ def predict_measurement(
         )
         stats = guarded(model, stats)  # as the app's calibration does: few frames are shrunk
         # Captured statistics make each frame independent: a batch equals frame-by-frame.
-        outputs = predict(model, pixels, face, "captured", stats).float().cpu().numpy()
+        outputs, hidden = (
+            t.float().cpu().numpy()
+            for t in predict_with_features(model, pixels, face, "captured", stats)
+        )
         # Then the correction fitted on the calibration samples' targets, as the app does.
         correction = Correction.fit(
-            outputs[calibration], m.face[calibration], m.targets[calibration]
+            outputs[calibration], m.face[calibration], m.targets[calibration], hidden[calibration]
         )
-        outputs = correction.apply(outputs[scored], m.face[scored])
+        outputs = correction.apply(outputs[scored], m.face[scored], hidden[scored])
     else:
         raise ValueError(f"unknown mode {mode!r}; choose one of {MODES}")
     failed_truth = np.array([f.target for f in m.failed], np.float64).reshape(-1, 2)

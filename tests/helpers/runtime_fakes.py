@@ -91,12 +91,19 @@ class GatedBackend:
         self.release = threading.Event()
         self.calls = 0
 
-    def predict(self, pixels, face):
+    def _gate(self) -> None:
         self.calls += 1
         self.entered.set()
         if not self.release.wait(timeout=30):
             raise TimeoutError("the test never released the backend")
+
+    def predict(self, pixels, face):
+        self._gate()
         return self._backend.predict(pixels, face)
+
+    def predict_with_features(self, pixels, face):
+        self._gate()
+        return self._backend.predict_with_features(pixels, face)
 
     def capture(self, pixels, face):
         return self._backend.capture(pixels, face)

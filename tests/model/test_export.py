@@ -8,9 +8,9 @@ import torch
 from eyetracker.model.checkpoint import create_model
 from eyetracker.model.export import export_onnx, moment_names
 from eyetracker.model.info import ModelInfo
-from eyetracker.model.onnx_info import SWITCH, onnx_feed, read_onnx_info
+from eyetracker.model.onnx_info import FEATURES, MOMENT_OUT, SWITCH, onnx_feed, read_onnx_info
 from eyetracker.model.preprocess import Preprocessing
-from eyetracker.model.statistics import capture_statistics, predict
+from eyetracker.model.statistics import capture_statistics, predict, predict_with_features
 from tests.helpers.models import session_set, trained_a_little
 
 
@@ -32,13 +32,18 @@ def test_torch_and_onnxruntime_agree_in_every_mode(exported):
     running = session.run(["gaze"], onnx_feed(session, feed))[0]
     assert np.allclose(running, predict(model, pixels, face, "running").numpy(), atol=1e-4)
 
-    outputs = session.run(None, onnx_feed(session, {**feed, SWITCH: np.array([True])}))
-    assert np.allclose(outputs[0], predict(model, pixels, face, "session").numpy(), atol=1e-4)
+    names = moment_names(model)
+    outputs = session.run(
+        ["gaze", FEATURES, *[f"{n}{MOMENT_OUT}" for n in names]],
+        onnx_feed(session, {**feed, SWITCH: np.array([True])}),
+    )
+    points, hidden = predict_with_features(model, pixels, face, "session")
+    assert np.allclose(outputs[0], points.numpy(), atol=1e-4)
+    assert np.allclose(outputs[1], hidden.numpy(), atol=1e-4)
 
     stats = capture_statistics(model, pixels, face)
     flat = stats.to_tensors()
-    names = moment_names(model)
-    for name, value in zip(names, outputs[1:], strict=True):
+    for name, value in zip(names, outputs[2:], strict=True):
         assert np.allclose(value, flat[name].numpy(), atol=1e-4), name
 
     captured_feed = {**feed, **{n: flat[n].numpy() for n in names}}

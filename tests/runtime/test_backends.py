@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from eyetracker.core.errors import UserError
 from eyetracker.model.checkpoint import save_checkpoint
 from eyetracker.model.info import ModelInfo
 from eyetracker.model.preprocess import Preprocessing
@@ -48,6 +49,35 @@ def test_backends_agree_with_running_statistics(backends):
     for backend in backends[1:]:
         backend.set_statistics(None)
         assert np.allclose(backend.predict(pixels, face), reference, atol=1e-4), backend.name
+
+
+def test_backends_give_the_same_hidden_layer_beside_the_same_points(backends):
+    pixels, face = frames()
+    moments = backends[0].capture(pixels, face)
+    results = []
+    for backend in backends:
+        backend.set_statistics(moments)
+        points, hidden = backend.predict_with_features(pixels, face)
+        assert np.allclose(points, backend.predict(pixels, face), atol=1e-5), backend.name
+        assert hidden.shape == (len(pixels), 128) and hidden.std(axis=0).max() > 0
+        results.append(hidden)
+    for other in results[1:]:
+        assert np.allclose(other, results[0], atol=1e-4)
+
+
+def test_an_onnx_file_without_the_hidden_layer_says_to_export_again(model_file, tmp_path):
+    import onnx
+
+    proto = onnx.load(str(onnx_path_for(model_file)))
+    [features] = [o for o in proto.graph.output if o.name == "features"]
+    proto.graph.output.remove(features)
+    older = tmp_path / "older.onnx"
+    onnx.save(proto, str(older))
+    backend = OnnxBackend(older, "cpu")
+    pixels, face = frames(2)
+    assert backend.predict(pixels, face).shape == (2, 2)  # tracking without a calibration works
+    with pytest.raises(UserError, match="export it again"):
+        backend.predict_with_features(pixels, face)
 
 
 def test_backends_capture_the_same_statistics_and_use_them(backends):

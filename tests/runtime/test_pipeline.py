@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from eyetracker.capture.base import create_source
+from eyetracker.core.correction import HIDDEN_MIN_DOTS
 from eyetracker.core.dataset import load_dataset
 from eyetracker.core.images import read_image
 from eyetracker.core.types import Frame, GazePoint
@@ -23,17 +24,17 @@ from eyetracker.synth.dataset import write_dataset
 from eyetracker.training.data import prepare_dataset
 from eyetracker.training.evaluate import evaluate
 
-K = 9
-
 
 @pytest.fixture(scope="module")
 def dataset(tmp_path_factory):
     out = tmp_path_factory.mktemp("data")
-    write_dataset(out, people=1, measurements=1, samples=24, seed=1, workers=1)
+    write_dataset(out, people=1, measurements=1, samples=60, seed=1, workers=1)
     return out
 
 
-def test_tracker_calibration_and_evaluate_agree_on_every_raw_point(dataset):
+# 9 dots: the correction reads the point and the geometry; HIDDEN_MIN_DOTS: the hidden layer too.
+@pytest.mark.parametrize("K", [9, HIDDEN_MIN_DOTS])
+def test_tracker_calibration_and_evaluate_agree_on_every_raw_point(dataset, K):
     model_path = default_model_path()
     loaded = load_checkpoint(model_path)
     measurements = prepare_dataset(dataset, loaded.info.preprocessing, cache=False, progress=False)
@@ -58,7 +59,7 @@ def test_tracker_calibration_and_evaluate_agree_on_every_raw_point(dataset):
         collector.add(index, Frame(image, timestamp=float(index), index=index))
     backend = create_backend(model_path, "torch", "cpu")
     profile = collector.fit(backend, "ada")
-    assert profile.correction is not None
+    assert profile.correction.reads_hidden == (K >= HIDDEN_MIN_DOTS)
 
     # The tracker over the measurement's folder, frame by frame, with that profile.
     raw = {}

@@ -21,7 +21,7 @@ class OnnxBackend:
     def __init__(self, onnx_path: str | os.PathLike[str], device: str = "auto") -> None:
         import onnxruntime as ort
 
-        from eyetracker.model.onnx_info import SWITCH, read_onnx_info
+        from eyetracker.model.onnx_info import FEATURES, MOMENT_OUT, SWITCH, read_onnx_info
 
         available = ort.get_available_providers()
         if device == "auto":
@@ -49,7 +49,11 @@ class OnnxBackend:
         self._switch = SWITCH
         self._declared = {i.name for i in self._session.get_inputs()}
         self._declared |= {i.name for i in self._session.get_overridable_initializers()}
-        self._moment_names = [o.name[: -len("_out")] for o in self._session.get_outputs()[1:]]
+        outputs = [o.name for o in self._session.get_outputs()]
+        self._moment_outputs = [name for name in outputs if name.endswith(MOMENT_OUT)]
+        self._moment_names = [name[: -len(MOMENT_OUT)] for name in self._moment_outputs]
+        self._features = FEATURES if FEATURES in outputs else None
+        self._path = onnx_path
         self.set_statistics(None)
 
     def _feed(self, pixels: np.ndarray, face: np.ndarray, extra: dict) -> dict:
@@ -60,22 +64,35 @@ class OnnxBackend:
         }
         return {k: v for k, v in feed.items() if k in self._declared}
 
-    def predict(self, pixels: np.ndarray, face: np.ndarray) -> np.ndarray:
+    def _run(self, outputs: list[str], pixels: np.ndarray, face: np.ndarray) -> list[np.ndarray]:
         # The moments are kept as ready-made OrtValues (see set_statistics): only the frame is
         # converted here, so a frame costs one forward pass, not ~30 input conversions besides.
         feed = {
             k: self._ort.OrtValue.ortvalue_from_numpy(v)
             for k, v in self._feed(pixels, face, {}).items()
         }
-        return self._session.run_with_ort_values(["gaze"], {**self._moment_values, **feed})[
-            0
-        ].numpy()
+        values = self._session.run_with_ort_values(outputs, {**self._moment_values, **feed})
+        return [value.numpy() for value in values]
+
+    def predict(self, pixels: np.ndarray, face: np.ndarray) -> np.ndarray:
+        return self._run(["gaze"], pixels, face)[0]
+
+    def predict_with_features(
+        self, pixels: np.ndarray, face: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        if self._features is None:
+            raise UserError(
+                f"{self._path} was exported without the network's hidden layer that calibration "
+                "reads; export it again with `eyetracker export`."
+            )
+        points, features = self._run(["gaze", self._features], pixels, face)
+        return points, features
 
     def capture(self, pixels: np.ndarray, face: np.ndarray) -> Moments:
         outputs = self._session.run(
-            None, self._feed(pixels, face, {self._switch: np.array([True])})
+            self._moment_outputs, self._feed(pixels, face, {self._switch: np.array([True])})
         )
-        return dict(zip(self._moment_names, outputs[1:], strict=True))
+        return dict(zip(self._moment_names, outputs, strict=True))
 
     def running_moments(self) -> Moments:
         # Fed no moments and not capturing, the graph's moment outputs are the moment inputs'
@@ -85,10 +102,9 @@ class OnnxBackend:
             for i in self._session.get_inputs()
             if i.name in ("pixels", "face")
         }
-        outputs = self._session.run(None, feed)
+        outputs = self._session.run(self._moment_outputs, feed)
         return {
-            k: np.asarray(v, np.float32)
-            for k, v in zip(self._moment_names, outputs[1:], strict=True)
+            k: np.asarray(v, np.float32) for k, v in zip(self._moment_names, outputs, strict=True)
         }
 
     def set_statistics(self, moments: Moments | None) -> None:

@@ -23,6 +23,12 @@ class Backend(Protocol):
         """Gaze points (N, 2) with the statistics last given: one forward pass."""
         ...
 
+    def predict_with_features(
+        self, pixels: np.ndarray, face: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """`predict`'s points and the network's last hidden layer (N, F) of the same pass."""
+        ...
+
     def capture(self, pixels: np.ndarray, face: np.ndarray) -> Moments:
         """Exact moments of these frames as one session; the statistics in use stay as they are."""
         ...

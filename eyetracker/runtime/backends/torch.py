@@ -49,6 +49,13 @@ class TorchBackend:
     def predict(self, pixels: np.ndarray, face: np.ndarray) -> np.ndarray:
         return self._model(*self._tensors(pixels, face)).float().cpu().numpy()
 
+    @torch.inference_mode()
+    def predict_with_features(
+        self, pixels: np.ndarray, face: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        points, features = self._model.forward_with_features(*self._tensors(pixels, face))
+        return points.float().cpu().numpy(), features.float().cpu().numpy()
+
     def capture(self, pixels: np.ndarray, face: np.ndarray) -> Moments:
         # capture_statistics leaves every layer as it found it: the baked statistics stay.
         stats = capture_statistics(self._model, *self._tensors(pixels, face))
