@@ -12,14 +12,13 @@ by ridge regression, where `point` is the network's output, `geometry` the front
 the calibration frames. A calibration of HIDDEN_MIN_DOTS dots or more also reads the network's
 last hidden layer (of which the point is one linear readout): with that many dots the
 calibration can weigh what the network saw of this person's real eyes differently from what
-synthetic training taught it (real frames, 100 dots: 9.6% -> 7.3% tracked frame by frame).
-The intercept is not penalised; every weight is pulled toward zero,
-so with little evidence the answer leans toward the calibration's mean point rather than
-running away. Features constant over the calibration frames carry no evidence and get no
+synthetic training taught it (real frames, 100 dots: 8.9% -> 7.3% through the app's path).
+The intercept is not penalised; every weight is pulled toward zero, so with little evidence
+the answer leans toward the calibration's mean point rather than running away. Features constant over the calibration frames carry no evidence and get no
 weight. Geometry outside the range the calibration saw carries no evidence either (leaning
 back after calibrating moves the face's size and position past anything fitted): `apply`
-holds each geometry feature at the calibration's edge, so the fitted weights interpolate and
-never extrapolate; the network's point is not held. Measured on real webcam frames
+holds each geometry feature (and hidden unit) at the calibration's edge, so the fitted weights
+interpolate and never extrapolate; the network's point is not held. Measured on real webcam frames
 (docs/benchmarks.md, "Calibration correction"): the network's point and the geometry together
 beat either alone, holding the geometry helps on real and synthetic frames alike, and
 regressing the truth beats regressing the network's residual (whose pull toward the network's
@@ -46,12 +45,13 @@ GEOMETRY_RIDGE = 1.0
 # real_world.py, which tracks the test frames in video mode). Frames of one dot add no new
 # target, so a 9-dot calibration keeps its strengths however many frames each dot has.
 REFERENCE_DOTS = 9
-# Fewest dots a calibration needs before it reads the hidden layer's 128 numbers too. Measured
-# on real frames, calibration on still frames and tracking in video mode as the app does
-# (docs/benchmarks.md, "Calibration correction"): with 9 or 30 dots the hidden layer gained
-# 0.4 points on average but lost 1-3 points in some sittings (a small face, whose hidden layer
-# moves most between the calibration's still frames and the tracked stream); with 50 dots it
-# gained 0.9 (9.3% -> 8.5%), with 100 dots 2.3 (9.6% -> 7.3%).
+# Fewest dots a calibration needs before it reads the hidden layer's 128 numbers too. On real
+# frames tracked as the app tracks them (docs/benchmarks.md, "Calibration correction") it
+# gains on average from 9 dots on (12.1% -> 11.5% with 9 dots, 9.7 -> 8.8 with 30, 9.8 -> 8.0
+# with 50, 8.8 -> 6.7 with 100), but with few dots it is fragile: the worst sitting (the
+# smallest face) lost 1.6 points with 9 dots and 2.5 with 30, and another choice of 9 frames
+# through the app's whole path went 12.0 -> 12.5 (13.4 -> 16.6 for that person). From 50 dots
+# no sitting lost more than 1.0; Set up's measurement has about 100 dots.
 HIDDEN_MIN_DOTS = 50
 
 

@@ -4,7 +4,7 @@ from the first frame.
 A profile is a NumPy `.npz` (read with allow_pickle=False: nothing in it can execute) with one
 array per moment ("<layer>.mean", "<layer>.var") and a JSON header in the array "_header":
 
-    {"format": "eyetracker-profile", "version": 2, "user": "ada",
+    {"format": "eyetracker-profile", "version": 3, "user": "ada",
      "model_fingerprint": "3f2c...", "frames": 16, "source": "calibration, 16 points",
      "created": "2026-11-23T10:15:02", "correction": {"mean": [...], ...} or null}
 
