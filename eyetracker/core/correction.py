@@ -14,11 +14,12 @@ last hidden layer (of which the point is one linear readout): with that many dot
 calibration can weigh what the network saw of this person's real eyes differently from what
 synthetic training taught it (real frames, 100 dots: 8.9% -> 7.3% through the app's path).
 The intercept is not penalised; every weight is pulled toward zero, so with little evidence
-the answer leans toward the calibration's mean point rather than running away. Features constant over the calibration frames carry no evidence and get no
-weight. Geometry outside the range the calibration saw carries no evidence either (leaning
-back after calibrating moves the face's size and position past anything fitted): `apply`
-holds each geometry feature (and hidden unit) at the calibration's edge, so the fitted weights
-interpolate and never extrapolate; the network's point is not held. Measured on real webcam frames
+the answer leans toward the calibration's mean point rather than running away. Features
+constant over the calibration frames carry no evidence and get no weight. Geometry outside
+the range the calibration saw carries no evidence either (leaning back after calibrating
+moves the face's size and position past anything fitted): `apply` holds each geometry feature
+(and hidden unit) at the calibration's edge, so the fitted weights interpolate and never
+extrapolate; the network's point is not held. Measured on real webcam frames
 (docs/benchmarks.md, "Calibration correction"): the network's point and the geometry together
 beat either alone, holding the geometry helps on real and synthetic frames alike, and
 regressing the truth beats regressing the network's residual (whose pull toward the network's

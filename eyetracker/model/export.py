@@ -1,11 +1,9 @@
 """ONNX export with every statistics mode in one graph.
 
 The graph's inputs are the frames, the face boxes, one (mean, var) pair per normalisation
-layer, and a switch `use_batch_statistics`. The moment inputs carry the model's running
-averages as defaults, so:
-
-Its outputs are the gaze points, the network's last hidden layer (`features`, what a
-calibration's correction can re-read) and the moments used.
+layer, and a switch `use_batch_statistics`; its outputs are the gaze points, the network's
+last hidden layer (`features`, what a calibration's correction can re-read) and the moments
+used. The moment inputs carry the model's running averages as defaults, so:
 
 - running:  feed only `pixels` and `face`;
 - session:  also feed `use_batch_statistics = True`; the graph normalises with the batch's own
