@@ -1,12 +1,14 @@
 """Which correction the calibration fits on its targets, measured per dataset.
 
-    python benchmarks/calibration_correction.py DATA [--model M] [--k 9] [--tracked] [--out JSON]
+    python benchmarks/calibration_correction.py DATA [--model M] [--k 9] [--draws 4] [--tracked]
+                                                [--out JSON]
 
-For every sitting: statistics captured (and guarded) from K samples spread over the screen,
-as the app's quick calibration does; then the other samples predicted with them, raw and with
-each candidate correction fitted on the K samples (eyetracker.core.correction: ridge of the
-true point on the network's point and the front end's geometry, with or without the
-network's last hidden layer beside it, the point's and the rest's ridge strengths apart).
+For every sitting and draw: statistics captured (and guarded) from K samples spread over the
+screen, as the app's quick calibration does (draw d starts the farthest-point sampling at the
+sample nearest corner d: a figure that does not hang on one choice of K); then the other
+samples predicted with them, raw and with each candidate correction fitted on the K samples
+(eyetracker.core.correction: ridge of the true point on the network's point, the front end's
+geometry and, or not, the network's last hidden layer, each with its own ridge strength).
 Error in % of the screen over the test samples with a usable face (the correction changes
 nothing about which frames have one). With --tracked the test frames go through the front
 end in video mode, in capture order, as the tracker sees them (the calibration's frames stay
@@ -25,37 +27,37 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from eyetracker.core.correction import GEOMETRY_RIDGE, HIDDEN_MIN_DOTS, POINT_RIDGE, Correction
+from eyetracker.core.correction import GEOMETRY_RIDGE, HIDDEN_RIDGE, POINT_RIDGE, Correction
 from eyetracker.core.dataset import load_dataset
 from eyetracker.core.images import read_image
 from eyetracker.core.metrics import error_pct, on_screen
-from eyetracker.core.sampling import spread_indices
+from eyetracker.core.sampling import corner_starts, spread_indices
 from eyetracker.model.checkpoint import load_checkpoint
 from eyetracker.runtime.resources import default_model_path
 from eyetracker.training.data import prepare_dataset
 from eyetracker.training.evaluate import guarded, to_tensors
 
-POINT_RIDGES = (0.0, 0.03, 0.1, 1.0)
-GEOMETRY_RIDGES = (0.3, 1.0, 3.0)
+POINT_RIDGES = (0.0, 0.03, 0.3)
+GEOMETRY_RIDGES = (0.25, 0.5, 1.0)
+HIDDEN_RIDGES = (None, 1.0, 3.0, 10.0)  # None: the hidden layer is not read
 
 
-def candidates() -> dict[str, tuple[dict | None, str]]:
-    """name -> (ridge strengths or None for no correction, what it reads beside the point:
-    "geometry", the front end's, or "hidden", the geometry and the network's last hidden
-    layer, which the app's correction reads from HIDDEN_MIN_DOTS dots on)."""
-    table: dict[str, tuple[dict | None, str]] = {"none (statistics only)": (None, "geometry")}
-    table["geometry only (ridge 1.0)"] = ({"point_ridge": 1e9, "geometry_ridge": 1.0}, "geometry")
-    for reads in ("geometry", "hidden"):
-        for p in POINT_RIDGES:
-            for g in GEOMETRY_RIDGES:
+def candidates() -> dict[str, dict | None]:
+    """name -> Correction.fit's ridge strengths (None: no correction; no hidden_ridge: the
+    hidden layer is not read)."""
+    table: dict[str, dict | None] = {"none (statistics only)": None}
+    table["geometry only (ridge 0.5)"] = {"point_ridge": 1e9, "geometry_ridge": 0.5}
+    for p in POINT_RIDGES:
+        for g in GEOMETRY_RIDGES:
+            for h in HIDDEN_RIDGES:
                 ridges = {"point_ridge": p, "geometry_ridge": g}
-                table[name(p, g, reads)] = (ridges, reads)
+                table[name(p, g, h)] = ridges if h is None else {**ridges, "hidden_ridge": h}
     return table
 
 
-def name(point_ridge: float, geometry_ridge: float, reads: str) -> str:
-    beside = "geometry" if reads == "geometry" else "geometry + hidden"
-    return f"point {point_ridge:g}, {beside} {geometry_ridge:g}"
+def name(point_ridge: float, geometry_ridge: float, hidden_ridge: float | None) -> str:
+    hidden = "no hidden" if hidden_ridge is None else f"hidden {hidden_ridge:g}"
+    return f"point {point_ridge:g}, geometry {geometry_ridge:g}, {hidden}"
 
 
 def tracked_inputs(folder: Path, images: list[str], preprocessing):
@@ -79,10 +81,11 @@ def tracked_inputs(folder: Path, images: list[str], preprocessing):
 
 
 @torch.no_grad()
-def measure(model, measurements, k: int, tracked=None) -> tuple[dict, dict]:
-    """Error per candidate, over all test frames and per sitting; with `tracked` =
-    (measurement key -> its folder, preprocessing) the test frames are tracked
-    (`tracked_inputs`) rather than prepared as still images."""
+def measure(model, measurements, k: int, draws: int, tracked=None) -> tuple[dict, dict]:
+    """Error per candidate, over all test frames and per sitting (mean over its draws); with
+    `tracked` = (measurement key -> its folder, preprocessing) the test frames are tracked
+    (`tracked_inputs`: the whole sitting in capture order, once) rather than prepared as
+    still images."""
     from eyetracker.model.statistics import capture_statistics, predict_with_features
 
     def predicted(pixels, face, stats):
@@ -96,35 +99,42 @@ def measure(model, measurements, k: int, tracked=None) -> tuple[dict, dict]:
         if len(m) < k + 1:
             continue
         pixels, face = to_tensors(m)
-        calibration = spread_indices(m.targets, k)
-        test = np.setdiff1d(np.arange(len(m)), calibration)
-        stats = guarded(model, capture_statistics(model, pixels[calibration], face[calibration]))
-        outputs, hidden = predicted(pixels, face, stats)
-        test_face, truth = m.face[test], m.targets[test]
-        test_outputs, test_hidden = outputs[test], hidden[test]
         if tracked is not None:
             folders, preprocessing = tracked
-            images = [m.images[i] for i in test]
-            tracked_pixels, tracked_face, found = tracked_inputs(
-                folders[m.key], images, preprocessing
+            seen_pixels, seen_face, found = tracked_inputs(folders[m.key], m.images, preprocessing)
+        sitting: dict[str, list[np.ndarray]] = {candidate: [] for candidate in candidates()}
+        for start in corner_starts(m.targets)[:draws]:
+            calibration = spread_indices(m.targets, k, int(start))
+            test = np.setdiff1d(np.arange(len(m)), calibration)
+            stats = guarded(
+                model, capture_statistics(model, pixels[calibration], face[calibration])
             )
-            test_outputs, test_hidden = predicted(tracked_pixels[found], tracked_face[found], stats)
-            test_face, truth = tracked_face[found].numpy(), truth[found]
-        for candidate, (ridges, reads) in candidates().items():
-            points = test_outputs
-            if ridges is not None:
-                use_hidden = reads == "hidden"
-                c = Correction.fit(
-                    outputs[calibration],
-                    m.face[calibration],
-                    m.targets[calibration],
-                    hidden[calibration] if use_hidden else None,
-                    hidden_min_dots=0,  # read it whenever asked, to measure it at any K
-                    **ridges,
-                )
-                points = c.apply(test_outputs, test_face, test_hidden if use_hidden else None)
-            errors[candidate].append(error_pct(on_screen(points), truth))
-            per_sitting[candidate][m.key] = round(float(errors[candidate][-1].mean()), 2)
+            outputs, hidden = predicted(pixels[calibration], face[calibration], stats)
+            truth = m.targets[test]
+            if tracked is None:
+                test_outputs, test_hidden = predicted(pixels[test], face[test], stats)
+                test_face = m.face[test]
+            else:
+                test = test[found[test]]
+                truth = m.targets[test]
+                test_outputs, test_hidden = predicted(seen_pixels[test], seen_face[test], stats)
+                test_face = seen_face[test].numpy()
+            for candidate, ridges in candidates().items():
+                points = test_outputs
+                if ridges is not None:
+                    reads_hidden = "hidden_ridge" in ridges
+                    c = Correction.fit(
+                        outputs,
+                        m.face[calibration],
+                        m.targets[calibration],
+                        hidden if reads_hidden else None,
+                        **ridges,
+                    )
+                    points = c.apply(test_outputs, test_face, test_hidden)
+                sitting[candidate].append(error_pct(on_screen(points), truth))
+        for candidate, sitting_errors in sitting.items():
+            errors[candidate] += sitting_errors
+            per_sitting[candidate][m.key] = round(float(np.concatenate(sitting_errors).mean()), 2)
     overall = {c: round(float(np.concatenate(e).mean()), 2) for c, e in errors.items()}
     return overall, per_sitting
 
@@ -136,6 +146,9 @@ def main() -> int:
     parser.add_argument("data", type=Path)
     parser.add_argument("--model", type=Path, default=None)
     parser.add_argument("--k", type=int, default=9)
+    parser.add_argument(
+        "--draws", type=int, default=4, help="choices of K per sitting, one from each corner"
+    )
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument(
         "--tracked",
@@ -151,10 +164,8 @@ def main() -> int:
     if args.tracked:
         folders = {f"{m.person}/{m.name}": m.folder for m in load_dataset(args.data)}
         tracked = (folders, loaded.info.preprocessing)
-    figures, per_sitting = measure(loaded.model.eval(), measurements, args.k, tracked)
-    chosen = name(
-        POINT_RIDGE, GEOMETRY_RIDGE, "hidden" if args.k >= HIDDEN_MIN_DOTS else "geometry"
-    )
+    figures, per_sitting = measure(loaded.model.eval(), measurements, args.k, args.draws, tracked)
+    chosen = name(POINT_RIDGE, GEOMETRY_RIDGE, HIDDEN_RIDGE)
     for candidate, value in figures.items():
         print(f"{candidate:<36}{value:>7.2f}{'  <- the app' if candidate == chosen else ''}")
     if args.out:
@@ -164,6 +175,7 @@ def main() -> int:
             "model": str(model_path),
             "data": str(args.data),
             "k": args.k,
+            "draws": args.draws,
             "tracked": args.tracked,
             "chosen": chosen,
             "error_pct": figures,

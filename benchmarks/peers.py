@@ -1,13 +1,14 @@
 """The peers' predictions for the real-world benchmark: EyeTrax and GazeFollower, their own code.
 
-Runs INSIDE the peers' venv (real_world.py builds it and calls this script); it never imports
-eyetracker. It reads a dataset in the measurement format (or the sittings real_world.py
+Runs INSIDE the peers' venv (real_world.py builds it and calls this script); of eyetracker
+it uses only the numpy-only modules protocols.py imports by path (the calibration spread and
+the metric). It reads a dataset in the measurement format (or the sittings real_world.py
 hands it, so both score the same rows), extracts each peer's features once per image with the
 peer's own feature code (cached in --cache-dir, outside the repository), then for protocols A
 and B fits each peer's own regressor classes on the calibration rows and predicts the test
 rows.
 
-    python benchmarks/peers.py DATA [--k 9] [--out /tmp/peers.json] [--face-model FILE]
+    python benchmarks/peers.py DATA [--k 9] [--draws 1] [--out /tmp/peers.json] [--face-model FILE]
 
 How each peer is called (neither offers a "features of this image" call outside its camera
 loop, so this calls the lowest-level pieces those loops use):
@@ -336,6 +337,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--out", type=Path, default=Path(tempfile.gettempdir()) / "eyetracker-peers.json"
     )
+    parser.add_argument(
+        "--draws", type=int, default=1, help="protocol A's choices of K per sitting (1-4)"
+    )
     parser.add_argument("--csv", type=Path, help="also write the rows as CSV here")
     parser.add_argument("--face-model", type=Path, default=DEFAULT_FACE_MODEL)
     parser.add_argument(
@@ -354,7 +358,7 @@ def main(argv: list[str] | None = None) -> int:
         sittings = [{**s, "samples": [tuple(x) for x in s["samples"]]} for s in sittings]
     else:
         sittings = read_sittings(args.data)
-    rows, summary = build_plan(sittings, args.k)
+    rows, summary = build_plan(sittings, args.k, args.draws)
     screens = {(s["person"], s["measurement"]): s.get("screen") or {} for s in sittings}
 
     result = {

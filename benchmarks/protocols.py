@@ -1,11 +1,15 @@
 """The real-world benchmark's protocols and scoring, shared by real_world.py and peers.py.
 
-numpy and the standard library only: peers.py imports this inside the peers' own venv, where
-the eyetracker package is not installed. Both scripts run as scripts; they put this folder on
-sys.path to import it.
+numpy, the standard library and two numpy-only project modules (eyetracker.core.sampling and
+.metrics, imported from this checkout by path): peers.py imports this inside the peers' own
+venv, where the eyetracker package is not installed. Both scripts run as scripts; they put
+this folder on sys.path to import it.
 
-- Protocol A, per sitting: calibrate on K samples spread over the screen
-  (`spread_calibration_indices`), predict every other sample of the sitting.
+- Protocol A, per sitting: calibrate on K samples spread over the screen (`spread_indices`),
+  predict every other sample of the sitting. With D draws, the sitting is calibrated D times,
+  farthest-point sampling started from the sample nearest each corner in turn
+  (`corner_starts`): on a pursuit sitting one choice of K frames moves a person's error by a
+  point or two, so the figure is their mean.
 - Protocol B, per person: fit on the earlier sittings, predict the last one
   (`protocol_b_split`); a person with one sitting has no B.
 - Scoring (`score`): mean Euclidean error in % of the screen over every test frame; a frame
@@ -16,42 +20,23 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import sys
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from eyetracker.core.metrics import error_pct  # noqa: E402
+from eyetracker.core.sampling import corner_starts, spread_indices  # noqa: E402
+
 CENTRE = (0.5, 0.5)
-CORNERS = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
 
-# One row per (protocol, sample); each tracker adds pred_x, pred_y, face_found.
-ROW_KEYS = ("protocol", "person", "measurement", "image", "role", "true_x", "true_y")
+# One row per (protocol, draw, sample); each tracker adds pred_x, pred_y, face_found. Protocol
+# B has one draw (0).
+ROW_KEYS = ("protocol", "draw", "person", "measurement", "image", "role", "true_x", "true_y")
 PREDICTION_KEYS = ("tracker",) + ROW_KEYS + ("pred_x", "pred_y", "face_found")
-
-
-def spread_calibration_indices(targets: np.ndarray, k: int) -> np.ndarray:
-    """K sample indices whose targets cover the screen: farthest-point sampling.
-
-    Starts from the sample nearest a screen corner, then repeatedly adds the sample farthest
-    from those already chosen; ties go to the lowest index, so the choice is deterministic
-    and does not depend on capture order beyond that. Returns min(k, N) distinct indices in
-    the order they were chosen.
-    """
-    points = np.asarray(targets, dtype=np.float64).reshape(-1, 2)
-    if k < 1:
-        raise ValueError(f"k must be at least 1, not {k}")
-    n = len(points)
-    if n == 0:
-        return np.zeros(0, dtype=np.int64)
-    to_corner = np.linalg.norm(points[:, None, :] - CORNERS[None, :, :], axis=-1).min(axis=1)
-    chosen = [int(np.argmin(to_corner))]  # argmin/argmax return the first of equal values
-    nearest = np.linalg.norm(points - points[chosen[0]], axis=1)
-    while len(chosen) < min(k, n):
-        nearest[chosen] = -1.0  # never pick a chosen index again, even among duplicates
-        pick = int(np.argmax(nearest))
-        chosen.append(pick)
-        nearest = np.minimum(nearest, np.linalg.norm(points - points[pick], axis=1))
-    return np.asarray(chosen, dtype=np.int64)
 
 
 _LONG_NUMBER = re.compile(r"\d{9,}")
@@ -90,12 +75,15 @@ def protocol_b_split(
     return splits, skipped
 
 
-def build_plan(sittings: Sequence[dict], k: int) -> tuple[list[dict], dict]:
-    """Every row of protocols A and B for `sittings`, without predictions.
+def build_plan(sittings: Sequence[dict], k: int, draws: int = 1) -> tuple[list[dict], dict]:
+    """Every row of protocols A (`draws` choices of K per sitting, at most one per corner) and
+    B for `sittings`, without predictions.
 
     Each sitting is {"person", "measurement", "samples": [(image, x, y), ...]} with samples in
     capture order. Returns (rows, summary); rows have the keys in ROW_KEYS.
     """
+    if k < 1 or draws < 1:
+        raise ValueError(f"k and draws must be at least 1, not {k} and {draws}")
     rows: list[dict] = []
     by_person: dict[str, list[str]] = {}
     by_key: dict[tuple[str, str], dict] = {}
@@ -105,21 +93,21 @@ def build_plan(sittings: Sequence[dict], k: int) -> tuple[list[dict], dict]:
         by_key[(person, name)] = sitting
         samples = sitting["samples"]
         targets = np.array([(x, y) for _, x, y in samples], dtype=np.float64).reshape(-1, 2)
-        calibration = (
-            set(spread_calibration_indices(targets, k).tolist()) if len(samples) else set()
-        )
-        for index, (image, x, y) in enumerate(samples):
-            role = "calibration" if index in calibration else "test"
-            rows.append(_row("A", person, name, image, role, x, y))
+        for draw, start in enumerate(corner_starts(targets)[:draws].tolist()):
+            calibration = set(spread_indices(targets, k, start).tolist())
+            for index, (image, x, y) in enumerate(samples):
+                role = "calibration" if index in calibration else "test"
+                rows.append(_row("A", draw, person, name, image, role, x, y))
     splits, skipped = protocol_b_split(by_person)
     for person, (earlier, last) in splits.items():
         for name in earlier:
             for image, x, y in by_key[(person, name)]["samples"]:
-                rows.append(_row("B", person, name, image, "calibration", x, y))
+                rows.append(_row("B", 0, person, name, image, "calibration", x, y))
         for image, x, y in by_key[(person, last)]["samples"]:
-            rows.append(_row("B", person, last, image, "test", x, y))
+            rows.append(_row("B", 0, person, last, image, "test", x, y))
     summary = {
         "k": k,
+        "draws": draws,
         "protocol_b": {
             person: {"fit_on": e, "predict": last} for person, (e, last) in splits.items()
         },
@@ -128,9 +116,10 @@ def build_plan(sittings: Sequence[dict], k: int) -> tuple[list[dict], dict]:
     return rows, summary
 
 
-def _row(protocol, person, measurement, image, role, x, y) -> dict:
+def _row(protocol, draw, person, measurement, image, role, x, y) -> dict:
     return {
         "protocol": protocol,
+        "draw": draw,
         "person": person,
         "measurement": measurement,
         "image": image,
@@ -141,7 +130,7 @@ def _row(protocol, person, measurement, image, role, x, y) -> dict:
 
 
 def groups(rows: Iterable[dict], protocol: str) -> dict[tuple, dict[str, list[dict]]]:
-    """Rows of one protocol grouped by fit: A per (person, sitting), B per person.
+    """Rows of one protocol grouped by fit: A per (person, sitting, draw), B per person.
 
     Each group is {"calibration": [...], "test": [...]} in row order.
     """
@@ -149,14 +138,13 @@ def groups(rows: Iterable[dict], protocol: str) -> dict[tuple, dict[str, list[di
     for row in rows:
         if row["protocol"] != protocol:
             continue
-        key = (row["person"], row["measurement"]) if protocol == "A" else (row["person"],)
+        key = (
+            (row["person"], row["measurement"], row["draw"])
+            if protocol == "A"
+            else (row["person"],)
+        )
         out.setdefault(key, {"calibration": [], "test": []})[row["role"]].append(row)
     return out
-
-
-def error_pct(predicted: np.ndarray, truth: np.ndarray) -> np.ndarray:
-    """The project's metric (eyetracker.core.metrics.error_pct), for the peers' venv."""
-    return 100.0 * np.linalg.norm(np.asarray(predicted) - np.asarray(truth), axis=-1)
 
 
 def with_centre(rows: Sequence[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -171,15 +159,13 @@ def with_centre(rows: Sequence[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return predicted, truth, found
 
 
-def score(
-    rows: Sequence[dict], error_fn: Callable[[np.ndarray, np.ndarray], np.ndarray] = error_pct
-) -> dict:
+def score(rows: Sequence[dict]) -> dict:
     """Mean error % over `rows` (every row counts) and the % of rows with a face."""
     if not rows:
         return {"error_pct": None, "face_found_pct": None, "frames": 0}
     predicted, truth, found = with_centre(rows)
     return {
-        "error_pct": float(np.mean(error_fn(predicted, truth))),
+        "error_pct": float(np.mean(error_pct(predicted, truth))),
         "face_found_pct": float(100.0 * found.mean()),
         "frames": len(rows),
     }

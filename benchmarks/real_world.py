@@ -9,7 +9,9 @@ from them, only this script's figures file).
 
 Protocols (benchmarks/protocols.py):
 - A, per sitting: calibrate on K samples spread over the screen (farthest-point sampling on
-  the targets from the sample nearest a corner), predict every other sample of the sitting.
+  the targets), predict every other sample of the sitting; --draws D (default 4) calibrates
+  each sitting D times, sampling started from the sample nearest each corner in turn, and
+  the figure is their mean.
 - B, per person: fit on the earlier sittings, predict the last one (people with one sitting
   are skipped and named).
 Every frame counts: a frame where a tracker finds no face is scored as the screen centre.
@@ -123,7 +125,9 @@ def setup_peers(venv: Path) -> None:
     (venv / PINS_MARKER).write_text("\n".join(PEER_PINS) + "\n")
 
 
-def run_peers(venv: Path, sittings: list[dict], k: int, face_model: Path, cache: Path) -> dict:
+def run_peers(
+    venv: Path, sittings: list[dict], k: int, draws: int, face_model: Path, cache: Path
+) -> dict:
     cache.mkdir(parents=True, exist_ok=True)
     sittings_file = cache / "sittings.json"
     sittings_file.write_text(json.dumps(sittings), encoding="utf-8")
@@ -135,6 +139,8 @@ def run_peers(venv: Path, sittings: list[dict], k: int, face_model: Path, cache:
         str(sittings_file),
         "--k",
         str(k),
+        "--draws",
+        str(draws),
         "--out",
         str(out),
         "--csv",
@@ -245,7 +251,7 @@ def ours_predictions(
         except NotEnoughDataError as error:
             # The app would ask to calibrate again; here the model's own statistics stand in,
             # and the refusal is reported.
-            notes["calibrations_refused"].append(f"A {'/'.join(key)}: {error}")
+            notes["calibrations_refused"].append(f"A {'/'.join(map(str, key))}: {error}")
             return SessionStatistics(backend)
 
     out: list[dict] = []
@@ -266,7 +272,9 @@ def ours_predictions(
                         sitting, samples=[s for s in sitting.samples if s.image in names]
                     )
                     tuned = create_backend(
-                        _finetune(model_path, [dots], notes, "/".join(key)), "torch", "cpu"
+                        _finetune(model_path, [dots], notes, "/".join(map(str, key))),
+                        "torch",
+                        "cpu",
                     )
                     out += [
                         {"tracker": OURS_SET_UP, **row, "pred_x": None, "pred_y": None}
@@ -344,17 +352,15 @@ def centre_predictions(protocol_rows) -> list[dict]:
 
 
 def figures(rows: list[dict], trackers: list[str]) -> dict:
-    from eyetracker.core.metrics import error_pct
-
     out = {}
     for tracker in trackers:
         mine = [r for r in rows if r["tracker"] == tracker]
         entry = {}
         for protocol in ("A", "B"):
             test = [r for r in mine if r["protocol"] == protocol and r["role"] == "test"]
-            entry[protocol] = score(test, error_pct)
+            entry[protocol] = score(test)
             entry[protocol]["per_person"] = {
-                person: score([r for r in test if r["person"] == person], error_pct)["error_pct"]
+                person: score([r for r in test if r["person"] == person])["error_pct"]
                 for person in sorted({r["person"] for r in test})
             }
         # Face found over protocol A's test frames: every frame but the K per sitting, the
@@ -450,6 +456,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--k", type=int, default=9, help="calibration samples per sitting for protocol A"
     )
+    parser.add_argument(
+        "--draws",
+        type=int,
+        default=4,
+        help="protocol A's choices of K per sitting, one started from each corner (1-4)",
+    )
     parser.add_argument("--out", type=Path, default=HERE / "results" / "real_world.json")
     parser.add_argument("--peers-venv", type=Path, default=DEFAULT_VENV)
     parser.add_argument(
@@ -507,7 +519,7 @@ def main(argv: list[str] | None = None) -> int:
         shlex.quote(a) for a in ["python", "benchmarks/real_world.py", *(argv or sys.argv[1:])]
     )
     sittings, dataset_summary = load_sittings(args.data)
-    rows, plan = build_plan(sittings, args.k)
+    rows, plan = build_plan(sittings, args.k, args.draws)
     log(
         f"{dataset_summary['samples']} samples, {len(sittings)} sittings; B skips {plan['protocol_b_skipped'] or 'nobody'}"
     )
@@ -517,7 +529,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_peers:
         if not peers_ready(args.peers_venv):
             setup_peers(args.peers_venv)
-        peers_info = run_peers(args.peers_venv, sittings, args.k, args.face_model, args.cache_dir)
+        peers_info = run_peers(
+            args.peers_venv, sittings, args.k, args.draws, args.face_model, args.cache_dir
+        )
         all_rows += peers_info.pop("rows")
     ours_notes: dict = {}
     log("ours: predicting")
@@ -551,8 +565,9 @@ def main(argv: list[str] | None = None) -> int:
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs (shared)",
         "dataset": {"path": str(args.data), **dataset_summary},
         "protocols": {
-            "A": f"per sitting: calibrate on K={args.k} samples spread over the screen (farthest-point "
-            "sampling on the targets, from the sample nearest a corner), predict the other samples",
+            "A": f"per sitting, {args.draws} draw(s): calibrate on K={args.k} samples spread over the "
+            "screen (farthest-point sampling on the targets, started from the sample nearest each "
+            "corner in turn), predict the other samples; the mean over draws",
             "B": "per person: fit on the earlier sittings (recorded order), predict the last sitting",
             "scoring": "eyetracker.core.metrics.error_pct averaged over every test frame; no face -> (0.5, 0.5)",
             "plan": plan,

@@ -9,10 +9,10 @@ the eyes only partly. The K calibration frames come with their true points, so f
 
 by ridge regression, where `point` is the network's output, `geometry` the front end's vector
 (head pose, face position, iris offsets, eye openness) and z standardises each feature over
-the calibration frames. A calibration of HIDDEN_MIN_DOTS dots or more also reads the network's
-last hidden layer (of which the point is one linear readout): with that many dots the
+the calibration frames. Given the network's last hidden layer (of which the point is one
+linear readout), the correction reads it too, more firmly held than the geometry: the
 calibration can weigh what the network saw of this person's real eyes differently from what
-synthetic training taught it (real frames, 100 dots: 8.9% -> 7.3% through the app's path).
+synthetic training taught it (real frames, 9 dots: 12.1% -> 11.3%; 100 dots: 9.3% -> 7.3%).
 The intercept is not penalised; every weight is pulled toward zero, so with little evidence
 the answer leans toward the calibration's mean point rather than running away. Features
 constant over the calibration frames carry no evidence and get no weight. Geometry outside
@@ -35,25 +35,22 @@ import numpy as np
 
 # Ridge strengths in units of calibration frames (lam = strength * K on standardised
 # features): light on the network's point (a good network keeps ~97% of its own signal),
-# firmer on the geometry (9 dots against 15 numbers) and, with the same strength, on the hidden
-# layer. Chosen by measurement on real frames and the synthetic world (docs/benchmarks.md,
-# "Calibration correction").
+# firmer on the geometry (9 dots against 15 numbers) and firmer still on the hidden layer's
+# 128 numbers, each of which says little alone. Chosen by measurement on real frames tracked
+# as the app tracks them (9, 30, 50 and 100 dots, four choices of the dots per sitting) and on
+# synthetic unseen people (docs/benchmarks.md, "Calibration correction"): the geometry at 1.0
+# without the hidden layer gave 12.1% / 9.7% / 9.3% / 9.3% on real frames and 8.7% synthetic
+# with 9 dots; these give 11.3% / 8.5% / 7.8% / 7.3% and 7.7%, and no sitting lost more than
+# 0.6 with 9 dots.
 POINT_RIDGE = 0.03
-GEOMETRY_RIDGE = 1.0
+GEOMETRY_RIDGE = 0.5
+HIDDEN_RIDGE = 3.0
 # The strengths hold for a calibration of this many dots. With more dots the evidence grows
 # and the prior stays what 9 dots needed: the strengths shrink by REFERENCE_DOTS / dots (100
 # dots of real frames: 8.6% -> 7.1% in benchmarks/calibration_correction.py, 9.3% -> 8.9% in
 # real_world.py, which tracks the test frames in video mode). Frames of one dot add no new
 # target, so a 9-dot calibration keeps its strengths however many frames each dot has.
 REFERENCE_DOTS = 9
-# Fewest dots a calibration needs before it reads the hidden layer's 128 numbers too. On real
-# frames tracked as the app tracks them (docs/benchmarks.md, "Calibration correction") it
-# gains on average from 9 dots on (12.1% -> 11.5% with 9 dots, 9.7 -> 8.8 with 30, 9.8 -> 8.0
-# with 50, 8.8 -> 6.7 with 100), but with few dots it is fragile: the worst sitting (the
-# smallest face) lost 1.6 points with 9 dots and 2.5 with 30, and another choice of 9 frames
-# through the app's whole path went 12.0 -> 12.5 (13.4 -> 16.6 for that person). From 50 dots
-# no sitting lost more than 1.0; Set up's measurement has about 100 dots.
-HIDDEN_MIN_DOTS = 50
 
 
 def _features(
@@ -77,12 +74,13 @@ class Correction:
     reads_hidden: bool = False  # features beyond the geometry: the network's hidden layer
 
     @classmethod
-    def identity(cls, features: int) -> Correction:
-        """The correction that returns the network's point unchanged."""
+    def identity(cls, features: int, reads_hidden: bool = False) -> Correction:
+        """The correction that returns the network's point unchanged (`features` counts the
+        hidden layer's when it `reads_hidden`)."""
         weights = np.zeros((features + 1, 2))
         weights[:2] = np.eye(2)
         zeros = np.zeros(features)
-        return cls(zeros, np.ones(features), weights, zeros, zeros)
+        return cls(zeros, np.ones(features), weights, zeros, zeros, reads_hidden)
 
     @classmethod
     def fit(
@@ -93,29 +91,34 @@ class Correction:
         hidden: np.ndarray | None = None,
         point_ridge: float = POINT_RIDGE,
         geometry_ridge: float = GEOMETRY_RIDGE,
-        hidden_min_dots: int = HIDDEN_MIN_DOTS,
+        hidden_ridge: float = HIDDEN_RIDGE,
     ) -> Correction:
         """The correction from K calibration frames: their points, geometry, the network's
-        hidden layer (read from `hidden_min_dots` dots on) and true points."""
-        x = _features(points, geometry)
+        hidden layer (None: the correction reads the point and the geometry only) and true
+        points."""
+        x = _features(points, geometry, hidden)
         truth = np.asarray(truth, np.float64).reshape(-1, 2)
         usable = np.isfinite(x).all(axis=1) & np.isfinite(truth).all(axis=1)
         dots = len(np.unique(truth[usable].round(4), axis=0))
-        reads_hidden = hidden is not None and dots >= hidden_min_dots
-        if reads_hidden:  # the hidden layer is read with the geometry's strength
-            x = _features(points, geometry, hidden)
         x, truth = x[usable], truth[usable]
         if len(x) < 2:
-            return cls.identity(x.shape[1])
+            return cls.identity(x.shape[1], hidden is not None)
         mean, scale = x.mean(axis=0), x.std(axis=0)
         scale[scale < 1e-6] = 0.0  # constant over the calibration: no evidence, no weight
         z = np.divide(x - mean, scale, out=np.zeros_like(x), where=scale > 0)
         design = np.concatenate([z, np.ones((len(z), 1))], axis=1)
         evidence = min(1.0, REFERENCE_DOTS / dots)
-        strengths = [point_ridge] * 2 + [geometry_ridge] * (x.shape[1] - 2) + [0.0]
-        penalty = len(z) * evidence * np.diag(strengths)  # the last, the mean point, is free
+        geometry_count = np.asarray(geometry).reshape(len(usable), -1).shape[1]
+        hidden_count = x.shape[1] - 2 - geometry_count
+        strengths = (
+            [point_ridge] * 2
+            + [geometry_ridge] * geometry_count
+            + [hidden_ridge] * hidden_count
+            + [0.0]  # the intercept, the mean point, is free
+        )
+        penalty = len(z) * evidence * np.diag(strengths)
         weights = np.linalg.solve(design.T @ design + penalty, design.T @ truth)
-        return cls(mean, scale, weights, z.min(axis=0), z.max(axis=0), reads_hidden)
+        return cls(mean, scale, weights, z.min(axis=0), z.max(axis=0), hidden is not None)
 
     def apply(
         self, points: np.ndarray, geometry: np.ndarray, hidden: np.ndarray | None = None

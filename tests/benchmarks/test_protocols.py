@@ -1,4 +1,4 @@
-"""benchmarks/protocols.py: the calibration spread, the protocol-B split and the scoring."""
+"""benchmarks/protocols.py: the plan of protocols A (with its draws) and B, and the scoring."""
 
 from __future__ import annotations
 
@@ -15,50 +15,7 @@ from protocols import (  # noqa: E402
     protocol_b_split,
     score,
     sitting_order,
-    spread_calibration_indices,
 )
-
-# A 4x4 grid in reading order (row by row), as the app's calibration shows it.
-STEPS = np.linspace(0.1, 0.9, 4)
-GRID = np.array([(x, y) for y in STEPS for x in STEPS])
-CORNER_INDICES = {0, 3, 12, 15}
-
-
-@pytest.mark.parametrize("k", [4, 9, 16])
-def test_spread_picks_k_distinct_indices_covering_the_corners(k):
-    chosen = spread_calibration_indices(GRID, k)
-    assert len(chosen) == k
-    assert len(set(chosen.tolist())) == k
-    assert CORNER_INDICES <= set(chosen.tolist())
-
-
-def test_spread_starts_at_a_corner_and_is_deterministic():
-    first = spread_calibration_indices(GRID, 9)
-    assert first[0] in CORNER_INDICES
-    np.testing.assert_array_equal(first, spread_calibration_indices(GRID.copy(), 9))
-
-
-def test_spread_is_not_capture_order_and_covers_the_screen():
-    # A pursuit along a line from the top-left to the bottom-right corner: the first K
-    # samples would all sit at one end, the spread ones reach both ends and the middle.
-    line = np.column_stack([np.linspace(0, 1, 100), np.linspace(0, 1, 100)])
-    chosen = spread_calibration_indices(line, 3)
-    assert sorted(chosen.tolist()) == [0, 50, 99] or sorted(chosen.tolist()) == [0, 49, 99]
-
-
-def test_spread_with_fewer_samples_than_k_returns_them_all():
-    assert sorted(spread_calibration_indices(GRID[:5], 9).tolist()) == [0, 1, 2, 3, 4]
-    assert spread_calibration_indices(np.zeros((0, 2)), 9).size == 0
-
-
-def test_spread_never_repeats_an_index_among_duplicate_targets():
-    same = np.full((6, 2), 0.5)
-    assert sorted(spread_calibration_indices(same, 4).tolist()) == [0, 1, 2, 3]
-
-
-def test_spread_refuses_k_below_one():
-    with pytest.raises(ValueError):
-        spread_calibration_indices(GRID, 0)
 
 
 def test_protocol_b_fits_on_earlier_sittings_and_predicts_the_last():
@@ -105,6 +62,30 @@ def test_plan_has_k_calibration_rows_per_sitting_and_the_b_split():
     assert {r["measurement"] for r in b if r["role"] == "test"} == {"m_1000000002"}
     assert {r["measurement"] for r in b if r["role"] == "calibration"} == {"m_1000000001"}
     assert summary["protocol_b_skipped"] == ["p2"]
+
+
+def test_each_draw_calibrates_on_a_different_spread_choice_of_the_same_sitting():
+    # A pursuit sitting: 60 samples along a path through the screen, in capture order.
+    t = np.linspace(0, 1, 60)
+    sitting = {
+        "person": "p1",
+        "measurement": "pursuit",
+        "samples": [
+            (f"{i:04d}.jpg", x, y)
+            for i, (x, y) in enumerate(zip(t, 0.5 + 0.4 * np.sin(6 * t), strict=True))
+        ],
+    }
+    rows, summary = build_plan([sitting], k=9, draws=4)
+    assert summary["draws"] == 4
+    choices = []
+    for draw in range(4):
+        mine = [r for r in rows if r["protocol"] == "A" and r["draw"] == draw]
+        assert len(mine) == 60  # every sample, once per draw
+        choices.append(frozenset(r["image"] for r in mine if r["role"] == "calibration"))
+        assert len(choices[-1]) == 9
+    assert len(set(choices)) > 1  # not one choice repeated
+    with pytest.raises(ValueError):
+        build_plan([sitting], k=9, draws=0)
 
 
 def test_score_counts_frames_without_a_face_as_the_centre():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from eyetracker.core.correction import HIDDEN_MIN_DOTS, Correction
+from eyetracker.core.correction import Correction
 from eyetracker.core.sampling import spread_indices
 
 
@@ -102,30 +102,38 @@ def test_more_dots_give_the_data_more_say_and_more_frames_of_a_dot_do_not(monkey
     np.testing.assert_allclose(fivefold.weights, once.weights, atol=1e-9)
 
 
-def test_the_hidden_layer_is_read_only_from_enough_dots():
-    """With many dots a hidden unit that carries what the point misses is read; with 9 the
-    correction keeps to the point and the geometry, and asks for no hidden layer."""
+def test_the_hidden_layer_is_read_when_given_and_needed_then():
+    """A hidden unit that carries what the point misses is read, from 9 dots as from 60; a
+    correction that reads it asks for it; one fitted without it reads the point and geometry."""
     rng = np.random.default_rng(5)
     truth = rng.random((80, 2))
     unit = truth[:, :1] - 0.5 + 0.01 * rng.standard_normal((80, 1))  # the x the point lost
     hidden = np.concatenate([unit, rng.standard_normal((80, 3))], axis=1)
     points = np.column_stack([np.full(80, 0.5), truth[:, 1]])
     geometry = rng.standard_normal((80, 2))
-    assert HIDDEN_MIN_DOTS <= 60
+
+    def x_error(correction):
+        return np.abs(correction.apply(points[60:], geometry[60:], hidden[60:]) - truth[60:])[:, 0]
 
     many = Correction.fit(points[:60], geometry[:60], truth[:60], hidden[:60])
     assert many.reads_hidden and len(many.mean) == 2 + 2 + 4
     with pytest.raises(ValueError, match="hidden layer"):
         many.apply(points[60:], geometry[60:])
-    error = np.abs(many.apply(points[60:], geometry[60:], hidden[60:]) - truth[60:])[:, 0]
-    assert error.mean() < 0.1  # x recovered from the hidden unit (0.25 knowing nothing)
+    assert x_error(many).mean() < 0.1  # x recovered from the hidden unit (0.25 knowing nothing)
 
     nine = spread_indices(truth[:60], 9)
     few = Correction.fit(points[nine], geometry[nine], truth[nine], hidden[nine])
-    assert not few.reads_hidden and len(few.mean) == 2 + 2
+    blind = Correction.fit(points[nine], geometry[nine], truth[nine])
+    assert not blind.reads_hidden and len(blind.mean) == 2 + 2
+    # 9 dots hold the hidden layer firmly, yet what it carries already helps
+    assert few.reads_hidden and x_error(few).mean() < 0.8 * x_error(blind).mean()
     np.testing.assert_allclose(
-        few.apply(points[60:], geometry[60:], hidden[60:]), few.apply(points[60:], geometry[60:])
+        blind.apply(points[60:], geometry[60:], hidden[60:]),
+        blind.apply(points[60:], geometry[60:]),
     )
+    one = Correction.fit(points[:1], geometry[:1], truth[:1], hidden[:1])  # too few: unchanged
+    assert one.reads_hidden
+    np.testing.assert_allclose(one.apply(points, geometry, hidden), points)
     again = Correction.from_json(many.to_json())
     assert again.reads_hidden
     np.testing.assert_allclose(
