@@ -2,6 +2,7 @@
 
     python benchmarks/accuracy.py            # full run (~40 min on 2 CPU cores)
     python benchmarks/accuracy.py --quick    # smoke run (~3 min)
+    python benchmarks/accuracy.py --skip-render --scores-only   # re-score WORK's models
 
 Data shaped like the study's: 30 people with 2 to 5 measurements of 100 random dots each,
 rendered with fresh seeds; 20% of the people held out entirely (unfamiliar people), and the
@@ -83,10 +84,19 @@ def main() -> int:
         "--work", type=Path, default=Path("runs/accuracy"), help="where data and models go"
     )
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--k", type=int, default=9, help="calibration samples per sitting for 'calibrated'"
+    )
     parser.add_argument("--epochs", type=int, default=None)
     parser.add_argument("--only", default=None, help="comma-separated experiment numbers (1-based)")
     parser.add_argument("--out", type=Path, default=HERE / "results" / "accuracy.json")
     parser.add_argument("--skip-render", action="store_true", help="reuse WORK/data")
+    parser.add_argument(
+        "--scores-only",
+        action="store_true",
+        help="score the models a previous run left in WORK without training them again "
+        "(after a change to how evaluation or calibration works)",
+    )
     parser.add_argument(
         "--extra-model", type=Path, help="also score this trained model on the same held-out sets"
     )
@@ -104,6 +114,11 @@ def main() -> int:
 
     prepared = {}
     rows = []
+    trained_before = (
+        {row["experiment"]: row for row in json.loads(args.out.read_text())["rows"]}
+        if args.scores_only and args.out.exists()
+        else {}
+    )
     chosen = (
         [int(i) - 1 for i in args.only.split(",") if i]
         if args.only is not None
@@ -125,9 +140,12 @@ def main() -> int:
         if preprocessing not in prepared:
             prepared[preprocessing] = prepare_dataset(data, preprocessing, progress=False)
         t0 = time.monotonic()
-        train(config, prepared=prepared[preprocessing])
+        if not args.scores_only:
+            train(config, prepared=prepared[preprocessing])
         train_seconds = time.monotonic() - t0
         model = load_checkpoint(config.out).model
+        if args.scores_only:  # the figure of the run that trained it
+            train_seconds = trained_before.get(name, {}).get("train_seconds", float("nan"))
         split = split_by_person(prepared[preprocessing], config.held_out_people, seed=config.seed)
         row = {
             "experiment": name,
@@ -142,7 +160,7 @@ def main() -> int:
             ("unfamiliar_people", split.unfamiliar_people),
             ("unfamiliar_measurements", split.unfamiliar_measurements),
         ):
-            results = evaluate(model, ms, modes=modes, calibration_samples=16)
+            results = evaluate(model, ms, modes=modes, calibration_samples=args.k)
             row["results"][group] = {mode: round(r.error_pct, 2) for mode, r in results.items()}
         rows.append(row)
         print(json.dumps(row), flush=True)
@@ -166,7 +184,10 @@ def main() -> int:
             ("unfamiliar_measurements", split.unfamiliar_measurements),
         ):
             results = evaluate(
-                loaded.model, ms, modes=["running", "session", "calibrated"], calibration_samples=16
+                loaded.model,
+                ms,
+                modes=["running", "session", "calibrated"],
+                calibration_samples=args.k,
             )
             row["results"][group] = {mode: round(r.error_pct, 2) for mode, r in results.items()}
         rows.append(row)
@@ -175,11 +196,13 @@ def main() -> int:
     total = time.monotonic() - started
     report = {
         "quick": args.quick,
+        "scores_only": args.scores_only,
         "seed": args.seed,
         "people": people,
         "measurements": measurements,
         "samples": samples,
         "epochs": epochs,
+        "calibration_samples": args.k,
         "total_seconds": round(total),
         "render_seconds": round(render_seconds),
         "split": split_by_person(next(iter(prepared.values())), 0.2, seed=args.seed).summary(),

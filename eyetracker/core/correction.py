@@ -12,7 +12,8 @@ by ridge regression, where `point` is the network's output, `geometry` the front
 the calibration frames. Given the network's last hidden layer (of which the point is one
 linear readout), the correction reads it too, more firmly held than the geometry: the
 calibration can weigh what the network saw of this person's real eyes differently from what
-synthetic training taught it (real frames, 9 dots: 12.1% -> 11.3%; 100 dots: 9.3% -> 7.3%).
+synthetic training taught it (real frames tracked as the app tracks them, 9 dots: 12.1% ->
+11.2%; 100 dots: 8.7% -> 7.0%).
 The intercept is not penalised; every weight is pulled toward zero, so with little evidence
 the answer leans toward the calibration's mean point rather than running away. Features
 constant over the calibration frames carry no evidence and get no weight. Geometry outside
@@ -39,17 +40,18 @@ import numpy as np
 # 128 numbers, each of which says little alone. Chosen by measurement on real frames tracked
 # as the app tracks them (9, 30, 50 and 100 dots, four choices of the dots per sitting) and on
 # synthetic unseen people (docs/benchmarks.md, "Calibration correction"): the geometry at 1.0
-# without the hidden layer gave 12.1% / 9.7% / 9.3% / 9.3% on real frames and 8.7% synthetic
-# with 9 dots; these give 11.3% / 8.5% / 7.8% / 7.3% and 7.7%, and no sitting lost more than
-# 0.6 with 9 dots.
+# without the hidden layer gave 12.1% / 9.5% / 9.4% / 8.7% on real frames and 8.7% synthetic
+# with 9 dots; these give 11.2% / 8.1% / 7.8% / 7.0% and 7.7%, and no sitting lost more than
+# 0.2 at any of those.
 POINT_RIDGE = 0.03
 GEOMETRY_RIDGE = 0.5
 HIDDEN_RIDGE = 3.0
 # The strengths hold for a calibration of this many dots. With more dots the evidence grows
-# and the prior stays what 9 dots needed: the strengths shrink by REFERENCE_DOTS / dots (100
-# dots of real frames: 8.6% -> 7.1% in benchmarks/calibration_correction.py, 9.3% -> 8.9% in
-# real_world.py, which tracks the test frames in video mode). Frames of one dot add no new
-# target, so a 9-dot calibration keeps its strengths however many frames each dot has.
+# and the prior stays what 9 dots needed: the strengths shrink by REFERENCE_DOTS / dots
+# (measured when the correction read no hidden layer, 100 dots of real frames: 8.6% -> 7.1%
+# in benchmarks/calibration_correction.py, 9.3% -> 8.9% in real_world.py). Frames of one dot
+# add no new target, so a 9-dot calibration keeps its strengths however many frames each dot
+# has.
 REFERENCE_DOTS = 9
 
 
