@@ -4,8 +4,9 @@
                                                 [--out JSON]
 
 For every sitting and draw: statistics captured (and guarded) from K samples spread over the
-screen, as the app's quick calibration does (draw d starts the farthest-point sampling at the
-sample nearest corner d: a figure that does not hang on one choice of K); then the other
+screen, as the app's quick calibration does (up to --draws different choices of K, the
+farthest-point sampling started from the sample nearest each corner in turn:
+eyetracker.core.sampling.spread_choices); then the other
 samples predicted with them, raw and with each candidate correction fitted on the K samples
 (eyetracker.core.correction: ridge of the true point on the network's point, the front end's
 geometry and, or not, the network's last hidden layer, each with its own ridge strength).
@@ -31,7 +32,7 @@ from eyetracker.core.correction import GEOMETRY_RIDGE, HIDDEN_RIDGE, POINT_RIDGE
 from eyetracker.core.dataset import load_dataset
 from eyetracker.core.images import read_image
 from eyetracker.core.metrics import error_pct, on_screen
-from eyetracker.core.sampling import corner_starts, spread_indices
+from eyetracker.core.sampling import spread_choices
 from eyetracker.model.checkpoint import load_checkpoint
 from eyetracker.runtime.resources import default_model_path
 from eyetracker.training.data import prepare_dataset
@@ -103,8 +104,7 @@ def measure(model, measurements, k: int, draws: int, tracked=None) -> tuple[dict
             folders, preprocessing = tracked
             seen_pixels, seen_face, found = tracked_inputs(folders[m.key], m.images, preprocessing)
         sitting: dict[str, list[np.ndarray]] = {candidate: [] for candidate in candidates()}
-        for start in corner_starts(m.targets)[:draws]:
-            calibration = spread_indices(m.targets, k, int(start))
+        for calibration in spread_choices(m.targets, k, draws):
             test = np.setdiff1d(np.arange(len(m)), calibration)
             stats = guarded(
                 model, capture_statistics(model, pixels[calibration], face[calibration])
@@ -147,7 +147,11 @@ def main() -> int:
     parser.add_argument("--model", type=Path, default=None)
     parser.add_argument("--k", type=int, default=9)
     parser.add_argument(
-        "--draws", type=int, default=4, help="choices of K per sitting, one from each corner"
+        "--draws",
+        type=int,
+        choices=range(1, 5),
+        default=4,
+        help="different choices of K per sitting, sampling started from each corner in turn",
     )
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument(

@@ -338,7 +338,11 @@ def main(argv: list[str] | None = None) -> int:
         "--out", type=Path, default=Path(tempfile.gettempdir()) / "eyetracker-peers.json"
     )
     parser.add_argument(
-        "--draws", type=int, default=1, help="protocol A's choices of K per sitting (1-4)"
+        "--draws",
+        type=int,
+        choices=range(1, 5),
+        default=1,
+        help="protocol A's different choices of K per sitting (real_world.py's --draws)",
     )
     parser.add_argument("--csv", type=Path, help="also write the rows as CSV here")
     parser.add_argument("--face-model", type=Path, default=DEFAULT_FACE_MODEL)

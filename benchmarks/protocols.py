@@ -6,10 +6,10 @@ venv, where the eyetracker package is not installed. Both scripts run as scripts
 this folder on sys.path to import it.
 
 - Protocol A, per sitting: calibrate on K samples spread over the screen (`spread_indices`),
-  predict every other sample of the sitting. With D draws, the sitting is calibrated D times,
-  farthest-point sampling started from the sample nearest each corner in turn
-  (`corner_starts`): on a pursuit sitting one choice of K frames moves a person's error by a
-  point or two, so the figure is their mean.
+  predict every other sample of the sitting. With D draws, the sitting is calibrated on up to
+  D different choices of K (`spread_choices`: farthest-point sampling started from the sample
+  nearest each corner in turn, a repeated choice dropped): on a pursuit sitting one choice of
+  K frames moves a person's error by a point or two, so the figure is their mean.
 - Protocol B, per person: fit on the earlier sittings, predict the last one
   (`protocol_b_split`); a person with one sitting has no B.
 - Scoring (`score`): mean Euclidean error in % of the screen over every test frame; a frame
@@ -29,7 +29,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from eyetracker.core.metrics import error_pct  # noqa: E402
-from eyetracker.core.sampling import corner_starts, spread_indices  # noqa: E402
+from eyetracker.core.sampling import spread_choices  # noqa: E402
 
 CENTRE = (0.5, 0.5)
 
@@ -76,8 +76,8 @@ def protocol_b_split(
 
 
 def build_plan(sittings: Sequence[dict], k: int, draws: int = 1) -> tuple[list[dict], dict]:
-    """Every row of protocols A (`draws` choices of K per sitting, at most one per corner) and
-    B for `sittings`, without predictions.
+    """Every row of protocols A (up to `draws` different choices of K per sitting,
+    `spread_choices`) and B for `sittings`, without predictions.
 
     Each sitting is {"person", "measurement", "samples": [(image, x, y), ...]} with samples in
     capture order. Returns (rows, summary); rows have the keys in ROW_KEYS.
@@ -87,14 +87,17 @@ def build_plan(sittings: Sequence[dict], k: int, draws: int = 1) -> tuple[list[d
     rows: list[dict] = []
     by_person: dict[str, list[str]] = {}
     by_key: dict[tuple[str, str], dict] = {}
+    draws_made: dict[str, int] = {}
     for sitting in sittings:
         person, name = sitting["person"], sitting["measurement"]
         by_person.setdefault(person, []).append(name)
         by_key[(person, name)] = sitting
         samples = sitting["samples"]
         targets = np.array([(x, y) for _, x, y in samples], dtype=np.float64).reshape(-1, 2)
-        for draw, start in enumerate(corner_starts(targets)[:draws].tolist()):
-            calibration = set(spread_indices(targets, k, start).tolist())
+        choices = spread_choices(targets, k, draws)
+        draws_made[f"{person}/{name}"] = len(choices)
+        for draw, choice in enumerate(choices):
+            calibration = set(choice.tolist())
             for index, (image, x, y) in enumerate(samples):
                 role = "calibration" if index in calibration else "test"
                 rows.append(_row("A", draw, person, name, image, role, x, y))
@@ -108,6 +111,7 @@ def build_plan(sittings: Sequence[dict], k: int, draws: int = 1) -> tuple[list[d
     summary = {
         "k": k,
         "draws": draws,
+        "draws_made": draws_made,  # per sitting: the different choices of K it has
         "protocol_b": {
             person: {"fit_on": e, "predict": last} for person, (e, last) in splits.items()
         },

@@ -10,8 +10,8 @@ from them, only this script's figures file).
 Protocols (benchmarks/protocols.py):
 - A, per sitting: calibrate on K samples spread over the screen (farthest-point sampling on
   the targets), predict every other sample of the sitting; --draws D (default 4) calibrates
-  each sitting D times, sampling started from the sample nearest each corner in turn, and
-  the figure is their mean.
+  each sitting on up to D different choices of K, sampling started from the sample nearest
+  each corner in turn, and the figure is their mean.
 - B, per person: fit on the earlier sittings, predict the last one (people with one sitting
   are skipped and named).
 Every frame counts: a frame where a tracker finds no face is scored as the screen centre.
@@ -460,7 +460,9 @@ def main(argv: list[str] | None = None) -> int:
         "--draws",
         type=int,
         default=4,
-        help="protocol A's choices of K per sitting, one started from each corner (1-4)",
+        choices=range(1, 5),
+        help="protocol A's different choices of K per sitting, sampling started from each "
+        "corner in turn (a repeated choice dropped)",
     )
     parser.add_argument("--out", type=Path, default=HERE / "results" / "real_world.json")
     parser.add_argument("--peers-venv", type=Path, default=DEFAULT_VENV)
@@ -565,9 +567,10 @@ def main(argv: list[str] | None = None) -> int:
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs (shared)",
         "dataset": {"path": str(args.data), **dataset_summary},
         "protocols": {
-            "A": f"per sitting, {args.draws} draw(s): calibrate on K={args.k} samples spread over the "
-            "screen (farthest-point sampling on the targets, started from the sample nearest each "
-            "corner in turn), predict the other samples; the mean over draws",
+            "A": f"per sitting, up to {args.draws} draw(s): calibrate on K={args.k} samples spread "
+            "over the screen (farthest-point sampling on the targets, started from the sample "
+            "nearest each corner in turn, a repeated choice dropped), predict the other samples; "
+            "the mean over draws",
             "B": "per person: fit on the earlier sittings (recorded order), predict the last sitting",
             "scoring": "eyetracker.core.metrics.error_pct averaged over every test frame; no face -> (0.5, 0.5)",
             "plan": plan,

@@ -16,8 +16,7 @@ CORNERS = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
 
 def corner_starts(targets: np.ndarray) -> np.ndarray:
     """Per screen corner (top-left, top-right, bottom-left, bottom-right), the index of the
-    target nearest it; a sample nearest two corners is named once. Each is a start for
-    `spread_indices`: a pursuit sitting calibrated from four starts gives four choices of K."""
+    target nearest it; a sample nearest two corners is named once."""
     targets = np.asarray(targets, np.float64).reshape(-1, 2)
     if len(targets) == 0:
         return np.zeros(0, int)
@@ -28,11 +27,11 @@ def corner_starts(targets: np.ndarray) -> np.ndarray:
 def spread_indices(targets: np.ndarray, k: int, start: int | None = None) -> np.ndarray:
     """Indices of `k` targets spread over the screen by farthest-point sampling.
 
-    Starts at `start` (default: the target nearest any screen corner, ties to the lower
-    index), then repeatedly adds the target farthest from all chosen so far: on a grid it
-    picks the corners first, then fills in. Deterministic; ties go to the lower index; an
-    index is never chosen twice, even among repeated targets. Returns sorted indices; all of
-    them when k >= len(targets).
+    Starts at `start` (default: the target nearest the top-left corner, `corner_starts`' first),
+    then repeatedly adds the target farthest from all chosen so far: on a grid it picks the
+    corners first, then fills in. Deterministic; ties go to the lower index; an index is never
+    chosen twice, even among repeated targets. Returns sorted indices; all of them when
+    k >= len(targets).
     """
     targets = np.asarray(targets, np.float64).reshape(-1, 2)
     n = len(targets)
@@ -41,8 +40,9 @@ def spread_indices(targets: np.ndarray, k: int, start: int | None = None) -> np.
     if k <= 0:
         return np.zeros(0, int)
     if start is None:
-        to_corner = np.linalg.norm(targets[:, None, :] - CORNERS[None], axis=-1).min(axis=1)
-        start = int(np.argmin(to_corner))
+        start = int(corner_starts(targets)[0])
+    if not 0 <= start < n:
+        raise ValueError(f"start must index one of the {n} targets, not {start}")
     chosen = [start]
     nearest = np.linalg.norm(targets - targets[start], axis=1)
     for _ in range(k - 1):
@@ -51,3 +51,16 @@ def spread_indices(targets: np.ndarray, k: int, start: int | None = None) -> np.
         chosen.append(pick)
         nearest = np.minimum(nearest, np.linalg.norm(targets - targets[pick], axis=1))
     return np.sort(np.array(chosen))
+
+
+def spread_choices(targets: np.ndarray, k: int, draws: int) -> list[np.ndarray]:
+    """Up to `draws` different choices of `k` spread indices, sampling started from the target
+    nearest each corner in turn (`corner_starts`); a start that leads to a choice already made
+    adds nothing. A benchmark that averages over them does not hang on one choice of K (on a
+    pursuit sitting one choice of 9 frames moves a person's error by a point or two)."""
+    choices: list[np.ndarray] = []
+    for start in corner_starts(targets)[:draws]:
+        choice = spread_indices(targets, k, int(start))
+        if not any(np.array_equal(choice, made) for made in choices):
+            choices.append(choice)
+    return choices

@@ -12,6 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
 from protocols import (  # noqa: E402
     build_plan,
+    groups,
     protocol_b_split,
     score,
     sitting_order,
@@ -67,23 +68,22 @@ def test_plan_has_k_calibration_rows_per_sitting_and_the_b_split():
 def test_each_draw_calibrates_on_a_different_spread_choice_of_the_same_sitting():
     # A pursuit sitting: 60 samples along a path through the screen, in capture order.
     t = np.linspace(0, 1, 60)
+    path = zip(t, 0.5 + 0.4 * np.sin(6 * t), strict=True)
     sitting = {
         "person": "p1",
         "measurement": "pursuit",
-        "samples": [
-            (f"{i:04d}.jpg", x, y)
-            for i, (x, y) in enumerate(zip(t, 0.5 + 0.4 * np.sin(6 * t), strict=True))
-        ],
+        "samples": [(f"{i:04d}.jpg", x, y) for i, (x, y) in enumerate(path)],
     }
     rows, summary = build_plan([sitting], k=9, draws=4)
-    assert summary["draws"] == 4
-    choices = []
-    for draw in range(4):
-        mine = [r for r in rows if r["protocol"] == "A" and r["draw"] == draw]
-        assert len(mine) == 60  # every sample, once per draw
-        choices.append(frozenset(r["image"] for r in mine if r["role"] == "calibration"))
-        assert len(choices[-1]) == 9
-    assert len(set(choices)) > 1  # not one choice repeated
+    made = summary["draws_made"]["p1/pursuit"]
+    assert 1 < made <= 4 and summary["draws"] == 4
+    a = groups(rows, "A")
+    assert sorted(a) == [("p1", "pursuit", draw) for draw in range(made)]  # a fit per draw
+    choices = set()
+    for group in a.values():
+        assert len(group["calibration"]) == 9 and len(group["test"]) == 51  # every sample
+        choices.add(frozenset(r["image"] for r in group["calibration"]))
+    assert len(choices) == made  # no choice counted twice
     with pytest.raises(ValueError):
         build_plan([sitting], k=9, draws=0)
 

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
-from eyetracker.core.sampling import corner_starts, spread_indices
+from eyetracker.core.sampling import corner_starts, spread_choices, spread_indices
 
 # A 4x4 grid in reading order (row by row), as the app's calibration shows it.
 STEPS = np.linspace(0.1, 0.9, 4)
@@ -34,15 +35,24 @@ def test_spread_never_repeats_an_index_among_repeated_targets():
     assert spread_indices(GRID, 0).size == 0
 
 
-def test_each_corner_start_gives_its_own_spread_choice():
-    starts = corner_starts(GRID)
-    assert starts.tolist() == [0, 3, 12, 15]  # top-left, top-right, bottom-left, bottom-right
-    for start in starts:
-        assert start in spread_indices(GRID, 5, start)
-    # on a grid every start picks the corners first; on scattered targets the choice of K
-    # depends on where sampling started
+def test_draws_are_different_choices_each_started_at_a_corner():
+    assert corner_starts(GRID).tolist() == [0, 3, 12, 15]  # TL, TR, BL, BR
+    # on a grid every start picks the four corners first: one choice, however many draws
+    assert len(spread_choices(GRID, 4, 4)) == 1
+    # on scattered targets the choice of 9 depends on where sampling started
     scattered = np.random.default_rng(0).uniform(0, 1, (50, 2))
-    choices = {tuple(spread_indices(scattered, 9, s)) for s in corner_starts(scattered)}
+    choices = spread_choices(scattered, 9, 4)
     assert len(choices) > 1
+    assert len({tuple(c.tolist()) for c in choices}) == len(choices)  # pairwise different
+    assert all(len(choice) == 9 for choice in choices)
+    np.testing.assert_array_equal(choices[0], spread_indices(scattered, 9))  # the default
+    assert len(spread_choices(scattered, 9, 1)) == 1
     # one sample nearest every corner is named once
     assert corner_starts(np.array([[0.5, 0.5], [0.5, 0.5]])).tolist() == [0]
+
+
+def test_a_start_outside_the_targets_is_refused():
+    with pytest.raises(ValueError, match="start"):
+        spread_indices(GRID, 3, start=-1)
+    with pytest.raises(ValueError, match="start"):
+        spread_indices(GRID, 3, start=16)
