@@ -145,7 +145,7 @@ def main() -> int:
         train_seconds = time.monotonic() - t0
         model = load_checkpoint(config.out).model
         if args.scores_only:  # the figure of the run that trained it
-            train_seconds = trained_before.get(name, {}).get("train_seconds", float("nan"))
+            train_seconds = trained_before.get(name, {}).get("train_seconds")  # None: unknown
         split = split_by_person(prepared[preprocessing], config.held_out_people, seed=config.seed)
         row = {
             "experiment": name,
@@ -153,7 +153,7 @@ def main() -> int:
             "architecture": config.architecture,
             "preprocessing": preprocessing.to_json(),
             "epochs": config.epochs,
-            "train_seconds": round(train_seconds),
+            "train_seconds": None if train_seconds is None else round(train_seconds),
             "results": {},
         }
         for group, ms in (

@@ -12,8 +12,8 @@ by ridge regression, where `point` is the network's output, `geometry` the front
 the calibration frames. Given the network's last hidden layer (of which the point is one
 linear readout), the correction reads it too, more firmly held than the geometry: the
 calibration can weigh what the network saw of this person's real eyes differently from what
-synthetic training taught it (real frames tracked as the app tracks them, 9 dots: 12.1% ->
-11.2%; 100 dots: 8.7% -> 7.0%).
+synthetic training taught it (real frames tracked as the app tracks them, 9 dots: 12.2% ->
+11.4%; 100 dots: 8.8% -> 7.2%).
 The intercept is not penalised; every weight is pulled toward zero, so with little evidence
 the answer leans toward the calibration's mean point rather than running away. Features
 constant over the calibration frames carry no evidence and get no weight. Geometry outside
@@ -38,10 +38,10 @@ import numpy as np
 # features): light on the network's point (a good network keeps ~97% of its own signal),
 # firmer on the geometry (9 dots against 15 numbers) and firmer still on the hidden layer's
 # 128 numbers, each of which says little alone. Chosen by measurement on real frames tracked
-# as the app tracks them (9, 30, 50 and 100 dots, four choices of the dots per sitting) and on
+# as the app tracks them (9, 30, 50 and 100 dots, 3-4 choices of the dots per sitting) and on
 # synthetic unseen people (docs/benchmarks.md, "Calibration correction"): the geometry at 1.0
-# without the hidden layer gave 12.1% / 9.5% / 9.4% / 8.7% on real frames and 8.7% synthetic
-# with 9 dots; these give 11.2% / 8.1% / 7.8% / 7.0% and 7.7%, and no sitting lost more than
+# without the hidden layer gave 12.2% / 9.5% / 9.4% / 8.8% on real frames and 9.3% synthetic
+# with 9 dots; these give 11.4% / 8.4% / 8.0% / 7.2% and 8.4%, and no sitting lost more than
 # 0.2 at any of those.
 POINT_RIDGE = 0.03
 GEOMETRY_RIDGE = 0.5
