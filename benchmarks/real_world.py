@@ -91,6 +91,7 @@ PINS_MARKER = "eyetracker-peer-pins.txt"
 PEER_TRACKERS = ("EyeTrax ridge", "EyeTrax elastic net", "GazeFollower ridge", "GazeFollower SVR")
 OURS = "ours"
 OURS_SET_UP = "ours, set up"
+OURS_SESSION = "ours, session statistics"
 CENTRE_NAME = "centre"
 
 
@@ -181,9 +182,12 @@ def ours_predictions(
     Protocol A: the app's quick calibration (`CalibrationCollector.fit`: guarded statistics of
     the K calibration frames and the correction fitted on their targets), then the test frames
     one at a time through the tracker's `FramePipeline` (video mode, in capture order) with
-    that profile. Protocol B: the model fine-tuned on the person's earlier sittings
-    (`eyetracker.training.trainer.train`, its fine-tuning defaults), then the later sitting
-    in session mode: statistics of that sitting's own frames (no targets), frame by frame.
+    that profile. Protocol B, as the app tracks a person it has been set up for: the model
+    fine-tuned on the person's earlier sittings (`eyetracker.training.trainer.train`, its
+    fine-tuning defaults) with the profile of those sittings (`measurement_profile`:
+    statistics and correction), then the later sitting frame by frame; and (tracker
+    OURS_SESSION) the same model in the study's session mode: statistics of the later
+    sitting's own frames (no targets), which assume that sitting covers the screen.
     `set_up`: protocol A also as the app's "Set up for me" does it (tracker OURS_SET_UP): the
     model fine-tuned on the K calibration frames, then its profile from the same frames.
     Returns rows with pred_x, pred_y (None without a point) and face_found.
@@ -195,7 +199,11 @@ def ours_predictions(
     from eyetracker.core.types import Frame, GazePoint
     from eyetracker.model.moments import guard_moments
     from eyetracker.runtime.backends import create_backend
-    from eyetracker.runtime.calibration import CalibrationCollector, NotEnoughDataError
+    from eyetracker.runtime.calibration import (
+        CalibrationCollector,
+        NotEnoughDataError,
+        measurement_profile,
+    )
     from eyetracker.runtime.pipeline import FramePipeline
     from eyetracker.runtime.session_statistics import SessionStatistics
     from eyetracker.training.trainer import FINETUNE_STEPS
@@ -210,10 +218,12 @@ def ours_predictions(
         preprocessing=str(backend.info.preprocessing),
         protocol_a="CalibrationCollector.fit on the K calibration frames (statistics + correction), then FramePipeline(video=True) frame by frame",
         protocol_b=(
-            f"fine-tuned on the earlier sittings ({FINETUNE_STEPS} steps at most, early stopping on held-out dots), then session statistics of the later sitting"
+            f"fine-tuned on the earlier sittings ({FINETUNE_STEPS} steps at most, early stopping on held-out dots)"
             if finetune
-            else "no fine-tuning: session statistics of the later sitting"
-        ),
+            else "no fine-tuning"
+        )
+        + "; ours: the earlier sittings' profile (measurement_profile: statistics and correction); "
+        "ours, session statistics: the later sitting's own statistics",
         calibrations_refused=[],
     )
 
@@ -293,8 +303,22 @@ def ours_predictions(
                     model_path, [measurements[(person, m)] for m in earlier], notes, person
                 )
                 tuned = create_backend(tuned_path, kind="torch", device="cpu")
+            folders = [measurements[(person, m)].folder for m in earlier]
+            try:
+                profile = SessionStatistics.of_profile(
+                    tuned, measurement_profile(tuned, folders, str(person))
+                )
+            except NotEnoughDataError as error:  # as in A: the model's own statistics
+                notes["calibrations_refused"].append(f"B {person}: {error}")
+                profile = SessionStatistics(tuned)
+            out += [
+                {"tracker": OURS_SESSION, **row, "pred_x": None, "pred_y": None}
+                | {"face_found": None}
+                for row in calibration
+            ]
             for name in later:
                 rows = [r for r in test if r["measurement"] == name]
+                out += stream(tuned, profile, rows)
                 # Session mode: the statistics of this sitting's own usable frames.
                 still = FramePipeline(tuned, video=False)
                 prepared = [still.prepare(frame(r, i)) for i, r in enumerate(rows)]
@@ -304,7 +328,8 @@ def ours_predictions(
                     np.stack([p.pixels for p in usable]), np.stack([p.face for p in usable])
                 )
                 moments = guard_moments(captured, len(usable), tuned.running_moments())
-                out += stream(tuned, SessionStatistics(tuned, moments=moments), rows)
+                session = SessionStatistics(tuned, moments=moments)
+                out += stream(tuned, session, rows, OURS_SESSION)
     notes["seconds"] = round(time.perf_counter() - started, 1)
     return out
 
@@ -375,7 +400,8 @@ def figures(rows: list[dict], trackers: list[str]) -> dict:
     return out
 
 
-def ratios(table: dict, peers: list[str]) -> dict:
+def ratios(table: dict, peers: list[str], tracker: str = OURS) -> dict:
+    """Per protocol, `tracker`'s error over the best peer's."""
     out = {}
     for protocol in ("A", "B"):
         candidates = [
@@ -383,7 +409,7 @@ def ratios(table: dict, peers: list[str]) -> dict:
             for p in peers
             if table[p][protocol]["error_pct"] is not None
         ]
-        ours = table.get(OURS, {}).get(protocol, {}).get("error_pct")
+        ours = table.get(tracker, {}).get(protocol, {}).get("error_pct")
         if not candidates or ours is None:
             out[protocol] = None
             continue
@@ -397,7 +423,9 @@ def ratios(table: dict, peers: list[str]) -> dict:
     return out
 
 
-def print_table(table: dict, trackers: list[str], labels: dict, ratio: dict) -> None:
+def print_table(table: dict, trackers: list[str], labels: dict, ratio: dict[str, dict]) -> None:
+    """The table, then each of `ratio`'s {name: ratios(...)} per protocol."""
+
     def cell(value, width=10):
         return f"{value:>{width}.1f}" if value is not None else f"{'-':>{width}}"
 
@@ -409,15 +437,13 @@ def print_table(table: dict, trackers: list[str], labels: dict, ratio: dict) -> 
             f"{labels.get(tracker, tracker):<{name_width}}"
             f"{cell(entry['A']['error_pct'])}{cell(entry['B']['error_pct'], 11)}{cell(entry['face_found_pct'], 14)}"
         )
-    for protocol in ("A", "B"):
-        r = ratio.get(protocol)
-        if r:
-            print(
-                f"ours / best peer, {protocol}: {r['ratio']:.2f} "
-                f"({r['ours']:.1f}% vs {r['best_peer']} {r['best_peer_error_pct']:.1f}%)"
-            )
-        else:
-            print(f"ours / best peer, {protocol}: -")
+    for name, per_protocol in ratio.items():
+        for protocol, r in per_protocol.items():
+            if r:
+                print(
+                    f"{name} / best peer, {protocol}: {r['ratio']:.2f} "
+                    f"({r['ours']:.1f}% vs {r['best_peer']} {r['best_peer_error_pct']:.1f}%)"
+                )
 
 
 # ---------------------------------------------------------------- main
@@ -475,7 +501,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-finetune",
         action="store_true",
-        help="protocol B without fine-tuning (session mode only)",
+        help="protocol B with the model as it is, not fine-tuned on the earlier sittings",
     )
     parser.add_argument(
         "--set-up",
@@ -548,14 +574,18 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     peers = [] if args.no_peers else list(PEER_TRACKERS)
-    trackers = [CENTRE_NAME, *peers, OURS, *([OURS_SET_UP] if args.set_up else [])]
-    b_label = "session, no fine-tune" if args.no_finetune else "fine-tuned, session"
+    trackers = [CENTRE_NAME, *peers, OURS, OURS_SESSION, *([OURS_SET_UP] if args.set_up else [])]
+    b_model = "bundled model" if args.no_finetune else "fine-tuned"
     labels = {
-        OURS: f"ours (A: calibrated; B: {b_label})",
+        OURS: f"ours (A: calibrated; B: {b_model}, profile of the earlier sittings)",
+        OURS_SESSION: f"ours, session statistics (B: {b_model}, the later sitting's statistics)",
         OURS_SET_UP: "ours, set up (A: fine-tuned on the K, then calibrated on them)",
     }
     table = figures(all_rows, trackers)
-    ratio = ratios(table, peers)
+    ratio = {
+        OURS: ratios(table, peers),
+        OURS_SESSION: {"B": ratios(table, peers, OURS_SESSION)["B"]},
+    }
     print_table(table, trackers, labels, ratio)
 
     predictions_csv = args.cache_dir / "all-predictions.csv"
@@ -576,7 +606,8 @@ def main(argv: list[str] | None = None) -> int:
             "plan": plan,
         },
         "trackers": {labels.get(t, t): table[t] for t in trackers},
-        "ours_over_best_peer": ratio,
+        "ours_over_best_peer": ratio[OURS],
+        "ours_session_statistics_over_best_peer": ratio[OURS_SESSION],
         "ours": ours_notes,
         "peers": peers_info,
         "predictions_csv_outside_repo": str(predictions_csv),

@@ -29,7 +29,7 @@ from eyetracker.runtime.calibration import measurement_profile, save_profile
 
 def fit_and_save(backend, folder: Path, user: str, profiles: Path) -> Path:
     """The measurement's profile for `backend`, saved where tracking looks for it (a worker)."""
-    return save_profile(measurement_profile(backend, folder, user), profiles)
+    return save_profile(measurement_profile(backend, [folder], user), profiles)
 
 
 class PersonalSetup(QObject):

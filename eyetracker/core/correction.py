@@ -30,7 +30,7 @@ own scale hurts where the network reads real eyes poorly). Follows Pupil's gazer
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -121,6 +121,22 @@ class Correction:
         penalty = len(z) * evidence * np.diag(strengths)
         weights = np.linalg.solve(design.T @ design + penalty, design.T @ truth)
         return cls(mean, scale, weights, z.min(axis=0), z.max(axis=0), hidden is not None)
+
+    def on_axes(self, axes: np.ndarray) -> Correction:
+        """This correction on the axes marked 1 in `axes` (x, y), the network's own point on
+        the others: for targets that say nothing about an axis (a measurement that sweeps one
+        axis only, eyetracker.core.sampling.informative_axes), whose fit there would hold the
+        point at the measurement's constant. The network's point enters standardised,
+        z = (p - mean) / scale, so p itself is scale * z + mean; a point that was constant
+        over the fit (scale 0, so no weight anywhere) is read raw (mean 0, scale 1)."""
+        mean, scale, weights = self.mean.copy(), self.scale.copy(), self.weights.copy()
+        for axis in np.flatnonzero(np.asarray(axes) == 0):
+            if scale[axis] == 0:
+                mean[axis], scale[axis] = 0.0, 1.0
+            weights[:, axis] = 0.0
+            weights[axis, axis] = scale[axis]
+            weights[-1, axis] = mean[axis]
+        return replace(self, mean=mean, scale=scale, weights=weights)
 
     def apply(
         self, points: np.ndarray, geometry: np.ndarray, hidden: np.ndarray | None = None

@@ -1,4 +1,5 @@
-"""Choosing which samples of a sitting calibrate: spread over the screen, never capture order.
+"""Choosing which samples of a sitting calibrate: spread over the screen, never capture order;
+and which axes a sitting's targets say anything about.
 
 A measurement is often captured row by row; its first K samples would cover the top of the
 screen only, and statistics or a correction fitted on them would be biased toward it. The one
@@ -64,3 +65,19 @@ def spread_choices(targets: np.ndarray, k: int, draws: int) -> list[np.ndarray]:
         if not any(np.array_equal(choice, made) for made in choices):
             choices.append(choice)
     return choices
+
+
+# A sitting whose targets hardly move along an axis (a horizontal sweep: the gaze's height
+# varies by a few % of the screen) teaches nothing about that axis: with statistics of the
+# sitting, what the network sees of the eyes' height is normalized noise, and fitting it to a
+# constant teaches the network to ignore height. Fine-tuning leaves such an axis out of that
+# sitting's loss (eyetracker.training.trainer), and the profile made from such a measurement
+# leaves it out of its correction (eyetracker.runtime.calibration.measurement_profile). A
+# standard deviation of 0.1 is a band of about a third of the screen (a uniform spread over
+# the whole screen has 0.29, a 3 x 3 grid 0.33).
+MIN_AXIS_SPREAD = 0.1
+
+
+def informative_axes(targets: np.ndarray) -> np.ndarray:
+    """(2,) float32: 1 for an axis the sitting's targets spread over, 0 for one they do not."""
+    return (np.std(targets, axis=0) >= MIN_AXIS_SPREAD).astype(np.float32)

@@ -9,6 +9,7 @@ positions are known too: a small correction fitted on them goes into the profile
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import numpy as np
 from eyetracker.capture.folder import ImageFolderSource
 from eyetracker.core.correction import Correction
 from eyetracker.core.errors import UserError
+from eyetracker.core.sampling import informative_axes
 from eyetracker.core.types import Frame, GazePoint
 from eyetracker.model.moments import MIN_FRAMES, guard_moments
 from eyetracker.runtime.pipeline import FramePipeline
@@ -155,22 +157,33 @@ def _spread(used: list[GazePoint], grid: list[GazePoint]) -> bool:
     return True
 
 
-def measurement_profile(backend, folder: str | Path, user: str) -> Profile:
-    """The profile a measurement gives `backend`: every sample's frame at its dot, fitted as
-    the quick calibration fits its grid (guarded statistics, then the correction). A model
-    fine-tuned on a measurement tracks with the statistics and correction of that same
-    measurement, with no calibration on top."""
-    with ImageFolderSource(folder) as source:
-        frames = [frame for frame in source if frame.truth is not None]
+def measurement_profile(backend, folders: Sequence[str | Path], user: str) -> Profile:
+    """The profile that measurements give `backend`: every sample's frame at its dot, fitted
+    as the quick calibration fits its grid (guarded statistics, then the correction). A model
+    fine-tuned on measurements tracks with the statistics and correction of those same
+    measurements, with no calibration on top.
+
+    A measurement need not cover the screen as the calibration's grid does: where its dots
+    hardly move along an axis (`informative_axes`; a sweep along one row), the correction
+    leaves that axis to the network, as fine-tuning leaves it out of the loss; fitted there,
+    it would hold every later point at the measurement's row."""
+    frames: list[Frame] = []
+    for folder in folders:
+        with ImageFolderSource(folder) as source:
+            frames += [frame for frame in source if frame.truth is not None]
+    names = ", ".join(Path(folder).name for folder in folders)
     if not frames:
         raise NotEnoughDataError(
-            f"The measurement {folder} has no samples with a dot position; measure again."
+            f"The measurement {names} has no samples with a dot position; measure again."
         )
     points = list(dict.fromkeys(frame.truth for frame in frames))  # each dot once, in order
     collector = CalibrationCollector(points)
     for frame in frames:
         collector.add(points.index(frame.truth), frame)
-    return collector.fit(backend, user, what=f"measurement {Path(folder).name}")
+    profile = collector.fit(backend, user, what=f"measurement {names}")
+    targets = np.array([(frame.truth.x, frame.truth.y) for frame in frames])
+    profile.correction = profile.correction.on_axes(informative_axes(targets))
+    return profile
 
 
 def save_profile(profile: Profile, profiles_dir: str | Path) -> Path:

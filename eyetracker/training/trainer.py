@@ -15,6 +15,7 @@ import torch
 
 from eyetracker.core.atomic import atomic_write
 from eyetracker.core.errors import UserError
+from eyetracker.core.sampling import informative_axes
 from eyetracker.model.checkpoint import create_model, load_checkpoint, save_checkpoint
 from eyetracker.model.info import ModelInfo
 from eyetracker.model.preprocess import Preprocessing
@@ -93,20 +94,6 @@ def pick_device(name: str = "auto") -> torch.device:
 
 def resume_path(out: str | os.PathLike[str]) -> Path:
     return Path(f"{out}.resume")
-
-
-# A sitting whose targets hardly move along an axis (a horizontal sweep: the gaze's height
-# varies by a few % of the screen) teaches nothing about that axis: with statistics of the
-# sitting, what the network sees of the eyes' height is normalized noise, and fitting it to a
-# constant teaches the network to ignore height. Such an axis is left out of that sitting's
-# loss. A standard deviation of 0.1 is a band of about a third of the screen (a uniform spread
-# over the whole screen has 0.29, a 3 x 3 grid 0.33).
-MIN_AXIS_SPREAD = 0.1
-
-
-def informative_axes(targets: np.ndarray) -> np.ndarray:
-    """(2,) float32: 1 for an axis the sitting's targets spread over, 0 for one they do not."""
-    return (np.std(targets, axis=0) >= MIN_AXIS_SPREAD).astype(np.float32)
 
 
 def stack_batch(train: list[PreparedMeasurement], batch: Batch, device: torch.device):

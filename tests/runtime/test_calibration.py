@@ -10,7 +10,7 @@ import pytest
 from eyetracker.core.errors import UserError
 from eyetracker.core.manifest import Screen
 from eyetracker.core.measurement import MeasurementWriter
-from eyetracker.core.types import Frame
+from eyetracker.core.types import Frame, GazePoint
 from eyetracker.model.moments import guard_moments
 from eyetracker.runtime.backends import create_backend
 from eyetracker.runtime.calibration import (
@@ -19,6 +19,7 @@ from eyetracker.runtime.calibration import (
     grid_points,
     measurement_profile,
 )
+from eyetracker.runtime.pipeline import FramePipeline
 from eyetracker.runtime.profile import Profile, ProfileError, load_profile
 from eyetracker.runtime.resources import default_model_path
 from eyetracker.synth.dataset import person_for, sitting_for
@@ -109,13 +110,20 @@ def test_a_profile_of_too_few_frames_is_refused(tmp_path):
         load_profile(path, "abc")
 
 
-def test_a_measurement_gives_the_profile_its_dots_would_give_as_a_calibration(backend, tmp_path):
-    collector = looking_at(grid_points(16), frames_per_point=2)
-    writer = MeasurementWriter(tmp_path, "ada", Screen(1920, 1080), image_format="png")
+def written(collector, folder, name=None) -> MeasurementWriter:
+    """The collector's frames saved as a measurement, each at its point."""
+    screen = Screen(1920, 1080)
+    writer = MeasurementWriter(folder, "ada", screen, image_format="png", measurement=name)
     for entry in collector.points:
         for frame in entry.frames:
             writer.add(frame.image, entry.point.x, entry.point.y)
-    from_measurement = measurement_profile(backend, writer.folder, "ada")
+    return writer
+
+
+def test_a_measurement_gives_the_profile_its_dots_would_give_as_a_calibration(backend, tmp_path):
+    collector = looking_at(grid_points(16), frames_per_point=2)
+    writer = written(collector, tmp_path)
+    from_measurement = measurement_profile(backend, [writer.folder], "ada")
     from_calibration = collector.fit(backend, "ada")
     assert from_measurement.frames == from_calibration.frames >= 30  # a blink is not usable
     assert from_measurement.source == f"measurement {writer.folder.name}, 16 of 16 points"
@@ -126,10 +134,38 @@ def test_a_measurement_gives_the_profile_its_dots_would_give_as_a_calibration(ba
     )
 
 
+def test_a_measurement_along_one_row_leaves_the_height_to_the_network(backend, tmp_path):
+    """A sweep along one row says nothing about height: its profile corrects across and gives
+    the network's own height back, instead of holding every point at the row; together with a
+    sweep down one column, both axes are corrected."""
+    steps = np.linspace(0.1, 0.9, 9)
+    row = written(looking_at([GazePoint(x, 0.3) for x in steps]), tmp_path, "row")
+    column = written(looking_at([GazePoint(0.6, y) for y in steps], seed=4), tmp_path, "column")
+    elsewhere = looking_at([GazePoint(0.2, 0.8), GazePoint(0.7, 0.9)])  # below the row
+    pipeline = FramePipeline(backend, video=False)
+    prepared = [pipeline.prepare(e.frames[0]) for e in elsewhere.points]
+    pipeline.close()
+    pixels, faces = np.stack([p.pixels for p in prepared]), np.stack([p.face for p in prepared])
+
+    def corrected(profile):
+        backend.set_statistics(profile.moments)
+        points, hidden = backend.predict_with_features(pixels, faces)
+        return points, profile.correction.apply(points, faces, hidden)
+
+    points, across = corrected(measurement_profile(backend, [row.folder], "ada"))
+    np.testing.assert_allclose(across[:, 1], points[:, 1])
+    assert not np.allclose(across[:, 0], points[:, 0])
+
+    both = measurement_profile(backend, [row.folder, column.folder], "ada")
+    assert both.source == "measurement row, column, 18 of 18 points"
+    points, corrected_both = corrected(both)
+    assert not np.allclose(corrected_both[:, 1], points[:, 1])
+
+
 def test_images_without_dots_are_one_sentence(backend, tmp_path):
     cv2.imwrite(str(tmp_path / "0.png"), DARK)  # images, no manifest: no dot positions
     with pytest.raises(NotEnoughDataError, match="has no samples with a dot position"):
-        measurement_profile(backend, tmp_path, "ada")
+        measurement_profile(backend, [tmp_path], "ada")
     empty = MeasurementWriter(tmp_path, "ada", Screen(1920, 1080)).folder
     with pytest.raises(UserError, match="^No .jpg, .png or .bmp images"):
-        measurement_profile(backend, empty, "ada")
+        measurement_profile(backend, [empty], "ada")

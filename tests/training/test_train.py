@@ -9,12 +9,12 @@ import torch
 import eyetracker.training.trainer as trainer_module
 from eyetracker.cli import main
 from eyetracker.core.errors import UserError
+from eyetracker.core.sampling import informative_axes
 from eyetracker.model.checkpoint import load_checkpoint
 from eyetracker.training.batches import Batch
 from eyetracker.training.data import PreparedMeasurement
 from eyetracker.training.trainer import (
     euclidean_loss,
-    informative_axes,
     resume_path,
     stack_batch,
     train,
