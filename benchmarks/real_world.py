@@ -535,12 +535,15 @@ def main(argv: list[str] | None = None) -> int:
             return 0
     if args.data is None:
         parser.error("DATA is required")
-    for path in (args.cache_dir, args.out):
-        if (
-            path.resolve() != (HERE / "results" / "real_world.json").resolve()
-            and REPO in path.resolve().parents
-        ):
-            parser.error(f"{path} is inside the repository; frames-derived files stay outside it")
+    # The figures file may go to benchmarks/results/; the cache (features, predictions) is
+    # derived from the frames and never goes inside the repository.
+    results = (HERE / "results").resolve()
+    if REPO in args.cache_dir.resolve().parents or args.cache_dir.resolve() == REPO:
+        parser.error(
+            f"{args.cache_dir} is inside the repository; frames-derived files stay outside it"
+        )
+    if REPO in args.out.resolve().parents and args.out.resolve().parent != results:
+        parser.error(f"{args.out} is inside the repository but not in {results}; figures go there")
 
     run_started = time.perf_counter()
     command = " ".join(

@@ -1,0 +1,43 @@
+"""benchmarks/real_world.py: both of our protocol-B readings against the best peer, and where
+its files may go."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+
+import real_world  # noqa: E402
+
+
+def entry(a, b):
+    return {"A": {"error_pct": a}, "B": {"error_pct": b}}
+
+
+def test_each_of_our_readings_is_set_against_the_best_peer():
+    table = {
+        "EyeTrax ridge": entry(15.5, 28.2),
+        "EyeTrax elastic net": entry(15.1, 26.9),
+        real_world.OURS: entry(11.7, 19.6),
+        real_world.OURS_SESSION: entry(None, 25.4),
+    }
+    peers = ["EyeTrax ridge", "EyeTrax elastic net"]
+    ours = real_world.ratios(table, peers)
+    assert ours["A"]["best_peer"] == ours["B"]["best_peer"] == "EyeTrax elastic net"
+    assert ours["B"]["ratio"] == pytest.approx(19.6 / 26.9)
+    session = real_world.ratios(table, peers, real_world.OURS_SESSION)
+    assert session["A"] is None  # no protocol-A reading: no ratio, not a zero
+    assert session["B"]["ours"] == 25.4
+
+
+def test_frames_derived_files_stay_outside_the_repository(tmp_path, capsys):
+    data = str(tmp_path)
+    with pytest.raises(SystemExit):
+        real_world.main([data, "--cache-dir", str(real_world.HERE / "cache")])
+    assert "inside the repository" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        real_world.main([data, "--out", str(real_world.REPO / "eyetracker" / "figures.json")])
+    assert "figures go there" in capsys.readouterr().err
