@@ -21,7 +21,8 @@ Trackers: the screen centre; each peer with each of its regressors (run by bench
 inside a separate venv, built here on first use and never a project dependency; their face
 model is ../shared/assets/face_landmarker.task, nothing downloaded at run time); and ours
 (`ours_predictions`, the project's public calibration and backend calls).
-Prints one table and the ratio ours / best peer, and writes the JSON figures file.
+Prints one table and the ratios to the best peer (ours per protocol; for B also the reading
+with the earlier sittings' profile), and writes the JSON figures file.
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ PINS_MARKER = "eyetracker-peer-pins.txt"
 PEER_TRACKERS = ("EyeTrax ridge", "EyeTrax elastic net", "GazeFollower ridge", "GazeFollower SVR")
 OURS = "ours"
 OURS_SET_UP = "ours, set up"
-OURS_SESSION = "ours, session statistics"
+OURS_PROFILE = "ours, profile of the earlier sittings"
 CENTRE_NAME = "centre"
 
 
@@ -182,14 +183,17 @@ def ours_predictions(
     Protocol A: the app's quick calibration (`CalibrationCollector.fit`: guarded statistics of
     the K calibration frames and the correction fitted on their targets), then the test frames
     one at a time through the tracker's `FramePipeline` (video mode, in capture order) with
-    that profile. Protocol B, as the app tracks a person it has been set up for: the model
-    fine-tuned on the person's earlier sittings (`eyetracker.training.trainer.train`, its
-    fine-tuning defaults) with the profile of those sittings (`measurement_profile`:
-    statistics and correction), then the later sitting frame by frame; and (tracker
-    OURS_SESSION) the same model in the study's session mode: statistics of the later
-    sitting's own frames (no targets), which assume that sitting covers the screen.
-    `set_up`: protocol A also as the app's "Set up for me" does it (tracker OURS_SET_UP): the
-    model fine-tuned on the K calibration frames, then its profile from the same frames.
+    that profile. Protocol B, the issue's reading: the model fine-tuned on the person's
+    earlier sittings (`eyetracker.training.trainer.train`, its fine-tuning defaults), then the
+    later sitting in the study's session mode: statistics of that sitting's own frames (no
+    targets), which assume the sitting covers the screen; and (tracker OURS_PROFILE) the same
+    model tracking with the profile of the earlier sittings (`measurement_profile`:
+    statistics and correction, as Set up for me makes one from its measurement), nothing
+    taken from the later sitting. `set_up`: protocol A also as the app's "Set up for me" does
+    it (tracker OURS_SET_UP): the model fine-tuned on the K calibration frames, then
+    calibrated on them (`CalibrationCollector.fit`; the app's profile of a measurement would
+    leave an axis its dots do not sweep to the network, and the K of a one-axis sitting here
+    sweep one axis).
     Returns rows with pred_x, pred_y (None without a point) and face_found.
     """
     import dataclasses
@@ -222,8 +226,8 @@ def ours_predictions(
             if finetune
             else "no fine-tuning"
         )
-        + "; ours: the earlier sittings' profile (measurement_profile: statistics and correction); "
-        "ours, session statistics: the later sitting's own statistics",
+        + f"; {OURS}: session statistics of the later sitting; {OURS_PROFILE}: the profile of "
+        "the earlier sittings (measurement_profile: statistics and correction)",
         calibrations_refused=[],
     )
 
@@ -264,15 +268,30 @@ def ours_predictions(
             notes["calibrations_refused"].append(f"A {'/'.join(map(str, key))}: {error}")
             return SessionStatistics(backend)
 
+    def unscored(calibration: list[dict], tracker: str) -> list[dict]:
+        """The calibration (or earlier) rows, kept in the CSV without a prediction."""
+        return [
+            {"tracker": tracker, **row, "pred_x": None, "pred_y": None, "face_found": None}
+            for row in calibration
+        ]
+
+    def earlier_profile(backend, person, earlier: list[str]) -> SessionStatistics:
+        """The profile of the person's earlier sittings (statistics and correction)."""
+        folders = [measurements[(person, m)].folder for m in earlier]
+        try:
+            return SessionStatistics.of_profile(
+                backend, measurement_profile(backend, folders, str(person))
+            )
+        except NotEnoughDataError as error:  # as in A: the model's own statistics
+            notes["calibrations_refused"].append(f"B {person}: {error}")
+            return SessionStatistics(backend)
+
     out: list[dict] = []
     started = time.perf_counter()
     for protocol in ("A", "B"):
         for key, group in groups(protocol_rows, protocol).items():
             calibration, test = group["calibration"], group["test"]
-            out += [
-                {"tracker": OURS, **row, "pred_x": None, "pred_y": None, "face_found": None}
-                for row in calibration
-            ]
+            out += unscored(calibration, OURS)
             if protocol == "A":
                 out += stream(backend, calibrated(backend, calibration, key), test)
                 if set_up:
@@ -286,11 +305,7 @@ def ours_predictions(
                         "torch",
                         "cpu",
                     )
-                    out += [
-                        {"tracker": OURS_SET_UP, **row, "pred_x": None, "pred_y": None}
-                        | {"face_found": None}
-                        for row in calibration
-                    ]
+                    out += unscored(calibration, OURS_SET_UP)
                     statistics = calibrated(tuned, calibration, key)
                     out += stream(tuned, statistics, test, OURS_SET_UP)
                 continue
@@ -303,22 +318,9 @@ def ours_predictions(
                     model_path, [measurements[(person, m)] for m in earlier], notes, person
                 )
                 tuned = create_backend(tuned_path, kind="torch", device="cpu")
-            folders = [measurements[(person, m)].folder for m in earlier]
-            try:
-                profile = SessionStatistics.of_profile(
-                    tuned, measurement_profile(tuned, folders, str(person))
-                )
-            except NotEnoughDataError as error:  # as in A: the model's own statistics
-                notes["calibrations_refused"].append(f"B {person}: {error}")
-                profile = SessionStatistics(tuned)
-            out += [
-                {"tracker": OURS_SESSION, **row, "pred_x": None, "pred_y": None}
-                | {"face_found": None}
-                for row in calibration
-            ]
+            out += unscored(calibration, OURS_PROFILE)
             for name in later:
                 rows = [r for r in test if r["measurement"] == name]
-                out += stream(tuned, profile, rows)
                 # Session mode: the statistics of this sitting's own usable frames.
                 still = FramePipeline(tuned, video=False)
                 prepared = [still.prepare(frame(r, i)) for i, r in enumerate(rows)]
@@ -328,8 +330,8 @@ def ours_predictions(
                     np.stack([p.pixels for p in usable]), np.stack([p.face for p in usable])
                 )
                 moments = guard_moments(captured, len(usable), tuned.running_moments())
-                session = SessionStatistics(tuned, moments=moments)
-                out += stream(tuned, session, rows, OURS_SESSION)
+                out += stream(tuned, SessionStatistics(tuned, moments=moments), rows)
+                out += stream(tuned, earlier_profile(tuned, person, earlier), rows, OURS_PROFILE)
     notes["seconds"] = round(time.perf_counter() - started, 1)
     return out
 
@@ -444,6 +446,8 @@ def print_table(table: dict, trackers: list[str], labels: dict, ratio: dict[str,
                     f"{name} / best peer, {protocol}: {r['ratio']:.2f} "
                     f"({r['ours']:.1f}% vs {r['best_peer']} {r['best_peer_error_pct']:.1f}%)"
                 )
+            else:
+                print(f"{name} / best peer, {protocol}: -")
 
 
 # ---------------------------------------------------------------- main
@@ -577,17 +581,17 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     peers = [] if args.no_peers else list(PEER_TRACKERS)
-    trackers = [CENTRE_NAME, *peers, OURS, OURS_SESSION, *([OURS_SET_UP] if args.set_up else [])]
+    trackers = [CENTRE_NAME, *peers, OURS, OURS_PROFILE, *([OURS_SET_UP] if args.set_up else [])]
     b_model = "bundled model" if args.no_finetune else "fine-tuned"
     labels = {
-        OURS: f"ours (A: calibrated; B: {b_model}, profile of the earlier sittings)",
-        OURS_SESSION: f"ours, session statistics (B: {b_model}, the later sitting's statistics)",
+        OURS: f"ours (A: calibrated; B: {b_model}, session statistics of the later sitting)",
+        OURS_PROFILE: f"ours, profile (B: {b_model}, the earlier sittings' profile)",
         OURS_SET_UP: "ours, set up (A: fine-tuned on the K, then calibrated on them)",
     }
     table = figures(all_rows, trackers)
     ratio = {
         OURS: ratios(table, peers),
-        OURS_SESSION: {"B": ratios(table, peers, OURS_SESSION)["B"]},
+        OURS_PROFILE: {"B": ratios(table, peers, OURS_PROFILE)["B"]},
     }
     print_table(table, trackers, labels, ratio)
 
@@ -610,7 +614,7 @@ def main(argv: list[str] | None = None) -> int:
         },
         "trackers": {labels.get(t, t): table[t] for t in trackers},
         "ours_over_best_peer": ratio[OURS],
-        "ours_session_statistics_over_best_peer": ratio[OURS_SESSION],
+        "ours_profile_over_best_peer": ratio[OURS_PROFILE],
         "ours": ours_notes,
         "peers": peers_info,
         "predictions_csv_outside_repo": str(predictions_csv),

@@ -30,7 +30,7 @@ own scale hurts where the network reads real eyes poorly). Follows Pupil's gazer
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -91,13 +91,20 @@ class Correction:
         geometry: np.ndarray,
         truth: np.ndarray,
         hidden: np.ndarray | None = None,
+        axes: tuple[float, float] = (1.0, 1.0),
         point_ridge: float = POINT_RIDGE,
         geometry_ridge: float = GEOMETRY_RIDGE,
         hidden_ridge: float = HIDDEN_RIDGE,
     ) -> Correction:
         """The correction from K calibration frames: their points, geometry, the network's
         hidden layer (None: the correction reads the point and the geometry only) and true
-        points."""
+        points.
+
+        `axes` (x, y) of 0/1: which axes the targets tell about. Targets along one row say
+        nothing about height (eyetracker.core.sampling.informative_axes): fitted there, the
+        correction would hold every later point at the row. An axis marked 0 keeps the
+        network's own point, and that point is no evidence for the other axis either (over
+        one row its spread is the network's noise)."""
         x = _features(points, geometry, hidden)
         truth = np.asarray(truth, np.float64).reshape(-1, 2)
         usable = np.isfinite(x).all(axis=1) & np.isfinite(truth).all(axis=1)
@@ -107,6 +114,8 @@ class Correction:
             return cls.identity(x.shape[1], hidden is not None)
         mean, scale = x.mean(axis=0), x.std(axis=0)
         scale[scale < 1e-6] = 0.0  # constant over the calibration: no evidence, no weight
+        unswept = [axis for axis in range(2) if not axes[axis]]
+        scale[unswept] = 0.0  # the point of an unswept axis: no evidence either
         z = np.divide(x - mean, scale, out=np.zeros_like(x), where=scale > 0)
         design = np.concatenate([z, np.ones((len(z), 1))], axis=1)
         evidence = min(1.0, REFERENCE_DOTS / dots)
@@ -120,23 +129,11 @@ class Correction:
         )
         penalty = len(z) * evidence * np.diag(strengths)
         weights = np.linalg.solve(design.T @ design + penalty, design.T @ truth)
-        return cls(mean, scale, weights, z.min(axis=0), z.max(axis=0), hidden is not None)
-
-    def on_axes(self, axes: np.ndarray) -> Correction:
-        """This correction on the axes marked 1 in `axes` (x, y), the network's own point on
-        the others: for targets that say nothing about an axis (a measurement that sweeps one
-        axis only, eyetracker.core.sampling.informative_axes), whose fit there would hold the
-        point at the measurement's constant. The network's point enters standardised,
-        z = (p - mean) / scale, so p itself is scale * z + mean; a point that was constant
-        over the fit (scale 0, so no weight anywhere) is read raw (mean 0, scale 1)."""
-        mean, scale, weights = self.mean.copy(), self.scale.copy(), self.weights.copy()
-        for axis in np.flatnonzero(np.asarray(axes) == 0):
-            if scale[axis] == 0:
-                mean[axis], scale[axis] = 0.0, 1.0
+        for axis in unswept:  # the network's point itself, read raw: p = 1 * (p - 0)
+            mean[axis], scale[axis] = 0.0, 1.0
             weights[:, axis] = 0.0
-            weights[axis, axis] = scale[axis]
-            weights[-1, axis] = mean[axis]
-        return replace(self, mean=mean, scale=scale, weights=weights)
+            weights[axis, axis] = 1.0
+        return cls(mean, scale, weights, z.min(axis=0), z.max(axis=0), hidden is not None)
 
     def apply(
         self, points: np.ndarray, geometry: np.ndarray, hidden: np.ndarray | None = None

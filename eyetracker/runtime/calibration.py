@@ -63,12 +63,20 @@ class CalibrationCollector:
     """Frames per calibration point, turned into a Profile by `fit`.
 
     `min_points` is the fraction of points that must have at least one frame with a face:
-    statistics from a corner of the screen only would bias every later prediction.
+    statistics from a corner of the screen only would bias every later prediction. `axes`
+    (x, y; default both): which axes the points tell about, the only ones corrected
+    (Correction.fit).
     """
 
-    def __init__(self, points: list[GazePoint], min_points: float = 2 / 3) -> None:
+    def __init__(
+        self,
+        points: list[GazePoint],
+        min_points: float = 2 / 3,
+        axes: tuple[float, float] = (1.0, 1.0),
+    ) -> None:
         self.points = [PointFrames(p) for p in points]
         self.min_points = min_points
+        self.axes = axes
 
     def add(self, index: int, frame: Frame) -> None:
         self.points[index].frames.append(frame)
@@ -105,7 +113,7 @@ class CalibrationCollector:
         # Then use the targets too: what the statistics leave, a small correction fixes.
         backend.set_statistics(moments)
         points, hidden = backend.predict_with_features(pixels, faces)
-        correction = Correction.fit(points, faces, np.array(targets), hidden)
+        correction = Correction.fit(points, faces, np.array(targets), hidden, self.axes)
         return Profile(
             user=user,
             model_fingerprint=backend.info.fingerprint,
@@ -157,33 +165,31 @@ def _spread(used: list[GazePoint], grid: list[GazePoint]) -> bool:
     return True
 
 
-def measurement_profile(backend, folders: Sequence[str | Path], user: str) -> Profile:
+def measurement_profile(backend, folders: Sequence[Path], user: str) -> Profile:
     """The profile that measurements give `backend`: every sample's frame at its dot, fitted
     as the quick calibration fits its grid (guarded statistics, then the correction). A model
     fine-tuned on measurements tracks with the statistics and correction of those same
     measurements, with no calibration on top.
 
-    A measurement need not cover the screen as the calibration's grid does: where its dots
+    Measurements need not cover the screen as the calibration's grid does: where their dots
     hardly move along an axis (`informative_axes`; a sweep along one row), the correction
     leaves that axis to the network, as fine-tuning leaves it out of the loss; fitted there,
     it would hold every later point at the measurement's row."""
+    if isinstance(folders, (str, Path)) or not folders:
+        raise ValueError("measurement_profile needs a list of one or more measurement folders")
     frames: list[Frame] = []
     for folder in folders:
         with ImageFolderSource(folder) as source:
             frames += [frame for frame in source if frame.truth is not None]
-    names = ", ".join(Path(folder).name for folder in folders)
+    what = "measurement " + ", ".join(Path(folder).name for folder in folders)
     if not frames:
-        raise NotEnoughDataError(
-            f"The measurement {names} has no samples with a dot position; measure again."
-        )
+        raise NotEnoughDataError(f"The {what} has no samples with a dot position; measure again.")
     points = list(dict.fromkeys(frame.truth for frame in frames))  # each dot once, in order
-    collector = CalibrationCollector(points)
+    targets = np.array([(frame.truth.x, frame.truth.y) for frame in frames])
+    collector = CalibrationCollector(points, axes=tuple(informative_axes(targets)))
     for frame in frames:
         collector.add(points.index(frame.truth), frame)
-    profile = collector.fit(backend, user, what=f"measurement {names}")
-    targets = np.array([(frame.truth.x, frame.truth.y) for frame in frames])
-    profile.correction = profile.correction.on_axes(informative_axes(targets))
-    return profile
+    return collector.fit(backend, user, what=what)
 
 
 def save_profile(profile: Profile, profiles_dir: str | Path) -> Path:

@@ -12,6 +12,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
 import real_world  # noqa: E402
 
+from eyetracker.core.dataset import NotADatasetError  # noqa: E402
+
 
 def entry(a, b):
     return {"A": {"error_pct": a}, "B": {"error_pct": b}}
@@ -21,16 +23,16 @@ def test_each_of_our_readings_is_set_against_the_best_peer():
     table = {
         "EyeTrax ridge": entry(15.5, 28.2),
         "EyeTrax elastic net": entry(15.1, 26.9),
-        real_world.OURS: entry(11.7, 19.6),
-        real_world.OURS_SESSION: entry(None, 25.4),
+        real_world.OURS: entry(11.7, 25.4),
+        real_world.OURS_PROFILE: entry(None, 19.6),
     }
     peers = ["EyeTrax ridge", "EyeTrax elastic net"]
     ours = real_world.ratios(table, peers)
     assert ours["A"]["best_peer"] == ours["B"]["best_peer"] == "EyeTrax elastic net"
-    assert ours["B"]["ratio"] == pytest.approx(19.6 / 26.9)
-    session = real_world.ratios(table, peers, real_world.OURS_SESSION)
-    assert session["A"] is None  # no protocol-A reading: no ratio, not a zero
-    assert session["B"]["ours"] == 25.4
+    assert ours["B"]["ratio"] == pytest.approx(25.4 / 26.9)
+    profile = real_world.ratios(table, peers, real_world.OURS_PROFILE)
+    assert profile["A"] is None  # no protocol-A reading: no ratio, not a zero
+    assert profile["B"]["ours"] == 19.6
 
 
 def test_frames_derived_files_stay_outside_the_repository(tmp_path, capsys):
@@ -41,3 +43,9 @@ def test_frames_derived_files_stay_outside_the_repository(tmp_path, capsys):
     with pytest.raises(SystemExit):
         real_world.main([data, "--out", str(real_world.REPO / "eyetracker" / "figures.json")])
     assert "figures go there" in capsys.readouterr().err
+    # benchmarks/results/ is where figures go (the documented --out): past the checks, an
+    # empty DATA stops the run at the data
+    figures = real_world.HERE / "results" / "not-written.json"
+    with pytest.raises(NotADatasetError):
+        real_world.main([data, "--out", str(figures), "--cache-dir", str(tmp_path / "cache")])
+    assert not figures.exists()

@@ -144,25 +144,26 @@ def test_the_hidden_layer_is_read_when_given_and_needed_then():
 
 def test_an_axis_the_targets_do_not_sweep_is_left_to_the_network():
     """Fitted on a sweep along one row, the correction would hold every point at that row;
-    on_axes keeps its fit across and gives the network's own height back, exactly."""
+    told that the targets say nothing about height, it corrects across and gives the
+    network's own height back, exactly. The network's height over one row is its noise: it
+    moves nothing across."""
     rng = np.random.default_rng(4)
     row = np.column_stack([np.linspace(0.05, 0.95, 40), np.full(40, 0.3)])
     points = 0.5 + 0.6 * (row - 0.5) + rng.normal(0, 0.02, (40, 2))
-    hidden = rng.normal(size=(40, 6))
-    geometry = rng.normal(size=(40, 3))
-    fitted = Correction.fit(points, geometry, row, hidden)
+    hidden, geometry = rng.normal(size=(40, 6)), rng.normal(size=(40, 3))
     elsewhere = rng.random((10, 2))  # the same person looking lower down the screen
-    later_hidden, later_geometry = rng.normal(size=(10, 6)), rng.normal(size=(10, 3))
-    held = fitted.apply(elsewhere, later_geometry, later_hidden)
+    later = rng.normal(size=(10, 3)), rng.normal(size=(10, 6))
+    held = Correction.fit(points, geometry, row, hidden).apply(elsewhere, *later)
     assert np.abs(held[:, 1] - 0.3).max() < 0.1  # the fit's answer: the row, wherever one looks
 
-    across = fitted.on_axes(np.array([1.0, 0.0]))
-    corrected = across.apply(elsewhere, later_geometry, later_hidden)
+    across = Correction.fit(points, geometry, row, hidden, axes=(1.0, 0.0))
+    corrected = across.apply(elsewhere, *later)
     np.testing.assert_allclose(corrected[:, 1], elsewhere[:, 1])
-    np.testing.assert_allclose(corrected[:, 0], held[:, 0])
-    both = fitted.on_axes(np.array([1.0, 1.0]))
-    np.testing.assert_allclose(both.apply(elsewhere, later_geometry, later_hidden), held)
-    constant = Correction.fit(np.full((9, 2), 0.4), geometry[:9], grid(), hidden[:9])
-    np.testing.assert_allclose(
-        constant.on_axes(np.zeros(2)).apply(elsewhere, later_geometry, later_hidden), elsewhere
-    )
+    assert np.abs(corrected[:, 0] - elsewhere[:, 0]).max() > 0.05  # corrected across
+    lower = elsewhere + [0.0, 0.5]
+    np.testing.assert_allclose(across.apply(lower, *later)[:, 0], corrected[:, 0])
+    again = Correction.from_json(across.to_json())
+    np.testing.assert_allclose(again.apply(elsewhere, *later), corrected)
+
+    constant = Correction.fit(np.full((9, 2), 0.4), geometry[:9], grid(), hidden[:9], (0, 0))
+    np.testing.assert_allclose(constant.apply(elsewhere, *later), elsewhere)
