@@ -11,10 +11,11 @@ samples predicted with them, raw and with each candidate correction fitted on th
 (eyetracker.core.correction: ridge of the true point on the network's point, the front end's
 geometry and, or not, the network's last hidden layer, each with its own ridge strength).
 Error in % of the screen over the test samples with a usable face (the correction changes
-nothing about which frames have one). With --tracked the test frames go through the front
-end in video mode, in capture order, as the tracker sees them (the calibration's frames stay
-still images, as the app's calibration takes them). Prints a table and writes JSON. Run it
-on real frames (shared/realdata) and on a synthetic set of unseen people.
+nothing about which frames have one). With --tracked every frame goes through the front end
+in video mode, the whole sitting once in capture order, as the tracker and the app's
+calibration see a camera's frames; the calibration is fitted on those of its K frames with a
+face. Prints a table and writes JSON. Run it on real frames (shared/realdata) and on a
+synthetic set of unseen people.
 """
 
 from __future__ import annotations
@@ -63,8 +64,7 @@ def name(point_ridge: float, geometry_ridge: float, hidden_ridge: float | None) 
 
 def tracked_inputs(folder: Path, images: list[str], preprocessing):
     """Frames as the tracker sees them: the front end in video mode over `images` in capture
-    order (the calibration's frames stay still images, as the app's calibration takes them).
-    Returns pixels (N, C, H, W) in [0, 1], geometry (N, G) and which frames had a face."""
+    order. Returns pixels (N, C, H, W) in [0, 1], geometry (N, G) and which frames had a face."""
     front_end = preprocessing.front_end(video=True)
     try:
         prepared = [
@@ -84,9 +84,9 @@ def tracked_inputs(folder: Path, images: list[str], preprocessing):
 @torch.no_grad()
 def measure(model, measurements, k: int, draws: int, tracked=None) -> tuple[dict, dict]:
     """Error per candidate, over all test frames and per sitting (mean over its draws); with
-    `tracked` = (measurement key -> its folder, preprocessing) the test frames are tracked
+    `tracked` = (measurement key -> its folder, preprocessing) the frames are tracked
     (`tracked_inputs`: the whole sitting in capture order, once) rather than prepared as
-    still images."""
+    still images, the calibration's and the test's alike."""
     from eyetracker.model.statistics import capture_statistics, predict_with_features
 
     def predicted(pixels, face, stats):
@@ -100,32 +100,30 @@ def measure(model, measurements, k: int, draws: int, tracked=None) -> tuple[dict
         if len(m) < k + 1:
             continue
         pixels, face = to_tensors(m)
+        geometry = m.face
+        found = np.ones(len(m), bool)
         if tracked is not None:
             folders, preprocessing = tracked
-            seen_pixels, seen_face, found = tracked_inputs(folders[m.key], m.images, preprocessing)
+            pixels, face, found = tracked_inputs(folders[m.key], m.images, preprocessing)
+            geometry = face.numpy()
         sitting: dict[str, list[np.ndarray]] = {candidate: [] for candidate in candidates()}
         for calibration in spread_choices(m.targets, k, draws):
             test = np.setdiff1d(np.arange(len(m)), calibration)
+            calibration, test = calibration[found[calibration]], test[found[test]]
             stats = guarded(
                 model, capture_statistics(model, pixels[calibration], face[calibration])
             )
             outputs, hidden = predicted(pixels[calibration], face[calibration], stats)
             truth = m.targets[test]
-            if tracked is None:
-                test_outputs, test_hidden = predicted(pixels[test], face[test], stats)
-                test_face = m.face[test]
-            else:
-                test = test[found[test]]
-                truth = m.targets[test]
-                test_outputs, test_hidden = predicted(seen_pixels[test], seen_face[test], stats)
-                test_face = seen_face[test].numpy()
+            test_outputs, test_hidden = predicted(pixels[test], face[test], stats)
+            test_face = geometry[test]
             for candidate, ridges in candidates().items():
                 points = test_outputs
                 if ridges is not None:
                     reads_hidden = "hidden_ridge" in ridges
                     c = Correction.fit(
                         outputs,
-                        m.face[calibration],
+                        geometry[calibration],
                         m.targets[calibration],
                         hidden if reads_hidden else None,
                         **ridges,
@@ -157,7 +155,8 @@ def main() -> int:
     parser.add_argument(
         "--tracked",
         action="store_true",
-        help="predict the test frames as the tracker does (front end in video mode, in order)",
+        help="see the frames as the tracker and the app's calibration do (the front end in "
+        "video mode, in order)",
     )
     args = parser.parse_args()
     torch.set_num_threads(1)

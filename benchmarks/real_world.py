@@ -204,6 +204,7 @@ def ours_predictions(
     from eyetracker.model.moments import guard_moments
     from eyetracker.runtime.backends import create_backend
     from eyetracker.runtime.calibration import (
+        MEASUREMENT_FPS,
         CalibrationCollector,
         NotEnoughDataError,
         measurement_profile,
@@ -216,6 +217,12 @@ def ours_predictions(
     dataset = load_dataset(data_dir)
     measurements = {(m.person, m.name): m for m in dataset}
     images = {(m.person, m.name, s.image): m.image_path(s) for m in dataset for s in m.samples}
+    # Each sample's place in its sitting gives its frame's time (at the rate a measurement's
+    # samples are given), so a calibration streams its frames in the order they were
+    # captured, as the app's does.
+    captured_at = {
+        (m.person, m.name, s.image): place for m in dataset for place, s in enumerate(m.samples)
+    }
     backend = create_backend(model_path, kind="torch", device="cpu")
     notes.update(
         model=str(model_path),
@@ -231,16 +238,17 @@ def ours_predictions(
         calibrations_refused=[],
     )
 
-    def frame(row: dict, index: int) -> Frame:
-        image = read_image(images[(row["person"], row["measurement"], row["image"])])
-        return Frame(image=image, timestamp=index / 10.0, index=index)
+    def frame(row: dict) -> Frame:
+        key = (row["person"], row["measurement"], row["image"])
+        place = captured_at[key]
+        return Frame(read_image(images[key]), timestamp=place / MEASUREMENT_FPS, index=place)
 
     def stream(backend, statistics, test: list[dict], tracker: str = OURS) -> list[dict]:
         pipeline = FramePipeline(backend, video=True, statistics=statistics)
         rows = []
         try:
-            for index, row in enumerate(test):
-                raw = pipeline.raw(frame(row, index))
+            for row in test:
+                raw = pipeline.raw(frame(row))
                 point = raw.point
                 rows.append(
                     {
@@ -259,7 +267,7 @@ def ours_predictions(
         """The app's quick calibration on these samples: its profile's statistics."""
         collector = CalibrationCollector([GazePoint(r["true_x"], r["true_y"]) for r in calibration])
         for index, row in enumerate(calibration):
-            collector.add(index, frame(row, index))
+            collector.add(index, frame(row))
         try:
             return SessionStatistics.of_profile(backend, collector.fit(backend, user=str(key[0])))
         except NotEnoughDataError as error:
@@ -321,10 +329,11 @@ def ours_predictions(
             out += unscored(calibration, OURS_PROFILE)
             for name in later:
                 rows = [r for r in test if r["measurement"] == name]
-                # Session mode: the statistics of this sitting's own usable frames.
-                still = FramePipeline(tuned, video=False)
-                prepared = [still.prepare(frame(r, i)) for i, r in enumerate(rows)]
-                still.close()
+                # Session mode: the statistics of this sitting's own usable frames, as the
+                # tracker sees them (one stream).
+                seen = FramePipeline(tuned, video=True)
+                prepared = [seen.prepare(frame(r)) for r in rows]
+                seen.close()
                 usable = [p for p in prepared if p.found]
                 captured = tuned.capture(
                     np.stack([p.pixels for p in usable]), np.stack([p.face for p in usable])

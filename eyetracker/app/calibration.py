@@ -90,7 +90,7 @@ def compute_profile(
     profile = collector.fit(backend, user)
     if cancelled.is_set():
         return None
-    quality = calibration_quality(collector.points, backend, profile)
+    quality = calibration_quality(collector, backend, profile)
     if cancelled.is_set():
         return None
     path = save_profile(profile, profiles_dir)

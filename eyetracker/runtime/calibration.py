@@ -10,7 +10,7 @@ positions are known too: a small correction fitted on them goes into the profile
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +31,12 @@ FRAMES_PER_POINT = 5
 # Grid points sit this far in from the edges (normalized), where people can still see them
 # without turning their head off the screen.
 MARGIN = 0.1
+
+# The calibration's frames go through the front end as one stream, as the tracker's do;
+# frames further apart than this start a new one. A measurement's samples, which keep no
+# capture time, are taken at this rate.
+NEW_STREAM_AFTER_S = 10.0
+MEASUREMENT_FPS = 30.0
 
 
 class NotEnoughDataError(UserError):
@@ -65,7 +71,9 @@ class CalibrationCollector:
     `min_points` is the fraction of points that must have at least one frame with a face:
     statistics from a corner of the screen only would bias every later prediction. `axes`
     (x, y; default both): which axes the points tell about, the only ones corrected
-    (Correction.fit).
+    (Correction.fit). `video`: the frames come from a camera, and the front end sees them as
+    the tracker sees a camera's (tracked from frame to frame); False: images that stand alone,
+    each seen on its own, as the tracker reads a folder of images.
     """
 
     def __init__(
@@ -73,10 +81,12 @@ class CalibrationCollector:
         points: list[GazePoint],
         min_points: float = 2 / 3,
         axes: tuple[float, float] = (1.0, 1.0),
+        video: bool = True,
     ) -> None:
         self.points = [PointFrames(p) for p in points]
         self.min_points = min_points
         self.axes = axes
+        self.video = video
 
     def add(self, index: int, frame: Frame) -> None:
         self.points[index].frames.append(frame)
@@ -85,25 +95,27 @@ class CalibrationCollector:
         """Send every frame through the frame pipeline, keep the usable ones, capture their
         statistics, then fit the correction on their targets (eyetracker.core.correction).
 
-        The frames are fitted after the fact, each on its own (the front end's image mode).
+        The frames are fitted after the fact as the tracker will see frames: a camera's as one
+        stream in the order they were captured (their timestamps), the front end in video
+        mode. MediaPipe tracks a face in a stream from the last frame's mesh, and the eye
+        landmarks it finds so differ from those of still images; a correction fitted on still
+        images reads tracked frames wrongly (docs/benchmarks.md, "Calibration correction").
         The backend is left with the new profile's statistics."""
-        pipeline = FramePipeline(backend, video=False)
-        pixels, faces, targets, with_face = [], [], [], 0
-        found_per_point: list[int] = []
-        try:
-            for entry in self.points:
-                found = 0
-                for frame in entry.frames:
+        pixels, faces, targets = [], [], []
+        found_per_point = [0] * len(self.points)
+        for stream in self.streams():
+            pipeline = FramePipeline(backend, video=self.video)
+            try:
+                for index, frame in stream:
                     prepared = pipeline.prepare(frame)
                     if prepared.found:
                         pixels.append(prepared.pixels)
                         faces.append(prepared.face)
-                        targets.append((entry.point.x, entry.point.y))
-                        found += 1
-                with_face += found > 0
-                found_per_point.append(found)
-        finally:
-            pipeline.close()
+                        targets.append((self.points[index].point.x, self.points[index].point.y))
+                        found_per_point[index] += 1
+            finally:
+                pipeline.close()
+        with_face = sum(found > 0 for found in found_per_point)
         total = len(self.points)
         self.check_usable(found_per_point)
         pixels, faces = np.stack(pixels), np.stack(faces)
@@ -122,6 +134,21 @@ class CalibrationCollector:
             source=f"{what}, {with_face} of {total} points",
             correction=correction,
         )
+
+    def streams(self) -> list[list[tuple[int, Frame]]]:
+        """(point index, frame) in capture order, cut where the frames lie more than
+        NEW_STREAM_AFTER_S apart: the face seen then may be anywhere now (a point collected
+        again, another measurement), so the front end starts afresh."""
+        captured = sorted(
+            ((index, frame) for index, entry in enumerate(self.points) for frame in entry.frames),
+            key=lambda item: item[1].timestamp,
+        )
+        streams: list[list[tuple[int, Frame]]] = []
+        for index, frame in captured:
+            if not streams or frame.timestamp - streams[-1][-1][1].timestamp > NEW_STREAM_AFTER_S:
+                streams.append([])
+            streams[-1].append((index, frame))
+        return streams
 
     def check_usable(self, found_per_point: list[int]) -> None:
         """Refuse (NotEnoughDataError) too few usable frames, or frames from one part of the screen.
@@ -179,8 +206,16 @@ def measurement_profile(backend, folders: Sequence[Path], user: str) -> Profile:
         raise ValueError("measurement_profile needs a list of one or more measurement folders")
     frames: list[Frame] = []
     for folder in folders:
+        # Each measurement its own stream, its samples in order at the camera's usual rate
+        # (when they were taken matters little: tracked from a mesh seen a second earlier,
+        # MediaPipe's landmarks stay closer to a stream's than to a still image's).
+        start = frames[-1].timestamp + 2 * NEW_STREAM_AFTER_S if frames else 0.0
         with ImageFolderSource(folder) as source:
-            frames += [frame for frame in source if frame.truth is not None]
+            frames += [
+                replace(frame, timestamp=start + frame.index / MEASUREMENT_FPS)
+                for frame in source
+                if frame.truth is not None
+            ]
     what = "measurement " + ", ".join(Path(folder).name for folder in folders)
     if not frames:
         raise NotEnoughDataError(f"The {what} has no samples with a dot position; measure again.")

@@ -15,7 +15,7 @@ import numpy as np
 
 from eyetracker.core.metrics import error_pct
 from eyetracker.core.types import GazePoint
-from eyetracker.runtime.calibration import PointFrames
+from eyetracker.runtime.calibration import CalibrationCollector
 from eyetracker.runtime.pipeline import FramePipeline
 from eyetracker.runtime.profile import Profile
 
@@ -126,19 +126,22 @@ def _verdict(points: list[PointResidual], mean_pct: float | None) -> tuple[int |
     return None, True, f"Good calibration: mean residual {mean_pct:.1f}% of the screen."
 
 
-def calibration_quality(points: list[PointFrames], backend, profile: Profile) -> CalibrationQuality:
+def calibration_quality(
+    collector: CalibrationCollector, backend, profile: Profile
+) -> CalibrationQuality:
     """Predict every calibration frame with `profile` and assess the residuals.
 
     Uses `backend` with the profile's statistics (left in place: they are what tracking uses
-    next); runs where the fit ran, in a worker thread. Each frame is predicted on its own, as
-    the fit prepared it (the front end's image mode)."""
+    next); runs where the fit ran, in a worker thread. The frames are seen as the fit saw
+    them (`CalibrationCollector.streams`)."""
     backend.set_statistics(profile.moments)
-    pipeline = FramePipeline(backend, video=False, correction=profile.correction)
-    estimates = []
-    try:
-        for entry in points:
-            found = [pipeline.raw(frame).point for frame in entry.frames]
-            estimates.append([(p.x, p.y) for p in found if p is not None])
-    finally:
-        pipeline.close()
-    return assess([entry.point for entry in points], estimates)
+    estimates: list[list[tuple[float, float]]] = [[] for _ in collector.points]
+    for stream in collector.streams():
+        pipeline = FramePipeline(backend, video=collector.video, correction=profile.correction)
+        try:
+            for index, frame in stream:
+                if (point := pipeline.raw(frame).point) is not None:
+                    estimates[index].append((point.x, point.y))
+        finally:
+            pipeline.close()
+    return assess([entry.point for entry in collector.points], estimates)

@@ -3,6 +3,8 @@ sentence saying how many there were; the statistics it keeps are guarded."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import cv2
 import numpy as np
 import pytest
@@ -39,10 +41,13 @@ def looking_at(points, frames_per_point=1, usable=lambda index: True, seed=3):
     sitting = sitting_for(seed, person, 0, 0)
     rng = np.random.default_rng(seed)
     collector = CalibrationCollector(points)
+    captured = 0
     for index, point in enumerate(points):
-        for k in range(frames_per_point):
+        for _ in range(frames_per_point):
             image = render_frame(person, sitting, point, rng)[0] if usable(index) else DARK
-            collector.add(index, Frame(image, timestamp=index + k / 30, index=index))
+            # 30 frames a second, the rate measurement_profile gives a measurement's samples
+            collector.add(index, Frame(image, timestamp=captured / 30, index=captured))
+            captured += 1
     return collector
 
 
@@ -70,12 +75,22 @@ def test_frames_from_one_part_of_the_screen_are_refused(backend):
         collector.fit(backend, "ada")
 
 
-def test_the_profile_keeps_guarded_statistics(backend):
+def test_the_profile_keeps_guarded_statistics_of_the_frames_as_tracked(backend):
+    """Statistics of the frames as the tracker sees them: one stream (the front end's video
+    mode) in the order they were captured, here the reverse of the points' order."""
     collector = looking_at(grid_points(9))
+    for entry in collector.points:
+        entry.frames[:] = [
+            dataclasses.replace(f, timestamp=100.0 - f.timestamp) for f in entry.frames
+        ]
     profile = collector.fit(backend, "ada")
     assert profile.frames == 9 and profile.source == "calibration, 9 of 9 points"
-    front_end = backend.info.preprocessing.front_end(video=False)
-    prepared = [front_end.prepare(f.image) for p in collector.points for f in p.frames]
+    front_end = backend.info.preprocessing.front_end(video=True)
+    captured_order = sorted(
+        (f for p in collector.points for f in p.frames), key=lambda f: f.timestamp
+    )
+    prepared = [front_end.prepare(f.image, f.timestamp) for f in captured_order]
+    front_end.close()
     captured = backend.capture(
         np.stack([p.pixels for p in prepared]), np.stack([p.face for p in prepared])
     )

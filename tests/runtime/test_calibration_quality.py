@@ -7,7 +7,7 @@ import pytest
 
 from eyetracker.core.types import Frame, GazePoint
 from eyetracker.runtime.backends.torch import TorchBackend
-from eyetracker.runtime.calibration import PointFrames, grid_points, serpentine
+from eyetracker.runtime.calibration import CalibrationCollector, grid_points, serpentine
 from eyetracker.runtime.calibration_quality import (
     POOR_PCT,
     REDO_PCT,
@@ -84,10 +84,11 @@ def test_regions_of_the_screen_in_thirds():
 
 def test_residuals_are_the_profiles_predictions_of_the_calibration_frames(tmp_path):
     backend = TorchBackend(save_tiny_model(tmp_path / "tiny.pt"), "cpu")
-    points = [PointFrames(p) for p in grid_points(4)]
+    collector = CalibrationCollector(grid_points(4), video=False)
+    points = collector.points
     for k, entry in enumerate(points):
         entry.frames = [
-            Frame(drawn_image(3 * k + i), float(i), i, truth=entry.point) for i in range(3)
+            Frame(drawn_image(3 * k + i), 3 * k + i, i, truth=entry.point) for i in range(3)
         ]
     pipeline = FramePipeline(backend, video=False)
     prepared = [pipeline.prepare(f) for e in points for f in e.frames]
@@ -96,7 +97,7 @@ def test_residuals_are_the_profiles_predictions_of_the_calibration_frames(tmp_pa
     )
     profile = Profile("ada", backend.info.fingerprint, moments, len(prepared), "test")
 
-    quality = calibration_quality(points, backend, profile)
+    quality = calibration_quality(collector, backend, profile)
 
     # The same frames predicted one by one with the profile's statistics, averaged per point.
     backend.set_statistics(profile.moments)
