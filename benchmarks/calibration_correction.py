@@ -62,14 +62,16 @@ def name(point_ridge: float, geometry_ridge: float, hidden_ridge: float | None) 
     return f"point {point_ridge:g}, geometry {geometry_ridge:g}, {hidden}"
 
 
-def tracked_inputs(folder: Path, images: list[str], preprocessing):
-    """Frames as the tracker sees them: the front end in video mode over `images` in capture
-    order. Returns pixels (N, C, H, W) in [0, 1], geometry (N, G) and which frames had a face."""
+def tracked_inputs(measurement, images: list[str], preprocessing):
+    """Frames as the tracker sees them: the front end in video mode over `images` of
+    `measurement` in capture order, at their capture times (`Measurement.capture_times`).
+    Returns pixels (N, C, H, W) in [0, 1], geometry (N, G) and which frames had a face."""
+    times = dict(zip((s.image for s in measurement), measurement.capture_times(), strict=True))
     front_end = preprocessing.front_end(video=True)
     try:
         prepared = [
-            front_end.prepare(read_image(folder / image), index / 10.0)
-            for index, image in enumerate(images)
+            front_end.prepare(read_image(measurement.folder / image), times[image])
+            for image in images
         ]
     finally:
         front_end.close()
@@ -84,7 +86,7 @@ def tracked_inputs(folder: Path, images: list[str], preprocessing):
 @torch.no_grad()
 def measure(model, measurements, k: int, draws: int, tracked=None) -> tuple[dict, dict]:
     """Error per candidate, over all test frames and per sitting (mean over its draws); with
-    `tracked` = (measurement key -> its folder, preprocessing) the frames are tracked
+    `tracked` = (measurement key -> its Measurement, preprocessing) the frames are tracked
     (`tracked_inputs`: the whole sitting in capture order, once) rather than prepared as
     still images, the calibration's and the test's alike."""
     from eyetracker.model.statistics import capture_statistics, predict_with_features
@@ -103,8 +105,8 @@ def measure(model, measurements, k: int, draws: int, tracked=None) -> tuple[dict
         geometry = m.face
         found = np.ones(len(m), bool)
         if tracked is not None:
-            folders, preprocessing = tracked
-            pixels, face, found = tracked_inputs(folders[m.key], m.images, preprocessing)
+            sittings, preprocessing = tracked
+            pixels, face, found = tracked_inputs(sittings[m.key], m.images, preprocessing)
             geometry = face.numpy()
         sitting: dict[str, list[np.ndarray]] = {candidate: [] for candidate in candidates()}
         for calibration in spread_choices(m.targets, k, draws):
@@ -165,8 +167,8 @@ def main() -> int:
     measurements = prepare_dataset(args.data, loaded.info.preprocessing, progress=False)
     tracked = None
     if args.tracked:
-        folders = {f"{m.person}/{m.name}": m.folder for m in load_dataset(args.data)}
-        tracked = (folders, loaded.info.preprocessing)
+        sittings = {f"{m.person}/{m.name}": m for m in load_dataset(args.data)}
+        tracked = (sittings, loaded.info.preprocessing)
     figures, per_sitting = measure(loaded.model.eval(), measurements, args.k, args.draws, tracked)
     chosen = name(POINT_RIDGE, GEOMETRY_RIDGE, HIDDEN_RIDGE)
     for candidate, value in figures.items():

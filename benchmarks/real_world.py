@@ -204,7 +204,6 @@ def ours_predictions(
     from eyetracker.model.moments import guard_moments
     from eyetracker.runtime.backends import create_backend
     from eyetracker.runtime.calibration import (
-        MEASUREMENT_FPS,
         CalibrationCollector,
         NotEnoughDataError,
         measurement_profile,
@@ -217,11 +216,13 @@ def ours_predictions(
     dataset = load_dataset(data_dir)
     measurements = {(m.person, m.name): m for m in dataset}
     images = {(m.person, m.name, s.image): m.image_path(s) for m in dataset for s in m.samples}
-    # Each sample's place in its sitting gives its frame's time (at the rate a measurement's
-    # samples are given), so a calibration streams its frames in the order they were
-    # captured, as the app's does.
+    # Each sample's place in its sitting and capture time (Measurement.capture_times), which
+    # its frame carries: a calibration streams its frames in the order they were captured, as
+    # the app's does.
     captured_at = {
-        (m.person, m.name, s.image): place for m in dataset for place, s in enumerate(m.samples)
+        (m.person, m.name, s.image): (place, t)
+        for m in dataset
+        for place, (s, t) in enumerate(zip(m.samples, m.capture_times(), strict=True))
     }
     backend = create_backend(model_path, kind="torch", device="cpu")
     notes.update(
@@ -240,8 +241,8 @@ def ours_predictions(
 
     def frame(row: dict) -> Frame:
         key = (row["person"], row["measurement"], row["image"])
-        place = captured_at[key]
-        return Frame(read_image(images[key]), timestamp=place / MEASUREMENT_FPS, index=place)
+        place, t = captured_at[key]
+        return Frame(read_image(images[key]), timestamp=t, index=place)
 
     def stream(backend, statistics, test: list[dict], tracker: str = OURS) -> list[dict]:
         pipeline = FramePipeline(backend, video=True, statistics=statistics)
@@ -332,8 +333,10 @@ def ours_predictions(
                 # Session mode: the statistics of this sitting's own usable frames, as the
                 # tracker sees them (one stream).
                 seen = FramePipeline(tuned, video=True)
-                prepared = [seen.prepare(frame(r)) for r in rows]
-                seen.close()
+                try:
+                    prepared = [seen.prepare(frame(r)) for r in rows]
+                finally:
+                    seen.close()
                 usable = [p for p in prepared if p.found]
                 captured = tuned.capture(
                     np.stack([p.pixels for p in usable]), np.stack([p.face for p in usable])

@@ -37,6 +37,7 @@ import numpy as np
 from eyetracker.capture.base import FrameSource
 from eyetracker.capture.synthetic import SyntheticCamera
 from eyetracker.capture.video import VideoFileSource
+from eyetracker.core.dataset import UNTIMED_SPACING_S
 from eyetracker.core.smoothing import GazeSmoother
 from eyetracker.core.types import Frame, GazePoint
 from eyetracker.runtime.backends import create_backend, seconds_per_frame
@@ -80,13 +81,16 @@ def calibration_of(backend, camera) -> Profile:
 
 
 def oracle_moments(backend, camera, n=100):
-    """Statistics of a full 100-dot measurement of the same sitting, through the front end."""
+    """Statistics of a full 100-dot measurement of the same sitting, through the front end as
+    a measurement's profile sees it (one stream, its samples a second apart)."""
     rng = np.random.default_rng([camera.seed, 10])
-    front_end = backend.info.preprocessing.front_end(video=False)
+    front_end = backend.info.preprocessing.front_end(video=True)
+    measurement = render_measurement(camera.person, camera.sitting, n, rng)
     prepared = [
-        front_end.prepare(image)
-        for image, _ in render_measurement(camera.person, camera.sitting, n, rng)
+        front_end.prepare(image, index * UNTIMED_SPACING_S)
+        for index, (image, _) in enumerate(measurement)
     ]
+    front_end.close()
     usable = [p for p in prepared if p.found]
     return backend.capture(np.stack([p.pixels for p in usable]), np.stack([p.face for p in usable]))
 

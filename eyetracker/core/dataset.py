@@ -24,6 +24,7 @@ from eyetracker.core.manifest import (
     Sample,
     Screen,
     camera_problem,
+    is_number,
     parse_sample,
     parse_screen,
     read_manifest,
@@ -59,6 +60,13 @@ class Problem:
         return f"{self.path}: {self.message}"
 
 
+# A sample's capture time when its measurement keeps none (the app's measurement mode writes
+# "t", seconds from its start): one second apart, as a measurement's dots are, so that a
+# stream through the landmarker, whose tracking smooths landmarks over time, carries nothing
+# from one sample into the next.
+UNTIMED_SPACING_S = 1.0
+
+
 @dataclass
 class Measurement:
     """One loaded measurement: its valid samples, and problems with the ones it skipped.
@@ -89,6 +97,14 @@ class Measurement:
 
     def __iter__(self) -> Iterator[Sample]:
         return iter(self.samples)
+
+    def capture_times(self) -> list[float]:
+        """Each sample's capture time in seconds: its recorded "t" when every sample has one,
+        else the samples in order UNTIMED_SPACING_S apart."""
+        recorded = [sample.extra.get("t") for sample in self.samples]
+        if all(is_number(t) for t in recorded):
+            return [float(t) for t in recorded]
+        return [index * UNTIMED_SPACING_S for index in range(len(self.samples))]
 
 
 @dataclass

@@ -17,6 +17,7 @@ import numpy as np
 
 from eyetracker.capture.folder import ImageFolderSource
 from eyetracker.core.correction import Correction
+from eyetracker.core.dataset import load_measurement
 from eyetracker.core.errors import UserError
 from eyetracker.core.sampling import informative_axes
 from eyetracker.core.types import Frame, GazePoint
@@ -33,10 +34,8 @@ FRAMES_PER_POINT = 5
 MARGIN = 0.1
 
 # The calibration's frames go through the front end as one stream, as the tracker's do;
-# frames further apart than this start a new one. A measurement's samples, which keep no
-# capture time, are taken at this rate.
+# frames further apart than this start a new one.
 NEW_STREAM_AFTER_S = 10.0
-MEASUREMENT_FPS = 30.0
 
 
 class NotEnoughDataError(UserError):
@@ -206,16 +205,23 @@ def measurement_profile(backend, folders: Sequence[Path], user: str) -> Profile:
         raise ValueError("measurement_profile needs a list of one or more measurement folders")
     frames: list[Frame] = []
     for folder in folders:
-        # Each measurement its own stream, its samples in order at the camera's usual rate
-        # (when they were taken matters little: tracked from a mesh seen a second earlier,
-        # MediaPipe's landmarks stay closer to a stream's than to a still image's).
-        start = frames[-1].timestamp + 2 * NEW_STREAM_AFTER_S if frames else 0.0
         with ImageFolderSource(folder) as source:
-            frames += [
-                replace(frame, timestamp=start + frame.index / MEASUREMENT_FPS)
+            # (frame, the image's name in the manifest)
+            dotted = [
+                (frame, Path(frame.meta["path"]).relative_to(source.path).as_posix())
                 for frame in source
                 if frame.truth is not None
             ]
+        if not dotted:
+            continue
+        # A measurement's samples are a camera's frames, seen as one stream at the times they
+        # were captured (Measurement.capture_times; tracked from a mesh seen a second
+        # earlier, MediaPipe's landmarks stay closer to a live stream's than a still image's
+        # do); each measurement is a stream of its own.
+        measurement = load_measurement(folder)
+        times = dict(zip((s.image for s in measurement), measurement.capture_times(), strict=True))
+        start = frames[-1].timestamp + 2 * NEW_STREAM_AFTER_S if frames else 0.0
+        frames += [replace(frame, timestamp=start + times[name]) for frame, name in dotted]
     what = "measurement " + ", ".join(Path(folder).name for folder in folders)
     if not frames:
         raise NotEnoughDataError(f"The {what} has no samples with a dot position; measure again.")

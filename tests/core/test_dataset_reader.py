@@ -131,3 +131,18 @@ def test_bad_optional_fields_are_problems_but_samples_load(tmp_path):
         "camera.width",
         "screen.height_mm",
     ]
+
+
+def test_capture_times_are_the_recorded_ones_or_a_second_apart(tmp_path):
+    data = write_measurement(tmp_path / "timed", count=3)
+    for sample, t in zip(data["samples"], (0.5, 2.25, 30.0), strict=True):
+        sample["t"] = t
+    (tmp_path / "timed" / "measurement.json").write_text(json.dumps(data), encoding="utf-8")
+    assert load_measurement(tmp_path / "timed").capture_times() == [0.5, 2.25, 30.0]
+
+    data["samples"][1]["t"] = "soon"  # one sample without a usable time: none is trusted
+    (tmp_path / "timed" / "measurement.json").write_text(json.dumps(data), encoding="utf-8")
+    assert load_measurement(tmp_path / "timed").capture_times() == [0.0, 1.0, 2.0]
+
+    write_measurement(tmp_path / "untimed", count=2)
+    assert load_measurement(tmp_path / "untimed").capture_times() == [0.0, 1.0]

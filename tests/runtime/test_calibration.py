@@ -9,6 +9,7 @@ import cv2
 import numpy as np
 import pytest
 
+from eyetracker.core.dataset import UNTIMED_SPACING_S
 from eyetracker.core.errors import UserError
 from eyetracker.core.manifest import Screen
 from eyetracker.core.measurement import MeasurementWriter
@@ -16,11 +17,13 @@ from eyetracker.core.types import Frame, GazePoint
 from eyetracker.model.moments import guard_moments
 from eyetracker.runtime.backends import create_backend
 from eyetracker.runtime.calibration import (
+    NEW_STREAM_AFTER_S,
     CalibrationCollector,
     NotEnoughDataError,
     grid_points,
     measurement_profile,
 )
+from eyetracker.runtime.calibration_quality import calibration_quality
 from eyetracker.runtime.pipeline import FramePipeline
 from eyetracker.runtime.profile import Profile, ProfileError, load_profile
 from eyetracker.runtime.resources import default_model_path
@@ -45,8 +48,11 @@ def looking_at(points, frames_per_point=1, usable=lambda index: True, seed=3):
     for index, point in enumerate(points):
         for _ in range(frames_per_point):
             image = render_frame(person, sitting, point, rng)[0] if usable(index) else DARK
-            # 30 frames a second, the rate measurement_profile gives a measurement's samples
-            collector.add(index, Frame(image, timestamp=captured / 30, index=captured))
+            # as far apart as measurement_profile takes the samples of a measurement that
+            # keeps no capture times
+            collector.add(
+                index, Frame(image, timestamp=captured * UNTIMED_SPACING_S, index=captured)
+            )
             captured += 1
     return collector
 
@@ -75,6 +81,19 @@ def test_frames_from_one_part_of_the_screen_are_refused(backend):
         collector.fit(backend, "ada")
 
 
+def test_frames_are_streamed_in_capture_order_and_a_long_pause_starts_a_new_stream():
+    collector = CalibrationCollector(grid_points(4))
+    image = np.zeros((4, 4, 3), np.uint8)
+    for index, t in [(0, 3.0), (1, 1.0), (2, 2.0), (3, 3.0 + NEW_STREAM_AFTER_S + 0.5)]:
+        collector.add(index, Frame(image, timestamp=t, index=index))
+    collector.add(0, Frame(image, timestamp=0.5, index=4))  # captured first, added last
+    streams = [[(i, f.timestamp) for i, f in stream] for stream in collector.streams()]
+    assert streams == [
+        [(0, 0.5), (1, 1.0), (2, 2.0), (0, 3.0)],
+        [(3, 3.0 + NEW_STREAM_AFTER_S + 0.5)],
+    ]
+
+
 def test_the_profile_keeps_guarded_statistics_of_the_frames_as_tracked(backend):
     """Statistics of the frames as the tracker sees them: one stream (the front end's video
     mode) in the order they were captured, here the reverse of the points' order."""
@@ -98,6 +117,29 @@ def test_the_profile_keeps_guarded_statistics_of_the_frames_as_tracked(backend):
     assert set(profile.moments) == set(expected)
     for key, value in expected.items():
         assert np.allclose(profile.moments[key], value, atol=1e-5)
+
+
+def test_the_residuals_see_the_frames_as_the_fit_saw_them(backend):
+    """calibration_quality predicts the calibration's frames as one stream in capture order,
+    the order the fit saw them in, here the reverse of the points'."""
+    collector = looking_at(grid_points(9))
+    for entry in collector.points:
+        entry.frames[:] = [
+            dataclasses.replace(f, timestamp=100.0 - f.timestamp) for f in entry.frames
+        ]
+    profile = collector.fit(backend, "ada")
+    quality = calibration_quality(collector, backend, profile)
+    pipeline = FramePipeline(backend, video=True, correction=profile.correction)
+    captured = sorted(
+        ((i, f) for i, e in enumerate(collector.points) for f in e.frames),
+        key=lambda item: item[1].timestamp,
+    )
+    expected = {index: pipeline.raw(frame).point for index, frame in captured}
+    pipeline.close()
+    for index, residual in enumerate(quality.points):
+        assert (residual.estimate.x, residual.estimate.y) == pytest.approx(
+            (expected[index].x, expected[index].y), abs=1e-6
+        )
 
 
 def test_both_backends_say_the_same_running_moments(backend):
