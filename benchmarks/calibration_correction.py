@@ -182,6 +182,7 @@ def main() -> int:
             "k": args.k,
             "draws": args.draws,
             "tracked": args.tracked,
+            "calibration_frames": "tracked, as the test frames" if args.tracked else "still images",
             "chosen": chosen,
             "error_pct": figures,
             "error_pct_per_sitting": per_sitting,

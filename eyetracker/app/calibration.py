@@ -113,9 +113,18 @@ def keep_frames(collector: CalibrationCollector, keep: KeepFrames) -> Path:
         camera={"width": int(width), "height": int(height)},
         extra={"app_version": __version__, "mode": "calibration"},
     )
+    # "t": seconds from the first frame, as measurement mode records it, so the kept frames
+    # are seen again as the stream they were (Measurement.capture_times).
+    start = min(frame.timestamp for entry in collector.points for frame in entry.frames)
     for entry in collector.points:
         for frame in entry.frames:
-            writer.add(frame.image, entry.point.x, entry.point.y, frame_index=int(frame.index))
+            writer.add(
+                frame.image,
+                entry.point.x,
+                entry.point.y,
+                t=round(frame.timestamp - start, 4),
+                frame_index=int(frame.index),
+            )
     return writer.folder
 
 

@@ -70,6 +70,13 @@ def test_calibration_writes_a_profile_for_the_model(qtbot, backend, faces, tmp_p
     [measurement] = load_dataset(tmp_path / "data").measurements
     assert len(measurement) == 18 and measurement.extras["mode"] == "calibration"
     assert {(s.x, s.y) for s in measurement} == {(p.x, p.y) for p in grid_points(9)}
+    # with the seconds from the first frame at which each was captured
+    times = [s.extra["t"] for s in measurement]
+    assert measurement.capture_times() == times and min(times) == 0.0
+    by_frame = [
+        t for _, t in sorted(zip((s.extra["frame_index"] for s in measurement), times, strict=True))
+    ]
+    assert by_frame == sorted(times)
     # the screen stays with the residuals until the person says what next
     assert screen.isVisible() and screen.feedback.isVisible()
     with qtbot.waitSignal(screen.closed, timeout=5000):
