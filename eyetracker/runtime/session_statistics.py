@@ -1,7 +1,7 @@
 """Where the live BatchNorm statistics come from, and when they are refreshed.
 
 Measured (docs/benchmarks.md, real-time engine): the quick calibration's statistics (and
-correction), then frozen, stayed within 0.94-1.11x of the oracle's error in every gaze
+correction), then frozen, stayed within 0.97-1.11x of the oracle's error in every gaze
 scenario, while every rule that refreshed them from recent frames drifted toward the region
 of a long dwell (a naive buffer of the last 32 frames: 1.6x-2.0x). So:
 
