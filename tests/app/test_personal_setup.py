@@ -57,7 +57,9 @@ def test_the_first_run_offers_it_and_the_sequence_ends_tracking_with_a_profile(
     profile = load_profile(
         profiles_dir() / "Ada" / f"{load_checkpoint(model).info.fingerprint}.npz"
     )
-    assert profile.source.startswith("measurement ") and profile.frames >= 30
+    # most of the 32 frames: seen as a stream a second apart, as the profile sees a
+    # measurement, 4 of them read as closed eyes (docs/benchmarks.md, "Calibration correction")
+    assert profile.source.startswith("measurement ") and profile.frames >= 24
     assert window.session.tracking
     window.session.stop_tracking()
 
