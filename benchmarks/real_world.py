@@ -273,7 +273,7 @@ def ours_predictions(
         The app shows its dots one after another and sees their frames as one stream; so here
         the K frames, in capture order, come a second apart. (At their places in the sitting,
         spread over it, they would lie further apart than a stream and each be seen on its
-        own: 11.8% with 9 dots against 10.8, docs/benchmarks.md.)"""
+        own: 11.8% with 9 dots against 10.5, docs/benchmarks.md.)"""
         collector = CalibrationCollector([GazePoint(r["true_x"], r["true_y"]) for r in calibration])
         in_order = sorted(range(len(calibration)), key=lambda i: place_of(calibration[i]))
         for rank, index in enumerate(in_order):
