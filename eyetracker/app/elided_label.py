@@ -4,7 +4,10 @@ bar's messages keep room (Qt clips, rather than elides, what does not fit)."""
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QLabel, QWidget
 
 MIN_WIDTH = 48  # what a label shrinks to in a narrow window: a few characters and "…"
@@ -29,13 +32,19 @@ class ElidedLabel(QLabel):
     def shown_text(self) -> str:
         return super().text()
 
+    def _advance(self, text: str) -> int:
+        """Whole pixels that hold `text`: its fractional advance rounded up. (The integer
+        QFontMetrics.horizontalAdvance rounds 37.14 px down to 37, and elidedText then cuts
+        "18 fps" to "18 f…" in the 37 px it was given.)"""
+        return math.ceil(QFontMetricsF(self.font()).horizontalAdvance(text))
+
     def _extra_width(self) -> int:
         """Margins, padding and border around the text (from the style sheet too)."""
-        return super().sizeHint().width() - self.fontMetrics().horizontalAdvance(super().text())
+        return max(0, super().sizeHint().width() - self._advance(super().text()))
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
         hint = super().sizeHint()
-        full = self.fontMetrics().horizontalAdvance(self._full) + self._extra_width()
+        full = self._advance(self._full) + self._extra_width()
         return QSize(min(full, self.max_width), hint.height())
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)

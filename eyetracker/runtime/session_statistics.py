@@ -98,5 +98,5 @@ class SessionStatistics:
         moments = guard_moments(captured, len(pixels), self.backend.running_moments())
         self.backend.set_statistics(moments)
         self.refreshes += 1
-        self.source = f"a sample of {len(self._reservoir)} frames of this session"
+        self.source = f"{len(self._reservoir)} frames of this session"
         return True

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QObject, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication
@@ -47,6 +48,23 @@ def test_a_long_status_field_is_elided_with_the_whole_text_as_tooltip(qtbot):
     label.setText("3 fps")
     label.resize(label.sizeHint())
     assert label.shown_text() == "3 fps" and label.toolTip() == ""
+
+
+@pytest.mark.parametrize(
+    "text", ["18 fps", "3 fps", "latency 63 ms", "onnxruntime on cpu", "statistics: user profile"]
+)
+def test_a_status_field_that_fits_is_shown_whole(qtbot, text):
+    # Text advances are fractional ("18 fps" is 37.14 px in DejaVu Sans); a size hint rounded
+    # down cut the fps field to "18 f…" with room to spare in the window, once it had shown
+    # "– fps" (the text before the first frame).
+    label = ElidedLabel()
+    qtbot.addWidget(label)
+    label.setStyleSheet("QLabel { padding: 0 8px; border-left: 1px solid palette(mid); }")
+    label.show()  # a hidden widget gets its resize events only when shown
+    for shown in ("– fps", text):
+        label.setText(shown)
+        label.resize(label.sizeHint())
+    assert label.shown_text() == text and label.toolTip() == ""
 
 
 def test_the_status_bar_fields_leave_room_for_messages(make_window, qtbot):
