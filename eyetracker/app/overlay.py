@@ -12,7 +12,7 @@ sample and a dirty flag, not once per sample.
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt, QTimer
-from PySide6.QtGui import QColor, QPainter, QPen, QRegion, QScreen
+from PySide6.QtGui import QColor, QPainter, QPen, QPixmap, QRegion, QScreen
 from PySide6.QtWidgets import QWidget
 
 from eyetracker.app import x11
@@ -117,6 +117,20 @@ class GazeOverlay(QWidget):
                 region -= QRegion(8, 8, side - 16, side - 16, QRegion.RegionType.Ellipse)
             self.setMask(region)
             self._clear_input_shape()
+
+    def picture(self) -> QPixmap:
+        """The overlay as it shows on screen: its drawing, cut to the dot window's shape (grab()
+        draws the whole square, background included; the screen shows only the shape)."""
+        drawn = self.grab()
+        if self.mask().isEmpty():
+            return drawn
+        shaped = QPixmap(drawn.size())
+        shaped.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(shaped)
+        painter.setClipRegion(self.mask())
+        painter.drawPixmap(0, 0, drawn)
+        painter.end()
+        return shaped
 
     def _clear_input_shape(self) -> None:
         if x11.is_x11() and self.windowHandle() is not None:

@@ -23,7 +23,7 @@ def save_screenshots(window, folder: Path) -> list[Path]:
         if overlay.isVisible():
             painter = QPainter(picture)
             painter.drawPixmap(
-                overlay.geometry().topLeft() - screen.geometry().topLeft(), overlay.grab()
+                overlay.geometry().topLeft() - screen.geometry().topLeft(), overlay.picture()
             )
             painter.end()
         path = folder / "overlay.png"

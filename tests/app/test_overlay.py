@@ -75,6 +75,21 @@ def test_without_translucency_a_small_dot_window_follows_the_gaze(overlay, qtbot
     assert widget.take_limitation() == NO_TRANSLUCENCY and widget.take_limitation() == ""
 
 
+def test_the_dot_windows_picture_is_cut_to_its_shape(overlay, qtbot, qapp):
+    # Screenshots draw the overlay from its picture: the square the dot window is cut from
+    # must not show (grab() alone painted the window's grey background around the dot).
+    widget = overlay(False)
+    widget.place_on(qapp.primaryScreen())
+    widget.show()
+    widget.show_sample(sample(0.5, 0.5))
+    qtbot.waitUntil(lambda: not widget._dirty)
+    picture = widget.picture().toImage()
+    assert picture.size() == widget.size()
+    assert picture.pixelColor(1, 1).alpha() == 0  # a corner, outside the disc
+    centre = picture.pixelColor(24, 24)
+    assert centre.alpha() == 255 and centre.name() == widget.color.name()
+
+
 def test_the_main_window_says_once_that_the_overlay_is_a_dot(monkeypatch, make_window):
     monkeypatch.setattr(x11, "compositing", lambda: False)
     window = make_window()
