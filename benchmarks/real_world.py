@@ -210,7 +210,7 @@ def ours_predictions(
     )
     from eyetracker.runtime.pipeline import FramePipeline
     from eyetracker.runtime.session_statistics import SessionStatistics
-    from eyetracker.training.trainer import FINETUNE_STEPS
+    from eyetracker.training.trainer import FINETUNE_MEMBERS, FINETUNE_STEPS
 
     notes = {} if notes is None else notes
     dataset = load_dataset(data_dir)
@@ -230,7 +230,7 @@ def ours_predictions(
         preprocessing=str(backend.info.preprocessing),
         protocol_a="CalibrationCollector.fit on the K calibration frames (statistics + correction), then FramePipeline(video=True) frame by frame",
         protocol_b=(
-            f"fine-tuned on the earlier sittings ({FINETUNE_STEPS} steps at most, early stopping on held-out dots)"
+            f"fine-tuned on the earlier sittings ({FINETUNE_MEMBERS} models of {FINETUNE_STEPS} steps at most, early stopping on held-out dots, weights averaged)"
             if finetune
             else "no fine-tuning"
         )
@@ -307,6 +307,8 @@ def ours_predictions(
 
     out: list[dict] = []
     started = time.perf_counter()
+    # The fine-tuned models are derived from the frames: removed when this run ends.
+    work = tempfile.TemporaryDirectory(prefix="eyetracker-finetune-")
     for protocol in ("A", "B"):
         for key, group in groups(protocol_rows, protocol).items():
             calibration, test = group["calibration"], group["test"]
@@ -320,7 +322,7 @@ def ours_predictions(
                         sitting, samples=[s for s in sitting.samples if s.image in names]
                     )
                     tuned = create_backend(
-                        _finetune(model_path, [dots], notes, "/".join(map(str, key))),
+                        _finetune(model_path, [dots], notes, "/".join(map(str, key)), work.name),
                         "torch",
                         "cpu",
                     )
@@ -334,7 +336,11 @@ def ours_predictions(
             tuned = backend
             if finetune:
                 tuned_path = _finetune(
-                    model_path, [measurements[(person, m)] for m in earlier], notes, person
+                    model_path,
+                    [measurements[(person, m)] for m in earlier],
+                    notes,
+                    person,
+                    work.name,
                 )
                 tuned = create_backend(tuned_path, kind="torch", device="cpu")
             out += unscored(calibration, OURS_PROFILE)
@@ -354,19 +360,27 @@ def ours_predictions(
                 moments = guard_moments(captured, len(usable), tuned.running_moments())
                 out += stream(tuned, SessionStatistics(tuned, moments=moments), rows)
                 out += stream(tuned, earlier_profile(tuned, person, earlier), rows, OURS_PROFILE)
+    work.cleanup()
     notes["seconds"] = round(time.perf_counter() - started, 1)
     return out
 
 
-def _finetune(model_path: Path, measurements: list, notes: dict, name: str) -> Path:
-    """The model fine-tuned on these sittings with the trainer's fine-tuning defaults."""
+def _finetune(model_path: Path, measurements: list, notes: dict, name: str, work: str) -> Path:
+    """The model fine-tuned on these sittings with the trainer's fine-tuning defaults, written
+    in the folder `work`."""
     from eyetracker.model.checkpoint import load_checkpoint
     from eyetracker.training.data import prepare_measurement
-    from eyetracker.training.trainer import FINETUNE_PATIENCE, FINETUNE_STEPS, TrainConfig, train
+    from eyetracker.training.trainer import (
+        FINETUNE_MEMBERS,
+        FINETUNE_PATIENCE,
+        FINETUNE_STEPS,
+        TrainConfig,
+        train,
+    )
 
     preprocessing = load_checkpoint(model_path).info.preprocessing
     prepared = [prepare_measurement(m, preprocessing) for m in measurements]
-    out = Path(tempfile.mkdtemp(prefix="eyetracker-finetune-")) / "model.pt"
+    out = Path(tempfile.mkdtemp(dir=work)) / "model.pt"
     metrics = train(
         TrainConfig(
             data="",
@@ -374,6 +388,7 @@ def _finetune(model_path: Path, measurements: list, notes: dict, name: str) -> P
             init=str(model_path),
             steps=FINETUNE_STEPS,
             patience=FINETUNE_PATIENCE,
+            members=FINETUNE_MEMBERS,
             progress=False,
         ),
         prepared=prepared,

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from eyetracker.runtime.finetune_job import Progress, train_command
+from eyetracker.runtime.finetune_job import Progress, train_command, unfinished_files
 
 STEPS = 1000  # progress bar resolution
 
@@ -109,7 +109,8 @@ class FinetuneDialog(QDialog):
         self.process.start(self.program, self.arguments)
 
     def cancel(self) -> None:
-        """Kill the training; the new model file, if any, is left as it is and not offered."""
+        """Kill the training; the new model file, if any, is left as it is and not offered; the
+        files kept for resuming are removed."""
         if not self.running:
             return
         self.state = "cancelled"
@@ -131,6 +132,8 @@ class FinetuneDialog(QDialog):
         self._read_stdout()
         self.cancel_button.setEnabled(False)
         if self.state == "cancelled":
+            for path in unfinished_files(self.out_model):
+                path.unlink(missing_ok=True)
             left = f" {self.out_model} holds the epochs finished so far;" if self._exists() else ""
             self.status.setText(f"Cancelled.{left} the current model stays in use.")
         elif code == 0 and status == QProcess.ExitStatus.NormalExit and self._exists():

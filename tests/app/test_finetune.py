@@ -37,9 +37,11 @@ def test_fine_tuning_runs_to_completion_and_offers_the_model(qtbot, dialog, tmp_
     assert ended.args == ["finished"], dialog.status.text()
     assert dialog.bar.value() == STEPS
     assert dialog.progress.finished == 1 and "train_loss_pct" in dialog.progress.history[0]
-    assert "Epoch 1 of 1 done" in dialog.status.text()
+    assert dialog.progress.members == 3 == dialog.progress.member  # fine-tuning's default soup
+    assert "3 models fine-tuned on your dots and averaged" in dialog.status.text()
     info = load_checkpoint(tmp_path / "mine.pt").info
-    assert info.training["init"] == str(tmp_path / "base.pt")
+    assert info.training["init"] == str(tmp_path / "base.pt") and info.training["members"] == 3
+    assert sorted(p.name for p in tmp_path.glob("mine.pt*")) == ["mine.pt", "mine.pt.log"]
     assert dialog.use_button.isEnabled()
     with qtbot.waitSignal(dialog.model_ready, timeout=1000) as ready:
         dialog.use_button.click()
@@ -50,6 +52,10 @@ def test_cancel_kills_the_training_and_offers_nothing(qtbot, dialog, tmp_path):
     with qtbot.waitSignal(dialog.process.started, timeout=10_000):
         dialog.start()
     assert dialog.running
+    # What a run stopped in its second model leaves for --resume, which the app never uses.
+    kept_for_resume = [tmp_path / n for n in ("mine.pt.member1", "mine.pt.member2.resume")]
+    for path in kept_for_resume:
+        path.write_bytes(b"")
     with qtbot.waitSignal(dialog.ended, timeout=10_000) as ended:
         dialog.cancel_button.click()
     assert ended.args == ["cancelled"]
@@ -57,6 +63,7 @@ def test_cancel_kills_the_training_and_offers_nothing(qtbot, dialog, tmp_path):
     assert dialog.process.exitStatus() == QProcess.ExitStatus.CrashExit
     assert not dialog.use_button.isEnabled()
     assert dialog.status.text().startswith("Cancelled.")
+    assert not any(path.exists() for path in kept_for_resume)
 
 
 def test_a_failed_training_shows_the_trainers_sentence(qtbot, tmp_path):

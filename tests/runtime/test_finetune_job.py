@@ -41,6 +41,26 @@ def test_a_run_stopped_early_says_so():
     )
 
 
+def test_several_models_are_each_a_share_of_the_way():
+    progress = Progress()
+    progress.feed_stdout("member=1/3\n")
+    progress.feed_stderr("\repoch 1/2:  50%|#####     | 1/2 [00:01<00:01]")
+    assert progress.fraction == 0.25 / 3
+    assert progress.describe() == "Model 1 of 3: Epoch 1 of 2…"
+    progress.feed_stdout("epoch=2 train_loss_pct=9.00 seconds=1.0\n")  # stopped: its best
+    assert progress.fraction == 1 / 3
+    assert progress.feed_stdout("member=2/3\n")
+    assert progress.fraction == 1 / 3 and progress.describe() == "Model 2 of 3: starting…"
+    progress.feed_stderr("\repoch 1/4: 100%|##########| 2/2 [00:01<00:00]")
+    progress.feed_stdout("epoch=1 train_loss_pct=8.00 seconds=1.0\n")
+    assert progress.fraction == (1 + 0.25) / 3
+    assert progress.describe().startswith("Model 2 of 3: Epoch 1 of 4 done: training error 8.0%")
+    progress.feed_stdout("member=3/3\nepoch=4 train_loss_pct=7.00 seconds=1.0\n")
+    progress.feed_stderr("\repoch 4/4: 100%|##########| 2/2 [00:01<00:00]")
+    assert progress.fraction == 1.0
+    assert progress.summary() == "Done: 3 models fine-tuned on your dots and averaged"
+
+
 def test_command_line():
     program, args = train_command("d", "a.pt", "b.pt", extra=("--device", "cpu"), python="py")
     assert program == "py"

@@ -57,12 +57,19 @@ def test_the_train_command_fine_tunes_with_the_step_budget_unless_told_otherwise
 
     monkeypatch.setattr(trainer, "train", record)
     base = ["train", str(toy_dataset), "--out", str(tmp_path / "m.pt")]
-    for extra in (["--init", "a.pt"], ["--init", "a.pt", "--epochs", "2"], []):
+    for extra in (
+        ["--init", "a.pt"],
+        ["--init", "a.pt", "--epochs", "2"],
+        ["--init", "a.pt", "--members", "1"],
+        [],
+    ):
         main([*base, *extra])
-    fine_tuned, told, scratch = seen
-    assert (fine_tuned.steps, fine_tuned.patience) == (
+    fine_tuned, told, single, scratch = seen
+    assert (fine_tuned.steps, fine_tuned.patience, fine_tuned.members) == (
         trainer.FINETUNE_STEPS,
         trainer.FINETUNE_PATIENCE,
+        trainer.FINETUNE_MEMBERS,
     )
-    assert (told.epochs, told.steps, told.patience) == (2, None, None)
-    assert (scratch.epochs, scratch.steps, scratch.patience) == (12, None, None)
+    assert (told.epochs, told.steps, told.patience, told.members) == (2, None, None, 3)
+    assert single.members == 1
+    assert (scratch.epochs, scratch.steps, scratch.patience, scratch.members) == (12, None, None, 1)

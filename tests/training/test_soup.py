@@ -1,0 +1,98 @@
+"""Fine-tuning as a model soup: several seeds from one starting model, their weights averaged."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+import eyetracker.training.trainer as trainer_module
+from eyetracker.core.errors import UserError
+from eyetracker.model.checkpoint import load_checkpoint
+from eyetracker.runtime.finetune_job import unfinished_files
+from eyetracker.training.soup import member_path
+from eyetracker.training.trainer import resume_path, train
+from tests.helpers.datasets import toy_train_config as config
+
+
+@pytest.fixture
+def base_model(toy_dataset, tmp_path):
+    path = tmp_path / "base.pt"
+    train(config(toy_dataset, path, epochs=1))
+    return path
+
+
+def assert_same_weights(a, b):
+    for (name, x), (_, y) in zip(a.state_dict().items(), b.state_dict().items(), strict=True):
+        assert torch.allclose(x.float(), y.float(), atol=1e-6), name
+
+
+def test_the_soup_is_the_mean_of_its_members_fine_tuned_with_their_own_seeds(
+    toy_dataset, base_model, tmp_path
+):
+    tuned = dict(epochs=1, init=str(base_model))
+    metrics = train(config(toy_dataset, tmp_path / "soup.pt", members=2, **tuned))
+    for seed in (0, 1):
+        train(config(toy_dataset, tmp_path / f"seed{seed}.pt", seed=seed, **tuned))
+    seeds = [load_checkpoint(tmp_path / f"seed{seed}.pt").model for seed in (0, 1)]
+    expected = load_checkpoint(tmp_path / "seed0.pt").model
+    with torch.no_grad():
+        for (_, mean), a, b in zip(
+            expected.state_dict().items(),
+            seeds[0].state_dict().values(),
+            seeds[1].state_dict().values(),
+            strict=True,
+        ):
+            if mean.is_floating_point():
+                mean.copy_((a + b) / 2)
+    soup = load_checkpoint(tmp_path / "soup.pt")
+    assert_same_weights(soup.model, expected)
+    assert soup.info.training["members"] == 2 and soup.info.metrics["members"] == 2
+    assert metrics["members"] == 2 and "val_unfamiliar_measurements_pct" in metrics
+    assert not any(member_path(tmp_path / "soup.pt", n).exists() for n in (1, 2))
+
+
+def test_a_soup_needs_a_starting_model(toy_dataset, tmp_path):
+    with pytest.raises(UserError, match="--init"):
+        train(config(toy_dataset, tmp_path / "m.pt", members=2))
+
+
+def test_an_interrupted_soup_resumes_keeping_the_members_that_finished(
+    toy_dataset, base_model, tmp_path, monkeypatch
+):
+    tuned = dict(epochs=2, batch_size=4, init=str(base_model), members=2)
+    train(config(toy_dataset, tmp_path / "whole.pt", **tuned))
+    calls = {"n": 0}
+    real_loss = trainer_module.euclidean_loss
+
+    def interrupt_in_the_second_member(predicted, targets, axes):
+        calls["n"] += 1
+        if calls["n"] == 40:  # 60 training frames in batches of 4: 30 steps a member
+            raise KeyboardInterrupt
+        return real_loss(predicted, targets, axes)
+
+    monkeypatch.setattr(trainer_module, "euclidean_loss", interrupt_in_the_second_member)
+    out = tmp_path / "m.pt"
+    with pytest.raises(UserError, match="--resume"):
+        train(config(toy_dataset, out, **tuned))
+    first = member_path(out, 1)
+    assert first.is_file() and not out.exists()
+
+    def counted(predicted, targets, axes):
+        calls["n"] += 1
+        return real_loss(predicted, targets, axes)
+
+    monkeypatch.setattr(trainer_module, "euclidean_loss", counted)
+    calls["n"] = 0
+    train(config(toy_dataset, out, resume=True, **tuned))
+    assert calls["n"] == 30  # the second member's two epochs again; the first one is reused
+    assert_same_weights(load_checkpoint(out).model, load_checkpoint(tmp_path / "whole.pt").model)
+    assert not first.exists()  # removed once the soup is written
+
+
+def test_the_app_finds_what_a_stopped_soup_leaves_by_the_trainers_names(tmp_path):
+    out = tmp_path / "mine.pt"
+    left = [member_path(out, 1), resume_path(member_path(out, 2)), resume_path(out)]
+    kept = [out, tmp_path / "other.pt.member1", tmp_path / "mine.pt.log"]
+    for path in left + kept:
+        path.write_bytes(b"")
+    assert unfinished_files(out) == sorted(left)
