@@ -69,9 +69,6 @@ def train_members(config, prepared: list[PreparedMeasurement] | None = None) -> 
     paths, metrics = [], []
     for number in range(1, config.members + 1):
         path = member_path(config.out, number)
-        member = dataclasses.replace(
-            config, members=1, seed=config.seed + number - 1, out=str(path)
-        )
         say = f"member={number}/{config.members}"
         log.info(say)
         if config.progress:
@@ -79,20 +76,31 @@ def train_members(config, prepared: list[PreparedMeasurement] | None = None) -> 
         if config.resume and path.is_file() and not resume_path(path).exists():
             metrics.append(load_checkpoint(path).info.metrics)  # finished before the stop
         else:
-            resume = config.resume and resume_path(path).exists()
-            metrics.append(train(dataclasses.replace(member, resume=resume), prepared=prepared))
+            member = dataclasses.replace(
+                config,
+                members=1,
+                seed=config.seed + number - 1,
+                out=str(path),
+                resume=config.resume and resume_path(path).exists(),
+            )
+            metrics.append(train(member, prepared=prepared))
         paths.append(path)
 
     loaded = [load_checkpoint(path) for path in paths]
     soup = loaded[0]
-    soup.model.load_state_dict(average_state([member.model.state_dict() for member in loaded]))
+    soup.model.load_state_dict(average_state([m.model.state_dict() for m in loaded]))
     mean = {
         key: float(np.mean([m[key] for m in metrics]))
         for key in metrics[0]
         if all(isinstance(m.get(key), float) for m in metrics)
     }
     soup.info.metrics = {**mean, "members": config.members}
-    soup.info.training = {**soup.info.training, "seed": config.seed, "members": config.members}
+    soup.info.training = {
+        **soup.info.training,
+        "out": str(config.out),
+        "seed": config.seed,
+        "members": config.members,
+    }
     try:
         save_checkpoint(config.out, soup.model, soup.info)
     except OSError as error:
