@@ -1,8 +1,8 @@
 """Fine-tuning from the app, without Qt: the command line to run, and reading its progress.
 
 The app runs `python -m eyetracker train DATA --init MODEL --out NEW` as a child process, with
-the trainer's fine-tuning defaults (a step budget, early stopping). The trainer prints one
-line per finished epoch to stdout,
+the trainer's fine-tuning defaults (3 models, each a step budget with early stopping,
+averaged). The trainer prints one line per finished epoch to stdout,
 
     epoch=3 train_loss_pct=7.91 seconds=41.0 val_unfamiliar_people_pct=9.12
 

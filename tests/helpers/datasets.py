@@ -56,3 +56,21 @@ def toy_train_config(data, out, **overrides):
         held_out_people=0.34,
     )
     return TrainConfig(**(base | overrides))
+
+
+class CountedLoss:
+    """The trainer's loss, counting its calls (one per optimizer step); at call `interrupt_at`
+    it raises KeyboardInterrupt instead, as Ctrl+C would."""
+
+    def __init__(self, interrupt_at: int | None = None) -> None:
+        from eyetracker.training.trainer import euclidean_loss
+
+        self.loss = euclidean_loss
+        self.interrupt_at = interrupt_at
+        self.calls = 0
+
+    def __call__(self, predicted, targets, axes):
+        self.calls += 1
+        if self.calls == self.interrupt_at:
+            raise KeyboardInterrupt
+        return self.loss(predicted, targets, axes)

@@ -11,6 +11,7 @@ from eyetracker.model.checkpoint import load_checkpoint
 from eyetracker.runtime.finetune_job import unfinished_files
 from eyetracker.training.soup import member_path
 from eyetracker.training.trainer import resume_path, train
+from tests.helpers.datasets import CountedLoss
 from tests.helpers.datasets import toy_train_config as config
 
 
@@ -61,30 +62,17 @@ def test_an_interrupted_soup_resumes_keeping_the_members_that_finished(
 ):
     tuned = dict(epochs=2, batch_size=4, init=str(base_model), members=2)
     train(config(toy_dataset, tmp_path / "whole.pt", **tuned))
-    calls = {"n": 0}
-    real_loss = trainer_module.euclidean_loss
-
-    def interrupt_in_the_second_member(predicted, targets, axes):
-        calls["n"] += 1
-        if calls["n"] == 40:  # 60 training frames in batches of 4: 30 steps a member
-            raise KeyboardInterrupt
-        return real_loss(predicted, targets, axes)
-
-    monkeypatch.setattr(trainer_module, "euclidean_loss", interrupt_in_the_second_member)
+    # 60 training frames in batches of 4: 30 steps a member; stopped in the second
+    monkeypatch.setattr(trainer_module, "euclidean_loss", CountedLoss(interrupt_at=40))
     out = tmp_path / "m.pt"
     with pytest.raises(UserError, match="--resume"):
         train(config(toy_dataset, out, **tuned))
     first = member_path(out, 1)
     assert first.is_file() and not out.exists()
-
-    def counted(predicted, targets, axes):
-        calls["n"] += 1
-        return real_loss(predicted, targets, axes)
-
+    counted = CountedLoss()
     monkeypatch.setattr(trainer_module, "euclidean_loss", counted)
-    calls["n"] = 0
     train(config(toy_dataset, out, resume=True, **tuned))
-    assert calls["n"] == 30  # the second member's two epochs again; the first one is reused
+    assert counted.calls == 30  # the second member's two epochs again; the first is reused
     assert_same_weights(load_checkpoint(out).model, load_checkpoint(tmp_path / "whole.pt").model)
     assert not first.exists()  # removed once the soup is written
 

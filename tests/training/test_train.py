@@ -19,6 +19,7 @@ from eyetracker.training.trainer import (
     stack_batch,
     train,
 )
+from tests.helpers.datasets import CountedLoss
 from tests.helpers.datasets import toy_train_config as config
 
 
@@ -48,16 +49,9 @@ def test_same_seed_gives_the_same_model(toy_dataset, tmp_path):
 def test_interrupt_leaves_a_usable_checkpoint_and_resume_finishes(
     toy_dataset, tmp_path, monkeypatch
 ):
-    calls = {"n": 0}
+    # 60 training frames in batches of 4: 15 steps an epoch; stopped in the second
     real_loss = trainer_module.euclidean_loss
-
-    def interrupt_in_second_epoch(predicted, targets, axes):
-        calls["n"] += 1
-        if calls["n"] == 20:  # 60 training frames in batches of 4: 15 steps an epoch
-            raise KeyboardInterrupt
-        return real_loss(predicted, targets, axes)
-
-    monkeypatch.setattr(trainer_module, "euclidean_loss", interrupt_in_second_epoch)
+    monkeypatch.setattr(trainer_module, "euclidean_loss", CountedLoss(interrupt_at=20))
     out = tmp_path / "m.pt"
     with pytest.raises(UserError, match="--resume"):
         train(config(toy_dataset, out, epochs=3, batch_size=4))
