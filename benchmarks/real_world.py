@@ -308,59 +308,60 @@ def ours_predictions(
     out: list[dict] = []
     started = time.perf_counter()
     # The fine-tuned models are derived from the frames: removed when this run ends.
-    work = tempfile.TemporaryDirectory(prefix="eyetracker-finetune-")
-    for protocol in ("A", "B"):
-        for key, group in groups(protocol_rows, protocol).items():
-            calibration, test = group["calibration"], group["test"]
-            out += unscored(calibration, OURS)
-            if protocol == "A":
-                out += stream(backend, calibrated(backend, calibration, key), test)
-                if set_up:
-                    names = {r["image"] for r in calibration}
-                    sitting = measurements[(key[0], key[1])]
-                    dots = dataclasses.replace(
-                        sitting, samples=[s for s in sitting.samples if s.image in names]
+    with tempfile.TemporaryDirectory(prefix="eyetracker-finetune-") as work:
+        for protocol in ("A", "B"):
+            for key, group in groups(protocol_rows, protocol).items():
+                calibration, test = group["calibration"], group["test"]
+                out += unscored(calibration, OURS)
+                if protocol == "A":
+                    out += stream(backend, calibrated(backend, calibration, key), test)
+                    if set_up:
+                        names = {r["image"] for r in calibration}
+                        sitting = measurements[(key[0], key[1])]
+                        dots = dataclasses.replace(
+                            sitting, samples=[s for s in sitting.samples if s.image in names]
+                        )
+                        tuned = create_backend(
+                            _finetune(model_path, [dots], notes, "/".join(map(str, key)), work),
+                            "torch",
+                            "cpu",
+                        )
+                        out += unscored(calibration, OURS_SET_UP)
+                        statistics = calibrated(tuned, calibration, key)
+                        out += stream(tuned, statistics, test, OURS_SET_UP)
+                    continue
+                person = key[0]
+                earlier = sorted({r["measurement"] for r in calibration})
+                later = sorted({r["measurement"] for r in test})
+                tuned = backend
+                if finetune:
+                    tuned_path = _finetune(
+                        model_path,
+                        [measurements[(person, m)] for m in earlier],
+                        notes,
+                        person,
+                        work,
                     )
-                    tuned = create_backend(
-                        _finetune(model_path, [dots], notes, "/".join(map(str, key)), work.name),
-                        "torch",
-                        "cpu",
+                    tuned = create_backend(tuned_path, kind="torch", device="cpu")
+                out += unscored(calibration, OURS_PROFILE)
+                for name in later:
+                    rows = [r for r in test if r["measurement"] == name]
+                    # Session mode: the statistics of this sitting's own usable frames, as the
+                    # tracker sees them (one stream).
+                    seen = FramePipeline(tuned, video=True)
+                    try:
+                        prepared = [seen.prepare(frame(r)) for r in rows]
+                    finally:
+                        seen.close()
+                    usable = [p for p in prepared if p.found]
+                    captured = tuned.capture(
+                        np.stack([p.pixels for p in usable]), np.stack([p.face for p in usable])
                     )
-                    out += unscored(calibration, OURS_SET_UP)
-                    statistics = calibrated(tuned, calibration, key)
-                    out += stream(tuned, statistics, test, OURS_SET_UP)
-                continue
-            person = key[0]
-            earlier = sorted({r["measurement"] for r in calibration})
-            later = sorted({r["measurement"] for r in test})
-            tuned = backend
-            if finetune:
-                tuned_path = _finetune(
-                    model_path,
-                    [measurements[(person, m)] for m in earlier],
-                    notes,
-                    person,
-                    work.name,
-                )
-                tuned = create_backend(tuned_path, kind="torch", device="cpu")
-            out += unscored(calibration, OURS_PROFILE)
-            for name in later:
-                rows = [r for r in test if r["measurement"] == name]
-                # Session mode: the statistics of this sitting's own usable frames, as the
-                # tracker sees them (one stream).
-                seen = FramePipeline(tuned, video=True)
-                try:
-                    prepared = [seen.prepare(frame(r)) for r in rows]
-                finally:
-                    seen.close()
-                usable = [p for p in prepared if p.found]
-                captured = tuned.capture(
-                    np.stack([p.pixels for p in usable]), np.stack([p.face for p in usable])
-                )
-                moments = guard_moments(captured, len(usable), tuned.running_moments())
-                out += stream(tuned, SessionStatistics(tuned, moments=moments), rows)
-                out += stream(tuned, earlier_profile(tuned, person, earlier), rows, OURS_PROFILE)
-    work.cleanup()
+                    moments = guard_moments(captured, len(usable), tuned.running_moments())
+                    out += stream(tuned, SessionStatistics(tuned, moments=moments), rows)
+                    out += stream(
+                        tuned, earlier_profile(tuned, person, earlier), rows, OURS_PROFILE
+                    )
     notes["seconds"] = round(time.perf_counter() - started, 1)
     return out
 

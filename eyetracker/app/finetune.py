@@ -5,9 +5,10 @@
     dialog.show(); dialog.start()
 
 Training runs in its own process (a QProcess), so the app stays responsive and Cancel is
-immediate: it kills the process. The trainer keeps the best model so far (early stopping), so a
-cancelled run may leave the epochs finished so far in the new file; the dialog says so and
-does not offer it. The command line and the reading of progress are in
+immediate: it kills the process. Fine-tuning writes the new file only once its models are
+averaged; what a cancelled or failed run kept for --resume is removed, since the app never
+resumes (a single-model run, --members 1, may leave its epochs so far in the new file: the
+dialog says so and does not offer it). The command line and the reading of progress are in
 eyetracker.runtime.finetune_job (no Qt).
 """
 
@@ -109,8 +110,7 @@ class FinetuneDialog(QDialog):
         self.process.start(self.program, self.arguments)
 
     def cancel(self) -> None:
-        """Kill the training; the new model file, if any, is left as it is and not offered; the
-        files kept for resuming are removed."""
+        """Kill the training; the new model file, if any, is left as it is and not offered."""
         if not self.running:
             return
         self.state = "cancelled"
@@ -131,9 +131,10 @@ class FinetuneDialog(QDialog):
     def _finished(self, code: int, status: QProcess.ExitStatus) -> None:
         self._read_stdout()
         self.cancel_button.setEnabled(False)
-        if self.state == "cancelled":
-            for path in unfinished_files(self.out_model):
+        if self.state == "cancelled" or code != 0 or status != QProcess.ExitStatus.NormalExit:
+            for path in unfinished_files(self.out_model):  # kept for --resume; never used here
                 path.unlink(missing_ok=True)
+        if self.state == "cancelled":
             left = f" {self.out_model} holds the epochs finished so far;" if self._exists() else ""
             self.status.setText(f"Cancelled.{left} the current model stays in use.")
         elif code == 0 and status == QProcess.ExitStatus.NormalExit and self._exists():

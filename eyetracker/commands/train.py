@@ -77,7 +77,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=None,
         help="with --init: fine-tune this many models, each with its own seed, and write the "
-        "average of their weights (default: 3 with --init, which takes 3x the time)",
+        "average of their weights (default: 3 with --init, which takes up to 3x the time)",
     )
     parser.add_argument(
         "--batch-size", type=int, default=32, help="frames per training step (default: 32)"
@@ -145,12 +145,17 @@ def check_numbers(args: argparse.Namespace) -> None:
         )
 
 
+def modification_times(paths: list) -> list[int | None]:
+    return [path.stat().st_mtime_ns if path.exists() else None for path in paths]
+
+
 def run(args: argparse.Namespace) -> int:
     import logging
     import os
 
     from eyetracker.commands._output import writable_file
     from eyetracker.core.errors import UserError
+    from eyetracker.training.soup import member_path
     from eyetracker.training.trainer import (
         FINETUNE_MEMBERS,
         FINETUNE_PATIENCE,
@@ -168,9 +173,11 @@ def run(args: argparse.Namespace) -> int:
     out = writable_file(args.out, "--out", "model.pt")
     size = args.size or DEFAULT_SIZES[args.preprocessing]
     log_file = writable_file(args.log or f"{args.out}.log", "--log", "train.log")
+    # The files a run writes models to: --out, and each averaged model's own (soup.py).
+    models = [out, *(member_path(out, number) for number in range(1, members + 1))]
     # What a run that trains nothing must not leave behind (files that were there stay).
-    leftovers = [p for p in (log_file, resume_path(out)) if not p.exists()]
-    model_before = out.stat().st_mtime_ns if out.exists() else None
+    leftovers = [p for p in (log_file, *(resume_path(m) for m in models)) if not p.exists()]
+    models_before = modification_times(models)
     # Opened at the first message (the end of the first epoch).
     handler = logging.FileHandler(log_file, delay=True)
     handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
@@ -205,7 +212,7 @@ def run(args: argparse.Namespace) -> int:
         metrics = train(config)
     except BaseException:
         handler.close()
-        if (out.stat().st_mtime_ns if out.exists() else None) == model_before:
+        if modification_times(models) == models_before:
             # Nothing was trained: nothing to keep.
             for path in leftovers:
                 path.unlink(missing_ok=True)

@@ -14,6 +14,7 @@ trains several models in turn (a "member=2/3" line starts each) and averages the
 
 from __future__ import annotations
 
+import glob
 import os
 import re
 import sys
@@ -41,11 +42,12 @@ def train_command(
 def unfinished_files(out: str | os.PathLike[str]) -> list[Path]:
     """What a stopped fine-tuning into `out` leaves beside it for `--resume`: the trainer's
     resume state (OUT.resume) and the averaged models' members (OUT.memberK and their
-    OUT.memberK.resume; eyetracker.training.soup). The app never resumes, so it removes them."""
+    OUT.memberK.resume; eyetracker.training.soup). The app never resumes, so it removes them
+    when a run is cancelled or fails."""
     out = Path(out)
     return sorted(
         path
-        for pattern in (f"{out.name}.resume", f"{out.name}.member*")
+        for pattern in (f"{glob.escape(out.name)}.resume", f"{glob.escape(out.name)}.member*")
         for path in out.parent.glob(pattern)
         if path.is_file()
     )

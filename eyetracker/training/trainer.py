@@ -36,6 +36,10 @@ from eyetracker.training.evaluate import evaluate
 log = logging.getLogger("eyetracker.train")
 
 
+class TrainingInterrupted(UserError):
+    """Ctrl+C during training: what was trained so far is saved for --resume."""
+
+
 # Fine-tuning a model on one person's measurements (50-300 frames, where an epoch is a handful
 # of steps): a budget of optimizer steps, stopped early when the error on the person's own
 # held-out dots has not improved for this many epochs. `eyetracker train --init`, the app's
@@ -47,7 +51,8 @@ FINETUNE_STEPS = 300
 FINETUNE_PATIENCE = 10
 # Fine-tuning trains this many models (seeds seed, seed + 1, ...) and averages their weights
 # (eyetracker.training.soup): on the real frames' protocol B, 3 members scored 20.9-21.5% in
-# session mode against 21.9-22.7% for single runs, at 3x the training time (docs/benchmarks.md).
+# session mode against 21.9-22.7% for single runs, at up to 3x the training time (the images
+# are prepared once; docs/benchmarks.md).
 FINETUNE_MEMBERS = 3
 
 
@@ -291,7 +296,7 @@ def train(config: TrainConfig, prepared: list[PreparedMeasurement] | None = None
     except KeyboardInterrupt:
         if best is None:  # with --patience, the best model is saved already
             save_model(metrics)
-        raise UserError(
+        raise TrainingInterrupted(
             f"Training interrupted; the model so far is in {config.out}. "
             f"Continue with the same command plus --resume."
         ) from None

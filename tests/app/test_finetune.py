@@ -69,9 +69,12 @@ def test_cancel_kills_the_training_and_offers_nothing(qtbot, dialog, tmp_path):
 def test_a_failed_training_shows_the_trainers_sentence(qtbot, tmp_path):
     dialog = FinetuneDialog(tmp_path / "nowhere", tmp_path / "base.pt", tmp_path / "mine.pt")
     qtbot.addWidget(dialog)
+    kept_for_resume = tmp_path / "mine.pt.member1"  # as an earlier stopped run would leave it
+    kept_for_resume.write_bytes(b"")
     with qtbot.waitSignal(dialog.ended, timeout=60_000) as ended:
         dialog.start()
     assert ended.args == ["failed"]
     text = dialog.status.text()
     assert text.startswith("Training stopped: ") and "eyetracker:" not in text
     assert not dialog.use_button.isEnabled()
+    assert not kept_for_resume.exists()

@@ -6,6 +6,7 @@ import pytest
 import torch
 
 import eyetracker.training.trainer as trainer_module
+from eyetracker.cli import main
 from eyetracker.core.errors import UserError
 from eyetracker.model.checkpoint import load_checkpoint
 from eyetracker.runtime.finetune_job import unfinished_files
@@ -57,6 +58,37 @@ def test_a_soup_needs_a_starting_model(toy_dataset, tmp_path):
         train(config(toy_dataset, tmp_path / "m.pt", members=2))
 
 
+def test_resuming_a_soup_that_never_started_says_so(toy_dataset, base_model, tmp_path):
+    tuned = dict(epochs=1, init=str(base_model), members=2, resume=True)
+    with pytest.raises(UserError, match="Nothing to resume"):
+        train(config(toy_dataset, tmp_path / "m.pt", **tuned))
+    assert not list(tmp_path.glob("m.pt*"))
+
+
+def test_the_command_keeps_the_log_of_an_interrupted_soup(
+    toy_dataset, base_model, tmp_path, monkeypatch, capsys
+):
+    options = ["--epochs", "2", "--batch-size", "4", "--workers", "1", "--init", str(base_model)]
+    one_model = CountedLoss()
+    monkeypatch.setattr(trainer_module, "euclidean_loss", one_model)
+    one = ["train", str(toy_dataset), "--out", str(tmp_path / "one.pt"), "--members", "1"]
+    assert main([*one, *options]) == 0
+    # the same run as a soup of 2, stopped at the second model's first step
+    interrupted = CountedLoss(interrupt_at=one_model.calls + 1)
+    monkeypatch.setattr(trainer_module, "euclidean_loss", interrupted)
+    out = tmp_path / "m.pt"
+    assert main(["train", str(toy_dataset), "--out", str(out), "--members", "2", *options]) != 0
+    assert "model 2 of 2" in capsys.readouterr().err
+    # the first model, the second so far and its resume state are kept for --resume, and so
+    # is the log
+    assert sorted(p.name for p in tmp_path.glob("m.pt*")) == [
+        "m.pt.log",
+        "m.pt.member1",
+        "m.pt.member2",
+        "m.pt.member2.resume",
+    ]
+
+
 def test_an_interrupted_soup_resumes_keeping_the_members_that_finished(
     toy_dataset, base_model, tmp_path, monkeypatch
 ):
@@ -65,7 +97,7 @@ def test_an_interrupted_soup_resumes_keeping_the_members_that_finished(
     # 60 training frames in batches of 4: 30 steps a member; stopped in the second
     monkeypatch.setattr(trainer_module, "euclidean_loss", CountedLoss(interrupt_at=40))
     out = tmp_path / "m.pt"
-    with pytest.raises(UserError, match="--resume"):
+    with pytest.raises(UserError, match="interrupted in model 2 of 2 for .*--resume"):
         train(config(toy_dataset, out, **tuned))
     first = member_path(out, 1)
     assert first.is_file() and not out.exists()
