@@ -25,6 +25,7 @@ from eyetracker.core.manifest import (
     Screen,
     camera_problem,
     is_number,
+    optional_length,
     parse_sample,
     parse_screen,
     read_manifest,
@@ -73,6 +74,8 @@ class Measurement:
 
     `extras` holds the top-level keys this version does not know; `skipped` the raw entries
     of skipped samples, which save_measurement writes back so nothing is lost.
+    `viewing_distance_mm` is the manifest's when it is a positive number, else None (the raw
+    value stays in `extras`).
     """
 
     folder: Path
@@ -84,6 +87,7 @@ class Measurement:
     extras: dict[str, Any] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     skipped: list[Any] = field(default_factory=list)
+    viewing_distance_mm: float | None = None
 
     @property
     def manifest_path(self) -> Path:
@@ -177,6 +181,9 @@ def load_measurement(folder: str | os.PathLike[str], *, decode_images: bool = Fa
     screen, notes = parse_screen(data["screen"], manifest)
     problems = [Problem(manifest, note) for note in notes]
     extras = {k: v for k, v in data.items() if k not in KNOWN_KEYS}
+    distance, note = optional_length(data.get("viewing_distance_mm"), "viewing_distance_mm")
+    if note:
+        problems.append(Problem(manifest, note))
     camera = data.get("camera")
     if camera is not None and (reason := camera_problem(camera)):
         problems.append(Problem(manifest, reason))
@@ -212,6 +219,7 @@ def load_measurement(folder: str | os.PathLike[str], *, decode_images: bool = Fa
         extras,
         problems,
         skipped,
+        distance,
     )
 
 

@@ -35,13 +35,17 @@ class Screen:
     height_mm: float | None = None
     extra: dict[str, Any] = field(default_factory=dict, hash=False)
 
-    def to_json(self) -> dict[str, Any]:
+    def known_json(self) -> dict[str, Any]:
+        """The validated fields only: what computations may use (`extra` may hold bad values)."""
         data: dict[str, Any] = {"width_px": self.width_px, "height_px": self.height_px}
         if self.width_mm is not None:
             data["width_mm"] = self.width_mm
         if self.height_mm is not None:
             data["height_mm"] = self.height_mm
-        return with_extras(data, self.extra)
+        return data
+
+    def to_json(self) -> dict[str, Any]:
+        return with_extras(self.known_json(), self.extra)
 
 
 @dataclass(frozen=True)
@@ -147,16 +151,30 @@ def parse_screen(raw: Any, path: Path) -> tuple[Screen, list[str]]:
     sizes: dict[str, float | None] = {"width_mm": None, "height_mm": None}
     extra = {k: v for k, v in raw.items() if k not in ("width_px", "height_px", *sizes)}
     for key in sizes:
-        value = raw.get(key)
-        if value is None:
-            continue
-        if is_number(value) and value > 0:
-            sizes[key] = float(value)
-        else:
-            extra[key] = value
-            messages.append(f"screen.{key} {describe(value)} is not a positive number; ignored")
+        sizes[key], message = optional_length(raw.get(key), f"screen.{key}")
+        if message:
+            extra[key] = raw[key]
+            messages.append(message)
     screen = Screen(raw["width_px"], raw["height_px"], sizes["width_mm"], sizes["height_mm"], extra)
     return screen, messages
+
+
+def optional_length(value: Any, name: str) -> tuple[float | None, str | None]:
+    """An optional length in mm as a positive finite float, or None and why it is ignored.
+
+    The one check for screen sizes and the viewing distance, made when a manifest is read, so
+    that no later step (training, evaluation, degrees) meets a string, NaN, bool or negative.
+    """
+    if value is None:
+        return None, None
+    if is_number(value) and value > 0:
+        try:
+            length = float(value)
+        except OverflowError:  # an integer too large for a float
+            length = math.inf
+        if math.isfinite(length):
+            return length, None
+    return None, f"{name} {describe(value)} is not a positive number; ignored"
 
 
 def camera_problem(raw: Any) -> str | None:

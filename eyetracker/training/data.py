@@ -34,7 +34,7 @@ class PreparedMeasurement:
     targets: np.ndarray  # (N, 2) float32, normalized screen points
     images: list[str] = field(default_factory=list)  # (N,) image file names
     failed: list[FailedSample] = field(default_factory=list)
-    screen: dict = field(default_factory=dict)
+    screen: dict = field(default_factory=dict)  # Screen.known_json(): validated values only
     viewing_distance_mm: float | None = None
 
     def __len__(self) -> int:
@@ -147,7 +147,6 @@ def _assemble(
     measurement: Measurement, pixels: np.ndarray, face: np.ndarray, reasons: np.ndarray
 ) -> PreparedMeasurement:
     """Usable frames become the network inputs; the others are kept as `failed`."""
-    distance = measurement.extras.get("viewing_distance_mm")
     samples = measurement.samples
     keep = [i for i, reason in enumerate(reasons) if not reason]
     targets = np.array([[samples[i].x, samples[i].y] for i in keep], np.float32).reshape(-1, 2)
@@ -164,8 +163,8 @@ def _assemble(
         targets=targets,
         images=[samples[i].image for i in keep],
         failed=failed,
-        screen=measurement.screen.to_json(),
-        viewing_distance_mm=float(distance) if isinstance(distance, (int, float)) else None,
+        screen=measurement.screen.known_json(),
+        viewing_distance_mm=measurement.viewing_distance_mm,
     )
 
 

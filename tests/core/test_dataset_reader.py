@@ -146,3 +146,28 @@ def test_capture_times_are_the_recorded_ones_or_a_second_apart(tmp_path):
 
     write_measurement(tmp_path / "untimed", count=2)
     assert load_measurement(tmp_path / "untimed").capture_times() == [0.0, 1.0]
+
+
+@pytest.mark.parametrize("bad", ["x", float("nan"), -600, 0, True, [600]])
+def test_an_optional_size_or_distance_that_is_not_a_positive_number_is_dropped(tmp_path, bad):
+    folder = tmp_path / "m1"
+    data = write_measurement(folder, 2, viewing_distance_mm=bad)
+    data["screen"] |= {"width_mm": bad, "height_mm": 194}
+    (folder / "measurement.json").write_text(json.dumps(data), encoding="utf-8")
+
+    measurement = load_measurement(folder)
+
+    assert len(measurement) == 2
+    assert measurement.screen.width_mm is None and measurement.screen.height_mm == 194
+    assert measurement.viewing_distance_mm is None
+    assert sorted(p.message.split()[0] for p in measurement.problems) == [
+        "screen.width_mm",
+        "viewing_distance_mm",
+    ]
+    assert all("ignored" in p.message for p in measurement.problems)
+
+
+def test_a_valid_viewing_distance_is_read(tmp_path):
+    write_measurement(tmp_path / "m1", 1, viewing_distance_mm=600)
+    measurement = load_measurement(tmp_path / "m1")
+    assert measurement.viewing_distance_mm == 600.0 and measurement.problems == []

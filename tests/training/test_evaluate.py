@@ -56,3 +56,26 @@ def test_a_sitting_too_short_to_calibrate_is_one_sentence(toy_dataset, tmp_path,
     assert main(args) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "too few to calibrate on 12" in err[0]
+
+
+def test_screen_values_reported_as_ignored_are_not_used(tmp_path, capsys):
+    from tests.helpers.datasets import write_toy_dataset
+    from tests.helpers.models import save_tiny_model
+
+    root = write_toy_dataset(tmp_path / "data", people=1, measurements=1, samples=6)
+    manifest = root / "p00" / "m0" / "measurement.json"
+    data = json.loads(manifest.read_text())
+    data["screen"] |= {"width_mm": -344, "height_mm": "x"}
+    data["viewing_distance_mm"] = True
+    manifest.write_text(json.dumps(data))
+    model = save_tiny_model(tmp_path / "m.pt")
+
+    args = ["evaluate", str(root), "--model", str(model), "--json", "-k", "2"]
+    assert main([*args, "--modes", "running"]) == 0
+    out = capsys.readouterr().out
+    warnings = [line for line in out.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 3 and all("ignored" in line for line in warnings)
+    report = json.loads(out[out.index("{") :])
+    running = report["modes"]["running"]
+    assert running["error_mm"] is None and running["error_deg"] is None
+    assert running["error_px"] is not None
