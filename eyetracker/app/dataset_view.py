@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from eyetracker.app.errors import show_error
 from eyetracker.app.images import to_qimage
 from eyetracker.core.dataset import Dataset, Measurement, NotADatasetError, load_dataset
+from eyetracker.core.images import read_image
 from eyetracker.core.trash import TrashError, move_to_trash, trash_folder
 from eyetracker.core.wording import count
 
@@ -40,7 +41,7 @@ FOLDER_ROLE = Qt.ItemDataRole.UserRole
 def thumbnail(measurement: Measurement, index: int) -> QPixmap | None:
     """The index-th sample's camera image, THUMB_WIDTH wide; None if it cannot be read."""
     sample = measurement.samples[index]
-    image = cv2.imread(str(measurement.image_path(sample)), cv2.IMREAD_COLOR)
+    image = read_image(measurement.image_path(sample))
     if image is None:
         return None
     height, width = image.shape[:2]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 import time
@@ -18,6 +19,7 @@ from eyetracker.capture.base import (
     SourceOpenError,
     register_source,
 )
+from eyetracker.core.images import header_size, size_problem
 from eyetracker.core.manifest import MANIFEST, MeasurementError, Sample, parse_sample, read_manifest
 from eyetracker.core.types import Frame, GazePoint
 
@@ -31,19 +33,23 @@ def _natural_key(path: Path) -> list[int | str]:
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", path.name)]
 
 
-def _read_image(path: Path) -> np.ndarray | None:
+def _read_image(path: Path) -> np.ndarray | str:
+    """The image at `path`, or why it cannot be read."""
     # np.fromfile + imdecode also handles non-ASCII paths on Windows, which imread does not.
     try:
         data = np.fromfile(path, dtype=np.uint8)
     except OSError:
-        return None
+        data = np.zeros(0, np.uint8)
     if data.size == 0:
-        return None
+        return "it is not a readable image"
+    if reason := size_problem(header_size(io.BytesIO(data))):
+        return reason
     with quiet_opencv():
         try:
-            return cv2.imdecode(data, cv2.IMREAD_UNCHANGED)
+            image = cv2.imdecode(data, cv2.IMREAD_UNCHANGED)
         except cv2.error:
-            return None
+            image = None
+    return "it is not a readable image" if image is None else image
 
 
 def read_truth(folder: Path) -> dict[str, GazePoint]:
@@ -140,9 +146,9 @@ class ImageFolderSource(FrameSource):
             path = self._files[self._position]
             self._position += 1
             image = _read_image(path)
-            if image is None:
+            if isinstance(image, str):
                 self.skipped += 1
-                logger.warning("Skipping %s: it is not a readable image.", path)
+                logger.warning("Skipping %s: %s.", path, image)
                 continue
             return self._frame(path, as_bgr(image))
         raise EndOfStream(

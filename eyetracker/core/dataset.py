@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from eyetracker.core.errors import UserError
+from eyetracker.core.images import decode_image, header_size, size_problem
 from eyetracker.core.manifest import (
     FORMAT_VERSION,
     KNOWN_KEYS,
@@ -147,12 +146,16 @@ class Dataset:
 
 
 def image_problem(path: Path, decode: bool = False) -> str | None:
-    """Why an image file is unusable, or None. Cheap by default: it exists and looks like
-    a JPEG or PNG from its first bytes; `decode=True` decodes it fully (slow for big sets)."""
+    """Why an image file is unusable, or None. Cheap by default: it exists, looks like a JPEG
+    or PNG from its first bytes and its header claims no more than MAX_IMAGE_PIXELS;
+    `decode=True` decodes it fully (slow for big sets)."""
     try:
         with open(path, "rb") as handle:
             head = handle.read(8)
-            data = head + handle.read() if decode else head
+            handle.seek(0)
+            size = header_size(handle)
+            handle.seek(0)
+            data = handle.read() if decode else b""
     except FileNotFoundError:
         return "image file is missing"
     except IsADirectoryError:
@@ -161,11 +164,10 @@ def image_problem(path: Path, decode: bool = False) -> str | None:
         return f"image file cannot be read ({error.strerror or error})"
     if not head.startswith(_MAGIC):
         return "image file is neither JPEG nor PNG" if head else "image file is empty"
-    if decode:
-        import cv2
-
-        if cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR) is None:
-            return "image file is damaged and cannot be decoded"
+    if reason := size_problem(size):
+        return reason
+    if decode and decode_image(data) is None:
+        return "image file is damaged and cannot be decoded"
     return None
 
 

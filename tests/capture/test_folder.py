@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import struct
 from pathlib import Path
 
 import cv2
@@ -64,6 +65,18 @@ def test_corrupt_images_are_skipped_counted_and_logged(tmp_path, caplog):
     assert frames[0].meta["path"].endswith("img0.png")
     skipped = [record.getMessage() for record in caplog.records]
     assert len(skipped) == 2 and all("not a readable image" in text for text in skipped)
+
+
+def test_an_image_whose_header_claims_too_many_pixels_is_skipped_undecoded(tmp_path, caplog):
+    write_folder(tmp_path, count=2)
+    ihdr = struct.pack(">II5B", 25000, 25000, 8, 2, 0, 0, 0)
+    bomb = b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + ihdr + b"\0\0\0\0"
+    (tmp_path / "img1.png").write_bytes(bomb)
+    with caplog.at_level(logging.WARNING, logger="eyetracker.capture.folder"):
+        with ImageFolderSource(tmp_path) as source:
+            assert len(list(source)) == 1 and source.skipped == 1
+    [skipped] = [record.getMessage() for record in caplog.records]
+    assert "img1.png: image is 25000 x 25000 pixels, more than the 8000 x 8000" in skipped
 
 
 def test_gray_and_16_bit_images_become_bgr_uint8(tmp_path):

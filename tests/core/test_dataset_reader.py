@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+import io
 import json
+import struct
 
+import cv2
+import numpy as np
 import pytest
 
 from eyetracker.core.dataset import NotADatasetError, load_dataset, load_measurement
 from eyetracker.core.errors import UserError
+from eyetracker.core.images import decode_image, header_size
 from eyetracker.core.measurement import MeasurementError
 from tests.helpers.measurement_manifests import manifest, png_bytes, write_measurement
 
@@ -171,3 +176,40 @@ def test_a_valid_viewing_distance_is_read(tmp_path):
     write_measurement(tmp_path / "m1", 1, viewing_distance_mm=600)
     measurement = load_measurement(tmp_path / "m1")
     assert measurement.viewing_distance_mm == 600.0 and measurement.problems == []
+
+
+def png_header(width: int, height: int) -> bytes:
+    """A PNG signature and an IHDR claiming `width` x `height`, with no image data after it."""
+    ihdr = struct.pack(">II5B", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + ihdr + b"\0\0\0\0"
+
+
+def jpeg_header(width: int, height: int) -> bytes:
+    """A JPEG's SOI, an APP0 segment and a baseline SOF0 claiming `width` x `height`."""
+    app0 = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\0\1\1\0\0\1\0\1\0\0"
+    sof0 = b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, height, width, 1) + b"\1\x11\0"
+    return b"\xff\xd8" + app0 + sof0 + b"\xff\xd9"
+
+
+@pytest.mark.parametrize("header", [png_header, jpeg_header])
+def test_an_image_whose_header_claims_too_many_pixels_is_skipped_before_decoding(tmp_path, header):
+    folder = tmp_path / "m1"
+    write_measurement(folder, 2)
+    (folder / "0001.png").write_bytes(header(25000, 25000))
+
+    for decode in (False, True):
+        measurement = load_measurement(folder, decode_images=decode)
+        assert [s.image for s in measurement] == ["0000.png"]
+        [problem] = measurement.problems
+        assert "samples[1] image is 25000 x 25000 pixels, more than the 8000 x 8000" in str(problem)
+
+
+def test_image_sizes_are_read_from_headers_and_bombs_are_not_decoded():
+    image = np.zeros((30, 50, 3), np.uint8)
+    for suffix in (".png", ".jpg"):
+        encoded = cv2.imencode(suffix, image)[1].tobytes()
+        assert header_size(io.BytesIO(encoded)) == (50, 30)
+        assert decode_image(encoded).shape == (30, 50, 3)
+    assert header_size(io.BytesIO(jpeg_header(9000, 8000))) == (9000, 8000)
+    assert header_size(io.BytesIO(b"GIF89a")) is None
+    assert decode_image(png_header(8001, 8000)) is None
