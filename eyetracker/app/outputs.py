@@ -2,9 +2,9 @@
 
 - Tracking > Record gaze (Ctrl+R, also in the tray) records into `<data dir>/recordings/`
   (see record.py), with the webcam video when "Record webcam video too" is checked.
-- Tracking > Stream gaze (a setting) runs a WebSocket on 127.0.0.1 (and an LSL outlet when
-  pylsl is there) whenever tracking runs; a port that is taken is a dialog, and tracking
-  goes on without streaming.
+- Tracking > Stream gaze (a setting) runs a WebSocket on 127.0.0.1 (and an LSL outlet, which
+  is open to the network, only when Preferences allow it) whenever tracking runs; a port
+  that is taken is a dialog, and tracking goes on without streaming.
 
 Both are fed in the worker threads through `Session.taps`; this controller starts and stops
 them in the GUI thread, with tracking, and shows their state in the status bar.
@@ -62,7 +62,11 @@ class Outputs(QObject):
         video = QAction("Record webcam &video too", window, checkable=True)
         video.setChecked(settings.record_video)
         video.toggled.connect(lambda on: setattr(settings, "record_video", on))
-        stream = QAction("Stream &gaze (WebSocket, LSL)", window, checkable=True)
+        stream = QAction("Stream &gaze", window, checkable=True)
+        stream.setStatusTip(
+            "WebSocket on this computer; LSL too, open to the network, when File > Preferences "
+            "allows it"
+        )
         stream.setChecked(settings.stream_gaze)
         stream.triggered.connect(self.set_streaming)
         window.actions.update(record=record, record_video=video, stream=stream)
@@ -112,7 +116,7 @@ class Outputs(QObject):
             return
         settings = self.window.settings
         port = settings.stream_port
-        chosen = {"websocket": settings.stream_websocket, "lsl": settings.stream_lsl}
+        chosen = {"websocket": settings.stream_websocket, "lsl": settings.stream_lsl_network}
         kinds = [kind for kind in stream_kinds() if chosen[kind]]
         if not kinds:
             settings.stream_gaze = False
@@ -123,7 +127,13 @@ class Outputs(QObject):
                 "installed) in File > Preferences; tracking goes on without streaming.",
             )
             return
-        streams = GazeStreams(kinds, port=port, fps=camera_fps(self.session))
+        # Ticking LSL in Preferences (worded "open to the network") is the user's consent.
+        streams = GazeStreams(
+            kinds,
+            port=port,
+            fps=camera_fps(self.session),
+            allow_network=settings.stream_lsl_network,
+        )
         try:
             streams.start()
         except UserError as error:

@@ -71,7 +71,13 @@ class PreferencesDialog(QDialog):
         self.stream_port = QSpinBox()
         self.stream_port.setRange(1, 65535)
         self.stream_websocket = QCheckBox("&WebSocket (ws://127.0.0.1:port)")
-        self.stream_lsl = QCheckBox("&Lab Streaming Layer (needs pylsl and its liblsl)")
+        self.stream_lsl_network = QCheckBox(
+            "&Lab Streaming Layer, open to the network (needs pylsl and its liblsl)"
+        )
+        self.stream_lsl_network.setToolTip(
+            "liblsl listens on every network interface: anyone on your network can receive "
+            "the gaze while it streams. The WebSocket stays on this computer."
+        )
         self.overlay_size = QSpinBox()
         self.overlay_size.setRange(4, 400)
         self.overlay_size.setSuffix(" px")
@@ -86,7 +92,7 @@ class PreferencesDialog(QDialog):
         form.addRow("", self.override_note)
         _row(form, "Stream &port:", self.stream_port)
         _row(form, "Stream protocols:", self.stream_websocket)
-        form.addRow("", self.stream_lsl)
+        form.addRow("", self.stream_lsl_network)
         _row(form, "Overlay dot si&ze:", self.overlay_size)
         _row(form, "Overlay dot &colour:", self.overlay_color)
         _row(form, "&Smoothing:", self.smoothing)
@@ -112,7 +118,7 @@ class PreferencesDialog(QDialog):
         self.data_folder.setText(values["data_folder"])
         self.stream_port.setValue(values["stream_port"])
         self.stream_websocket.setChecked(values["stream_websocket"])
-        self.stream_lsl.setChecked(values["stream_lsl"])
+        self.stream_lsl_network.setChecked(values["stream_lsl_network"])
         self.overlay_size.setValue(values["overlay_size"])
         self.set_color(values["overlay_color"])
         _select(self.smoothing, values["smoothing"])
@@ -127,7 +133,7 @@ class PreferencesDialog(QDialog):
             "data_folder": self.data_folder.text().strip(),
             "stream_port": self.stream_port.value(),
             "stream_websocket": self.stream_websocket.isChecked(),
-            "stream_lsl": self.stream_lsl.isChecked(),
+            "stream_lsl_network": self.stream_lsl_network.isChecked(),
             "overlay_size": self.overlay_size.value(),
             "overlay_color": self._color,
             "smoothing": self.smoothing.currentData(),
@@ -204,7 +210,7 @@ def apply_preferences(window, values: dict[str, Any]) -> None:
     if "data_folder" in changed:  # the profiles (users) live in the data folder
         window.controls.set_users(window.known_users(), window.controls.user.currentText())
     outputs = window.outputs
-    if changed & {"stream_port", "stream_websocket", "stream_lsl"} and outputs.streams:
+    if changed & {"stream_port", "stream_websocket", "stream_lsl_network"} and outputs.streams:
         outputs.set_streaming(False)
         outputs.set_streaming(True)  # on the new port, with the chosen protocols
     if "camera_resolution" in changed:

@@ -56,10 +56,13 @@ class AppSettings:
     smoothing: str = field(default="normal", metadata=_one_of(*SMOOTHING_STRENGTHS))
     camera_resolution: str = field(default="", metadata={"valid": _resolution})  # "" = 640x480
     record_video: bool = False  # Record gaze also saves the webcam video
-    stream_gaze: bool = False  # WebSocket (and LSL) streams run while tracking
+    stream_gaze: bool = False  # the WebSocket (and LSL, when allowed) runs while tracking
     stream_port: int = field(default=8765, metadata=_between(1, 65535))  # on 127.0.0.1
     stream_websocket: bool = True
-    stream_lsl: bool = True  # when pylsl and its liblsl load
+    # LSL listens on every network interface (liblsl cannot be kept on loopback): off until
+    # the user ticks it; a new name, so that the old `stream_lsl` (once on by default) is not
+    # taken as consent.
+    stream_lsl_network: bool = False
 
     @classmethod
     def load(cls, store: QSettings | None = None) -> AppSettings:
@@ -98,7 +101,7 @@ PREFERENCES = (
     "data_folder",
     "stream_port",
     "stream_websocket",
-    "stream_lsl",
+    "stream_lsl_network",
     "overlay_size",
     "overlay_color",
     "smoothing",

@@ -44,6 +44,12 @@ def add_stream_options(parser: argparse.ArgumentParser, default: str | None = No
         metavar="URL",
         help="also accept WebSocket clients from this web page origin (e.g. http://localhost:3000)",
     )
+    parser.add_argument(
+        "--allow-network",
+        action="store_true",
+        help="let --stream lsl run: liblsl listens on every network interface, so anyone on "
+        "the network can receive the gaze (the WebSocket stays on this computer)",
+    )
 
 
 def warn(message: str) -> None:
@@ -88,6 +94,7 @@ def create_streams(args: argparse.Namespace, fps: float | None):
         port=args.stream_port,
         fps=fps or 30.0,
         origins=args.allow_origin,
+        allow_network=args.allow_network,
     )
 
 

@@ -34,7 +34,7 @@ def test_settings_round_trip_through_qsettings():
         smoothing="strong",
         camera_resolution="1280x720",
         stream_port=9000,
-        stream_lsl=False,
+        stream_lsl_network=True,
     )
     chosen.save()
     assert AppSettings.load() == chosen
@@ -68,10 +68,12 @@ def test_a_corrupt_value_falls_back_to_the_fields_default_not_zero():
 
 
 def test_values_an_ini_file_gives_back_as_text_are_typed_again():
-    write_ini(overlay_size="28", overlay_visible="true", stream_lsl="false", stream_port=" 9001")
+    write_ini(
+        overlay_size="28", overlay_visible="true", stream_lsl_network="true", stream_port=" 9001"
+    )
     loaded = AppSettings.load()
     assert (loaded.overlay_size, loaded.overlay_visible) == (28, True)
-    assert (loaded.stream_lsl, loaded.stream_port) == (False, 9001)
+    assert (loaded.stream_lsl_network, loaded.stream_port) == (True, 9001)
 
 
 def test_the_dialog_shows_saves_and_applies_the_choices(make_window, qtbot, tmp_path, monkeypatch):
@@ -86,7 +88,7 @@ def test_the_dialog_shows_saves_and_applies_the_choices(make_window, qtbot, tmp_
     folder = tmp_path / "my data"
     dialog.data_folder.setText(str(folder))
     dialog.stream_port.setValue(9123)
-    dialog.stream_lsl.setChecked(False)
+    dialog.stream_lsl_network.setChecked(True)
     dialog.overlay_size.setValue(64)
     dialog.set_color("#0000ff")
     dialog.smoothing.setCurrentIndex(dialog.smoothing.findData("off"))
@@ -192,7 +194,7 @@ def test_a_choice_changed_in_the_window_after_the_command_line_is_kept(make_wind
 def test_streaming_with_no_protocol_chosen_is_a_dialog(make_window, qtbot, qapp, model_file):
     window = make_window()
     use_model(window, model_file)
-    window.settings.stream_websocket = window.settings.stream_lsl = False
+    window.settings.stream_websocket = window.settings.stream_lsl_network = False
     window.actions["stream"].trigger()
     window.toggle_tracking()
     boxes = open_dialogs(qapp)

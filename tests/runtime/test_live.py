@@ -27,11 +27,20 @@ def test_live_sources_are_webcams_or_the_synthetic_camera():
 
 def test_stream_command_streams_until_the_source_ends(model, capsys):
     args = ("--source", "synthetic:fixations", "--seconds", "0.5", "--model", model)
-    assert cli("stream", *args, "--stream", "websocket,lsl", "--stream-port", "0") == 0
+    kinds = ("--stream", "websocket,lsl", "--stream-port", "0")
+    assert cli("stream", *args, *kinds, "--allow-network") == 0
     out = capsys.readouterr().out
     assert "streaming WebSocket: ws://127.0.0.1:" in out
     assert 'streaming LSL: stream "eyetracker" of type "Gaze", 4 channels at 30 Hz' in out
-    assert "streamed " in out
+    assert "open to the network" in out and "streamed " in out
+
+
+def test_lsl_streams_only_with_allow_network(model, capsys):
+    args = ("--source", "synthetic:fixations", "--seconds", "0.5", "--model", model)
+    assert cli("stream", *args, "--stream", "websocket,lsl", "--stream-port", "0") == 2
+    captured = capsys.readouterr()
+    assert "add --allow-network" in captured.err and "Traceback" not in captured.err
+    assert "streaming" not in captured.out
 
 
 def test_stream_command_refuses_other_hosts(model, capsys):

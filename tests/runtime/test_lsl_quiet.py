@@ -43,7 +43,8 @@ def test_an_outlet_starts_without_info_lines(tmp_path):
     pytest.importorskip("pylsl")
     code = (
         "from eyetracker.runtime.streams.lsl import LslStream\n"
-        "s = LslStream(30.0, name='quiet-test'); s.start(); s.stop(); print('started')"
+        "s = LslStream(30.0, name='quiet-test', allow_network=True)\n"
+        "s.start(); s.stop(); print('started')"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=tmp_path

@@ -144,7 +144,7 @@ def test_an_lsl_inlet_resolves_the_outlet_by_name_and_pulls_samples(lsl_config):
     import pylsl
 
     name = f"eyetracker-{uuid.uuid4().hex[:8]}"
-    streams = GazeStreams(["lsl"], fps=30.0, lsl_name=name)
+    streams = GazeStreams(["lsl"], fps=30.0, lsl_name=name, allow_network=True)
     streams.start()
     try:
         found = pylsl.resolve_byprop("name", name, 1, 10.0)

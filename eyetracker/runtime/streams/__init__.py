@@ -1,8 +1,9 @@
 """Streaming gaze to other programs on this computer: a WebSocket server and an LSL outlet.
 
-Both are off unless asked for and listen on the loopback interface only:
+Both are off unless asked for. The WebSocket listens on the loopback interface only; LSL
+cannot (liblsl listens on every interface), so it needs `allow_network=True`:
 
-    streams = GazeStreams(["websocket", "lsl"], fps=30.0)
+    streams = GazeStreams(["websocket", "lsl"], fps=30.0, allow_network=True)
     streams.start()                       # UserError when a port is taken or pylsl is missing
     tracker = Tracker(..., on_sample=streams.publish)
     ...
@@ -66,7 +67,10 @@ class GazeStreams:
         origins: Sequence[str] = (),
         lsl_name: str = "eyetracker",
         lsl_source_id: str = "",
+        allow_network: bool = False,
     ) -> None:
+        """A StreamError for an unknown kind, a host that is not loopback, or LSL without
+        `allow_network` (see lsl.NETWORK_REFUSAL)."""
         self.kinds = parse_stream_kinds(list(kinds))
         self._streams: list = []
         for kind in self.kinds:
@@ -77,7 +81,11 @@ class GazeStreams:
             else:
                 from eyetracker.runtime.streams.lsl import LslStream
 
-                self._streams.append(LslStream(fps, name=lsl_name, source_id=lsl_source_id))
+                self._streams.append(
+                    LslStream(
+                        fps, name=lsl_name, source_id=lsl_source_id, allow_network=allow_network
+                    )
+                )
         self.started = False
 
     @property

@@ -8,6 +8,11 @@ zero may differ, so the offset between the two is read back to back at each push
 
 LSL then maps this clock onto every inlet's clock itself (time_correction), so recorders such
 as LabRecorder line gaze up with the other streams of an experiment.
+
+The network: liblsl's data server and time server listen on every interface (0.0.0.0 and ::),
+whatever lsl_api.cfg says (its only address setting, `[multicast] ListenAddress`, moves the
+discovery responders alone). It cannot be kept on this computer, so an outlet starts only
+with `allow_network=True`: the user's `--allow-network` or the app's LSL preference.
 """
 
 from __future__ import annotations
@@ -28,6 +33,12 @@ CHANNELS = (
     ("latency_ms", "ms", "Latency"),  # capture to output
 )
 BUFFER_S = 10  # seconds of samples LSL keeps for a slow inlet; older ones are dropped
+
+NETWORK_REFUSAL = (
+    "LSL cannot be kept on this computer: liblsl listens on every network interface, so "
+    "anyone on your network could receive the gaze; add --allow-network to accept that, "
+    "or use --stream websocket, which stays on this computer."
+)
 
 
 def import_pylsl():
@@ -68,7 +79,18 @@ def quiet_liblsl(pylsl) -> bool:
 class LslStream:
     kind = "lsl"
 
-    def __init__(self, fps: float = 30.0, name: str = "eyetracker", source_id: str = "") -> None:
+    def __init__(
+        self,
+        fps: float = 30.0,
+        name: str = "eyetracker",
+        source_id: str = "",
+        *,
+        allow_network: bool = False,
+    ) -> None:
+        """`allow_network`: the user accepted that the outlet is reachable from the network;
+        without it, a StreamError (NETWORK_REFUSAL)."""
+        if not allow_network:
+            raise StreamError(NETWORK_REFUSAL)
         self.fps = float(fps) if fps and fps > 0 else 0.0  # 0.0: LSL's IRREGULAR_RATE
         self.name = name
         self.source_id = source_id or f"eyetracker-{name}"
@@ -77,7 +99,8 @@ class LslStream:
 
     def describe(self) -> str:
         return (
-            f'LSL: stream "{self.name}" of type "Gaze", {len(CHANNELS)} channels at {self.fps:g} Hz'
+            f'LSL: stream "{self.name}" of type "Gaze", {len(CHANNELS)} channels at '
+            f"{self.fps:g} Hz, open to the network"
         )
 
     def start(self) -> None:
