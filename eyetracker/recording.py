@@ -28,6 +28,7 @@ import numpy as np
 from eyetracker.core.errors import UserError
 from eyetracker.core.fixations import Fixations, detect_fixations
 from eyetracker.core.gaze_csv import GazeCsvError, GazeTable, read_gaze_csv
+from eyetracker.core.paths import leads_outside
 from eyetracker.runtime.recording import CSV_NAME, SCREENSHOT_NAME, SIDECAR_NAME, VIDEO_NAME
 
 __all__ = ["Recording", "RecordingReadError", "picture", "read", "save_png"]
@@ -90,7 +91,7 @@ def read(path: str | os.PathLike[str]) -> Recording:
             f"{folder} is not a recording folder; give the folder that holds {CSV_NAME}."
         )
     metadata = _read_sidecar(folder)
-    csv_path = folder / str(metadata.get("csv") or CSV_NAME)
+    csv_path = _inside(folder, metadata, "csv", CSV_NAME)
     if not csv_path.is_file():
         raise RecordingReadError(
             f"{folder} is not a recording: it has no {csv_path.name}; give the folder that "
@@ -100,8 +101,8 @@ def read(path: str | os.PathLike[str]) -> Recording:
         gaze = read_gaze_csv(csv_path)
     except GazeCsvError as error:
         raise RecordingReadError(str(error)) from None
-    screenshot = folder / SCREENSHOT_NAME
-    video = folder / str(metadata.get("video") or VIDEO_NAME)
+    screenshot = _inside(folder, {}, "screenshot", SCREENSHOT_NAME)
+    video = _inside(folder, metadata, "video", VIDEO_NAME)
     return Recording(
         folder=folder,
         gaze=gaze,
@@ -109,6 +110,20 @@ def read(path: str | os.PathLike[str]) -> Recording:
         screenshot=screenshot if screenshot.is_file() else None,
         video=video if video.is_file() else None,
     )
+
+
+def _inside(folder: Path, metadata: dict[str, Any], key: str, default: str) -> Path:
+    """The file the sidecar's `key` names (or `default`); refused when it leads outside the
+    folder, by its name or through a link, so a recording reads its own files only."""
+    name = str(metadata.get(key) or default)
+    path = folder / name
+    if leads_outside(path, folder):
+        named = f"{SIDECAR_NAME}'s {key} {json.dumps(name)}" if key in metadata else name
+        raise RecordingReadError(
+            f"{folder}: {named} leads outside the recording folder; a recording reads only "
+            "files inside its own folder."
+        )
+    return path
 
 
 def _read_sidecar(folder: Path) -> dict[str, Any]:

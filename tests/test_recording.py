@@ -137,3 +137,39 @@ def test_view_png_needs_no_qt(tmp_path):
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("key", "name"),
+    [
+        ("csv", "../outside.csv"),
+        ("csv", "/tmp/x/gaze.csv"),
+        ("csv", "link.csv"),
+        ("video", "link.avi"),
+    ],
+)
+def test_recording_files_that_lead_outside_the_folder_are_refused(tmp_path, key, name):
+    import json
+
+    outside = record(tmp_path / "other", fixation_samples())
+    folder = record(tmp_path / "rec", fixation_samples()[:5])
+    (folder / "link.csv").symlink_to(outside / "gaze.csv")
+    (outside / "video.avi").write_bytes(b"RIFF")
+    (folder / "link.avi").symlink_to(outside / "video.avi")
+    sidecar = folder / "recording.json"
+    sidecar.write_text(json.dumps(json.loads(sidecar.read_text()) | {key: name}))
+
+    with pytest.raises(eyetracker.recording.RecordingReadError) as caught:
+        eyetracker.recording.read(folder)
+    message = str(caught.value)
+    assert f"recording.json's {key} {json.dumps(name)} leads outside" in message
+    assert message.endswith(".") and "\n" not in message
+
+
+def test_a_symlinked_gaze_csv_that_leaves_the_folder_is_refused(tmp_path):
+    outside = record(tmp_path / "other", fixation_samples())
+    folder = tmp_path / "rec"
+    folder.mkdir()
+    (folder / "gaze.csv").symlink_to(outside / "gaze.csv")
+    with pytest.raises(eyetracker.recording.RecordingReadError, match="leads outside"):
+        eyetracker.recording.read(folder)

@@ -8,6 +8,7 @@ Each problem is one line with its path; a bad sample is skipped, never fatal.
 from __future__ import annotations
 
 import os
+import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from eyetracker.core.manifest import (
     Sample,
     Screen,
     camera_problem,
+    describe,
     is_number,
     optional_length,
     parse_sample,
@@ -31,6 +33,7 @@ from eyetracker.core.manifest import (
     with_extras,
     write_manifest,
 )
+from eyetracker.core.paths import leads_outside
 
 __all__ = [
     "Dataset",
@@ -174,7 +177,8 @@ def image_problem(path: Path, decode: bool = False) -> str | None:
 def load_measurement(folder: str | os.PathLike[str], *, decode_images: bool = False) -> Measurement:
     """Load one measurement folder; raises MeasurementError when its manifest is unusable.
 
-    Bad samples (wrong types, out-of-range dots, duplicate or unreadable images) are skipped
+    Bad samples (wrong types, out-of-range dots, duplicate, unreadable or
+    outside images) are skipped
     and each gets a Problem naming `samples[i]`.
     """
     folder = Path(folder)
@@ -199,13 +203,16 @@ def load_measurement(folder: str | os.PathLike[str], *, decode_images: bool = Fa
         path = manifest
         if isinstance(sample, Sample):
             path = folder / sample.image
-            if sample.image in seen:
+            name = posixpath.normpath(sample.image)  # "./0006.jpg" and "0006.jpg" are one file
+            if name in seen:
                 sample = f"image {sample.image} is already used by an earlier sample"
+            elif leads_outside(path, folder):
+                sample = f"image {describe(sample.image)} leads outside the measurement folder"
             else:
-                seen.add(sample.image)
                 sample = image_problem(path, decode_images) or sample
+            seen.add(name)
         elif isinstance(entry, dict) and isinstance(entry.get("image"), str):
-            seen.add(entry["image"])
+            seen.add(posixpath.normpath(entry["image"]))
         if isinstance(sample, Sample):
             samples.append(sample)
         else:

@@ -213,3 +213,45 @@ def test_image_sizes_are_read_from_headers_and_bombs_are_not_decoded():
     assert header_size(io.BytesIO(jpeg_header(9000, 8000))) == (9000, 8000)
     assert header_size(io.BytesIO(b"GIF89a")) is None
     assert decode_image(png_header(8001, 8000)) is None
+
+
+@pytest.mark.parametrize("link", ["image", "folder"])
+def test_an_image_that_links_outside_the_measurement_is_a_problem(tmp_path, link):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "secret.png").write_bytes(png_bytes())
+    folder = tmp_path / "data" / "m1"
+    data = write_measurement(folder, 2)
+    if link == "image":
+        (folder / "0002.png").symlink_to(outside / "secret.png")
+        name = "0002.png"
+    else:
+        (folder / "sub").symlink_to(outside, target_is_directory=True)
+        name = "sub/secret.png"
+    (folder / "inside.png").symlink_to(folder / "0000.png")  # a link within the folder is fine
+    data["samples"] += [
+        {"image": name, "x": 0.5, "y": 0.5},
+        {"image": "inside.png", "x": 0.5, "y": 0.5},
+    ]
+    (folder / "measurement.json").write_text(json.dumps(data), encoding="utf-8")
+
+    measurement = load_measurement(folder)
+
+    assert [s.image for s in measurement] == ["0000.png", "0001.png", "inside.png"]
+    [problem] = measurement.problems
+    assert f"samples[2] image {json.dumps(name)} leads outside the measurement folder" in str(
+        problem
+    )
+
+
+def test_duplicate_image_names_are_compared_after_normalising(tmp_path):
+    folder = tmp_path / "m1"
+    data = write_measurement(folder, 2)
+    data["samples"] += [
+        {"image": "./0000.png", "x": 0.5, "y": 0.5},
+        {"image": ".//0001.png", "x": 0.5, "y": 0.5},
+    ]
+    (folder / "measurement.json").write_text(json.dumps(data), encoding="utf-8")
+    measurement = load_measurement(folder)
+    assert len(measurement) == 2
+    assert ["already used" in p.message for p in measurement.problems] == [True, True]
