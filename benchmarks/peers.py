@@ -3,26 +3,36 @@
 Runs INSIDE the peers' venv (real_world.py builds it and calls this script); of eyetracker
 it uses only the numpy-only modules protocols.py imports by path (the calibration spread and
 the metric). It reads a dataset in the measurement format (or the sittings real_world.py
-hands it, so both score the same rows), extracts each peer's features once per image with the
-peer's own feature code (cached in --cache-dir, outside the repository), then for protocols A
-and B fits each peer's own regressor classes on the calibration rows and predicts the test
-rows.
+hands it, so both score the same rows), extracts each peer's features once per image and
+landmark mode with the peer's own feature code (cached in --cache-dir, outside the
+repository), then for protocols A and B fits each peer's own regressor classes on the
+calibration rows and predicts the test rows.
+
+Each peer runs in every one of protocols.PEER_MODES, and real_world.py takes its best as its
+figure: its Face Landmarker on still frames (IMAGE mode, each frame on its own) or as a
+stream (VIDEO mode at the frames' capture times; a frame more than NEW_STREAM_AFTER_S after
+the one before starts a new stream, and a frame alone is a still), and its blink filter on or
+off. Neither mode is always the better: frames taken a second apart are no video, and a
+landmarker tracking them carries one frame's face into the next.
 
     python benchmarks/peers.py DATA [--k 9] [--draws 1] [--out /tmp/peers.json] [--face-model FILE]
 
 How each peer is called (neither offers a "features of this image" call outside its camera
 loop, so this calls the lowest-level pieces those loops use):
 - EyeTrax: `eyetrax.gaze.GazeEstimator(face_landmarker_model=...).extract_features(frame)`
-  (MediaPipe Face Landmarker in video mode over each sitting in capture order -> eye landmarks
-  in a head frame + head pose; and its blink flag), and `eyetrax.models.create_model("ridge" |
-  "elastic_net")` with their defaults, trained on screen pixels as EyeTrax's calibration does.
-  Like EyeTrax's calibration, blinking frames are left out of the fit.
+  (its MediaPipe Face Landmarker, VIDEO mode in its own code -> eye landmarks in a head frame
+  + head pose; and its blink flag, from the eye openness of the sitting's frames so far), and
+  `eyetrax.models.create_model("ridge" | "elastic_net")` with their defaults, trained on
+  screen pixels as EyeTrax's calibration does. With the blink filter, as in EyeTrax's
+  calibration, blinking frames are left out of the fit.
 - GazeFollower: `MediaPipeFaceAlignment(model_path=..., enable_filter=False)` (its default
   config turns the filter off) `.detect` then `MGazeNetGazeEstimator().detect` (its MNN CNN on
-  face and eye crops) -> the 258-value feature vector, and `MultivariateRidgeCalibration()` /
-  `SVRCalibration()` `.calibrate` and `.predict`, on normalized screen coordinates as
-  GazeFollower uses without a physical screen size. Like its calibration, frames whose eye
+  face and eye crops; its Face Landmarker runs in IMAGE mode in its own code) -> the
+  258-value feature vector, and `MultivariateRidgeCalibration()` / `SVRCalibration()`
+  `.calibrate` and `.predict`, on normalized screen coordinates as GazeFollower uses without a
+  physical screen size. With the blink filter, as in its calibration, frames whose eye
   openness is at or below its blink threshold (10) are left out of the fit.
+Both peers' own landmarkers are swapped for `Landmarks`: the same options in the mode asked.
 Either fit keeps all frames with a face when fewer than 2 would remain. Every test frame gets a
 row; a frame without features has face_found false (scored as the screen centre).
 """
@@ -45,16 +55,24 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from protocols import (  # noqa: E402
+    BLINK_FILTERS,
+    LANDMARK_MODES,
     PREDICTION_KEYS,
     build_plan,
+    capture_times,
     groups,
+    mode_tracker,
     read_sittings,
+    streams,
 )
 
 DEFAULT_FACE_MODEL = (
     Path(__file__).resolve().parents[2] / "shared" / "assets" / "face_landmarker.task"
 )
 GAZEFOLLOWER_BLINK_THRESHOLD = 10  # DefaultConfig.eye_blink_threshold (eye area, px^2)
+# Each peer's own Face Landmarker confidences (eyetrax.gaze._create_face_landmarker,
+# gazefollower's MediaPipeFaceAlignment).
+LANDMARKER_CONFIDENCE = {"eyetrax": 0.5, "gazefollower": 0.1}
 MIN_FIT_FRAMES = 2
 
 PEERS = {
@@ -93,7 +111,20 @@ def versions() -> dict:
 # ---------------------------------------------------------------- features, cached per sitting
 
 
-def _cache_file(cache_dir: Path, peer: str, sitting: dict, face_model: Path) -> Path:
+def sitting_times(sitting: dict) -> list[float]:
+    """The sitting's capture times (real_world.py hands them; else a second apart)."""
+    times = sitting.get("times")
+    return [float(t) for t in times] if times else capture_times([None] * len(sitting["samples"]))
+
+
+def sitting_streams(sitting: dict, mode: str) -> list[list[int]]:
+    """The sitting's frames as the landmarker sees them: streams, or each on its own."""
+    if mode == "stream":
+        return streams(sitting_times(sitting))
+    return [[index] for index in range(len(sitting["samples"]))]
+
+
+def _cache_file(cache_dir: Path, peer: str, sitting: dict, face_model: Path, mode: str) -> Path:
     folder = Path(sitting["folder"])
     manifest = folder / "measurement.json"
     key = json.dumps(
@@ -104,33 +135,111 @@ def _cache_file(cache_dir: Path, peer: str, sitting: dict, face_model: Path) -> 
             manifest.stat().st_mtime_ns,
             [s[0] for s in sitting["samples"]],
             face_model.stat().st_size,
+            mode,
+            sitting_streams(sitting, mode) if mode == "stream" else None,
         ]
     )
     digest = hashlib.sha1(key.encode()).hexdigest()[:16]
-    return cache_dir / peer / f"{sitting['person']}-{sitting['measurement']}-{digest}.npz"
+    name = f"{sitting['person']}-{sitting['measurement']}-{mode}-{digest}.npz"
+    return cache_dir / peer / name
+
+
+def _face_landmarker(peer: str, face_model: Path, video: bool):
+    """A MediaPipe Face Landmarker with the peer's own options, in VIDEO or IMAGE mode."""
+    from mediapipe.tasks.python import vision
+    from mediapipe.tasks.python.core.base_options import BaseOptions
+
+    confidence = LANDMARKER_CONFIDENCE[peer]
+    options = vision.FaceLandmarkerOptions(
+        base_options=BaseOptions(
+            model_asset_path=str(face_model), delegate=BaseOptions.Delegate.CPU
+        ),
+        running_mode=vision.RunningMode.VIDEO if video else vision.RunningMode.IMAGE,
+        num_faces=1,
+        min_face_detection_confidence=confidence,
+        min_face_presence_confidence=confidence,
+        min_tracking_confidence=confidence,
+        output_face_blendshapes=False,
+        output_facial_transformation_matrixes=False,
+    )
+    return vision.FaceLandmarker.create_from_options(options)
+
+
+class Landmarks:
+    """The peer's Face Landmarker as its code calls it (EyeTrax `detect_for_video`,
+    GazeFollower `detect`), on a still frame or in a stream at the frames' capture times.
+
+    `start(video)` before each stream: a fresh VIDEO-mode landmarker (nothing tracked from
+    an earlier stream), or the IMAGE-mode one for a frame on its own; `at(seconds)` before
+    each frame.
+    """
+
+    def __init__(self, peer: str, face_model: Path) -> None:
+        self.peer, self.face_model = peer, face_model
+        self.still = _face_landmarker(peer, face_model, video=False)
+        self.video = None
+        self.start_s = 0.0
+        self.last_ms = -1
+
+    def start(self, video: bool) -> None:
+        if self.video is not None:
+            self.video.close()
+        self.video = _face_landmarker(self.peer, self.face_model, True) if video else None
+        self.last_ms = -1
+
+    def at(self, seconds: float) -> None:
+        if self.last_ms < 0:
+            self.start_s = seconds
+        # VIDEO mode wants timestamps that increase
+        self.last_ms = max(self.last_ms + 1, round(1000 * (seconds - self.start_s)))
+
+    def detect(self, image):
+        if self.video is None:
+            return self.still.detect(image)
+        return self.video.detect_for_video(image, self.last_ms)
+
+    def detect_for_video(self, image, _wall_clock_ms):
+        """EyeTrax's call, with its wall-clock time: the frame's capture time stands in."""
+        return self.detect(image)
+
+    def close(self) -> None:
+        self.start(video=False)
+        self.still.close()
 
 
 class EyeTraxFeatures:
-    """EyeTrax's own extract_features; a fresh estimator per sitting (video-mode tracking)."""
+    """EyeTrax's own extract_features; a fresh estimator per sitting (its blink flag compares
+    each frame's eye openness with the sitting's frames so far) seeing it through `Landmarks`."""
 
     name = "eyetrax"
 
     def __init__(self, face_model: Path) -> None:
         self.face_model = face_model
+        self.landmarks = Landmarks("eyetrax", face_model)
 
-    def sitting(self, images: list) -> tuple[np.ndarray, np.ndarray]:
+    def sitting(
+        self, images: list, times: list[float], in_streams: list[list[int]]
+    ) -> tuple[np.ndarray, np.ndarray]:
         from eyetrax.gaze import GazeEstimator
 
         estimator = GazeEstimator(face_landmarker_model=str(self.face_model))
-        features, usable = [], []
+        estimator.close()  # its own landmarker: Landmarks stands in
+        estimator._face_landmarker = self.landmarks
+        features, blinking = [None] * len(images), [False] * len(images)
         try:
-            for image in images:
-                found, blink = (None, False) if image is None else estimator.extract_features(image)
-                features.append(found)
-                usable.append(found is not None and not blink)
+            for stream in in_streams:
+                self.landmarks.start(video=len(stream) > 1)
+                for index in stream:
+                    if images[index] is None:
+                        continue
+                    self.landmarks.at(times[index])
+                    features[index], blinking[index] = estimator.extract_features(images[index])
         finally:
-            estimator.close()
-        return _stack(features), np.array(usable, dtype=bool)
+            estimator._face_landmarker = None  # Landmarks stays open for the next sitting
+        return _stack(features), np.array(blinking, dtype=bool)
+
+    def close(self) -> None:
+        self.landmarks.close()
 
 
 class GazeFollowerFeatures:
@@ -146,25 +255,30 @@ class GazeFollowerFeatures:
             self.alignment = MediaPipeFaceAlignment(model_path=str(face_model), enable_filter=False)
             self.estimator = MGazeNetGazeEstimator()
         if not self.alignment.use_tasks_api:
-            log("GazeFollower could not load the Face Landmarker; it falls back to its BlazeFace")
+            raise SystemExit("GazeFollower could not load the Face Landmarker (its own, tasks API)")
+        self.alignment.landmarker.close()  # its own landmarker: Landmarks stands in
+        self.landmarks = self.alignment.landmarker = Landmarks("gazefollower", face_model)
 
-    def sitting(self, images: list) -> tuple[np.ndarray, np.ndarray]:
-        features, usable = [], []
-        for index, image in enumerate(images):
-            if image is None:
-                features.append(None)
-                usable.append(False)
-                continue
-            face = self.alignment.detect(index / 10.0, image)
-            gaze = self.estimator.detect(image, face)
-            ok = bool(gaze.status and gaze.features is not None)
-            features.append(np.asarray(gaze.features, dtype=np.float32) if ok else None)
-            usable.append(
-                ok
-                and face.left_eye_openness > GAZEFOLLOWER_BLINK_THRESHOLD
-                and face.right_eye_openness > GAZEFOLLOWER_BLINK_THRESHOLD
-            )
-        return _stack(features), np.array(usable, dtype=bool)
+    def sitting(
+        self, images: list, times: list[float], in_streams: list[list[int]]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        features, blinking = [None] * len(images), [False] * len(images)
+        for stream in in_streams:
+            self.landmarks.start(video=len(stream) > 1)
+            for index in stream:
+                image = images[index]
+                if image is None:
+                    continue
+                self.landmarks.at(times[index])
+                face = self.alignment.detect(times[index], image)
+                gaze = self.estimator.detect(image, face)
+                if gaze.status and gaze.features is not None:
+                    features[index] = np.asarray(gaze.features, dtype=np.float32)
+                    blinking[index] = (
+                        face.left_eye_openness <= GAZEFOLLOWER_BLINK_THRESHOLD
+                        or face.right_eye_openness <= GAZEFOLLOWER_BLINK_THRESHOLD
+                    )
+        return _stack(features), np.array(blinking, dtype=bool)
 
     def close(self) -> None:
         self.alignment.release()
@@ -181,21 +295,29 @@ def _stack(features: list) -> np.ndarray:
 
 
 def extract(
-    peer: str, sittings: list[dict], face_model: Path, cache_dir: Path
+    peer: str, sittings: list[dict], face_model: Path, cache_dir: Path, mode: str
 ) -> tuple[dict, dict]:
-    """{(person, measurement, image): (features or None, usable for fitting)} and timings."""
+    """{(person, measurement, image): (features or None, flagged as blinking)} in landmark
+    `mode` ("still" or "stream"), and timings."""
     import cv2
 
     extractor = None
     table: dict = {}
     frames, seconds, cached = 0, 0.0, 0
     timed_frames, timed_seconds = 0, 0.0  # this run's extraction and the cache's records
+    streamed = {"streams": 0, "frames_in_streams": 0}  # streams of 2 frames or more
     for sitting in sittings:
-        cache = _cache_file(cache_dir, peer, sitting, face_model)
+        in_streams = sitting_streams(sitting, mode)
+        longer = [s for s in in_streams if len(s) > 1]
+        streamed["streams"] += len(longer)
+        streamed["frames_in_streams"] += sum(map(len, longer))
+        # No stream of 2 frames or more: the frames are stills, extracted (and cached) once.
+        seen_as = mode if longer else "still"
+        cache = _cache_file(cache_dir, peer, sitting, face_model, seen_as)
         names = [s[0] for s in sitting["samples"]]
         if cache.is_file():
             with np.load(cache) as stored:
-                features, usable = stored["features"], stored["usable"]
+                features, blinking = stored["features"], stored["blinking"]
                 if "seconds" in stored:  # how long the extraction took when it ran
                     timed_frames += len(names)
                     timed_seconds += float(stored["seconds"])
@@ -207,27 +329,29 @@ def extract(
                 )
             images = [cv2.imread(str(Path(sitting["folder"]) / name)) for name in names]
             started = time.perf_counter()
-            features, usable = extractor.sitting(images)
+            features, blinking = extractor.sitting(images, sitting_times(sitting), in_streams)
             took = time.perf_counter() - started
             seconds += took
             frames += len(names)
             timed_frames += len(names)
             timed_seconds += took
             cache.parent.mkdir(parents=True, exist_ok=True)
-            np.savez(cache, features=features, usable=usable, seconds=np.float64(took))
+            np.savez(cache, features=features, blinking=blinking, seconds=np.float64(took))
             log(
-                f"{peer}: {sitting['person']}/{sitting['measurement']}: {len(names)} frames, "
+                f"{peer} ({seen_as}): {sitting['person']}/{sitting['measurement']}: "
+                f"{len(names)} frames, "
                 f"{np.isfinite(features).all(axis=1).mean() * 100 if len(names) else 0:.1f}% with a face"
             )
-        for name, f, u in zip(names, features, usable, strict=True):
+        for name, f, b in zip(names, features, blinking, strict=True):
             has = f.size > 0 and bool(np.isfinite(f).all())
             table[(sitting["person"], sitting["measurement"], name)] = (
                 f if has else None,
-                bool(u and has),
+                bool(b and has),
             )
-    if extractor is not None and hasattr(extractor, "close"):
+    if extractor is not None:
         extractor.close()
     timing = {
+        **streamed,
         "frames_extracted": frames,
         "frames_from_cache": cached,
         "extract_seconds": round(seconds, 1),
@@ -273,24 +397,31 @@ def fit_predict(
 
 
 def predict_rows(
-    peer: str, rows: list[dict], table: dict, screens: dict
+    peer: str, rows: list[dict], table: dict, screens: dict, mode: str
 ) -> tuple[list[dict], dict]:
+    """Every row's prediction by each of the peer's regressors in `mode` (one of PEER_MODES,
+    whose landmark mode made `table`), the rows named mode_tracker(tracker, mode)."""
+    blink_filter = mode.endswith(BLINK_FILTERS[0])
     out: list[dict] = []
     notes = {"fits": 0, "fits_failed": 0, "fits_with_blinks_kept": 0}
     for protocol in ("A", "B"):
         for key, group in groups(rows, protocol).items():
             calibration, test = group["calibration"], group["test"]
             feats = [table[(r["person"], r["measurement"], r["image"])] for r in calibration]
-            fit = [i for i, (f, usable) in enumerate(feats) if usable]
-            if len(fit) < MIN_FIT_FRAMES:
-                notes["fits_with_blinks_kept"] += 1
-                fit = [i for i, (f, _) in enumerate(feats) if f is not None]
+            fit = [i for i, (f, blinking) in enumerate(feats) if f is not None]
+            if blink_filter:
+                open_eyes = [i for i in fit if not feats[i][1]]
+                if len(open_eyes) >= MIN_FIT_FRAMES:
+                    fit = open_eyes
+                else:
+                    notes["fits_with_blinks_kept"] += 1
             X = np.array([feats[i][0] for i in fit])
             Y = np.array([(calibration[i]["true_x"], calibration[i]["true_y"]) for i in fit])
             test_feats = [table[(r["person"], r["measurement"], r["image"])][0] for r in test]
             have = [i for i, f in enumerate(test_feats) if f is not None]
             screen = screens[(test[0]["person"], test[0]["measurement"])] if test else None
-            for regressor, tracker in PEERS[peer]["regressors"].items():
+            for regressor, name in PEERS[peer]["regressors"].items():
+                tracker = mode_tracker(name, mode)
                 predictions = np.full((len(test), 2), np.nan)
                 if len(fit) >= MIN_FIT_FRAMES and have:
                     notes["fits"] += 1
@@ -364,6 +495,7 @@ def main(argv: list[str] | None = None) -> int:
         sittings = read_sittings(args.data)
     rows, summary = build_plan(sittings, args.k, args.draws)
     screens = {(s["person"], s["measurement"]): s.get("screen") or {} for s in sittings}
+    plan_frames = [name for s in sittings for name, _, _ in s["samples"]]
 
     result = {
         "versions": versions(),
@@ -373,14 +505,19 @@ def main(argv: list[str] | None = None) -> int:
         "rows": [],
     }
     for peer in [p.strip() for p in args.peers.split(",") if p.strip()]:
-        log(f"{peer}: features for {sum(len(s['samples']) for s in sittings)} frames")
-        table, timing = extract(peer, sittings, args.face_model, args.cache_dir)
-        started = time.perf_counter()
-        predicted, notes = predict_rows(peer, rows, table, screens)
-        timing["fit_predict_seconds"] = round(time.perf_counter() - started, 1)
-        result["peers"][peer] = {"timing": timing, "notes": notes}
-        result["rows"].extend(predicted)
-        log(f"{peer}: {timing}")
+        info: dict = {"regressors": PEERS[peer]["regressors"], "timing": {}, "notes": {}}
+        for landmark_mode in LANDMARK_MODES:
+            log(f"{peer}: {landmark_mode} features for {len(plan_frames)} frames")
+            table, timing = extract(peer, sittings, args.face_model, args.cache_dir, landmark_mode)
+            for blinks in BLINK_FILTERS:
+                mode = f"{landmark_mode}, {blinks}"
+                started = time.perf_counter()
+                predicted, info["notes"][mode] = predict_rows(peer, rows, table, screens, mode)
+                timing[f"fit_predict_seconds, {blinks}"] = round(time.perf_counter() - started, 1)
+                result["rows"].extend(predicted)
+            info["timing"][landmark_mode] = timing
+            log(f"{peer} ({landmark_mode}): {timing}")
+        result["peers"][peer] = info
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result), encoding="utf-8")

@@ -19,6 +19,7 @@ this folder on sys.path to import it.
 from __future__ import annotations
 
 import json
+import math
 import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
@@ -32,6 +33,20 @@ from eyetracker.core.metrics import error_pct  # noqa: E402
 from eyetracker.core.sampling import spread_choices  # noqa: E402
 
 CENTRE = (0.5, 0.5)
+
+# A sample's capture time when its measurement records none ("t"): samples this far apart, as
+# eyetracker.core.dataset.UNTIMED_SPACING_S has it (peers.py cannot import that module).
+UNTIMED_SPACING_S = 1.0
+# Frames further apart than this are not a video: a stream through a landmarker's tracking
+# (MediaPipe VIDEO mode) would carry one frame's face into the next, so a new stream starts.
+NEW_STREAM_AFTER_S = 0.2
+
+# The ways each peer is run (peers.py) and scored (real_world.py); its figure is its best. Its
+# landmarks on still frames (each frame on its own) or as a stream, and its blink filter on
+# (frames it flags as blinking left out of the calibration fit) or off.
+LANDMARK_MODES = ("still", "stream")
+BLINK_FILTERS = ("blinks left out", "blinks kept")
+PEER_MODES = tuple(f"{lm}, {blink}" for lm in LANDMARK_MODES for blink in BLINK_FILTERS)
 
 # One row per (protocol, draw, sample); each tracker adds pred_x, pred_y, face_found. Protocol
 # B has one draw (0).
@@ -73,6 +88,68 @@ def protocol_b_split(
             continue
         splits[person] = (ordered[:-1], ordered[-1])
     return splits, skipped
+
+
+def capture_times(recorded: Sequence) -> list[float]:
+    """A sitting's capture times in seconds from its samples' recorded "t" (None where absent):
+    those when every sample has one, else the samples UNTIMED_SPACING_S apart
+    (Measurement.capture_times)."""
+    recorded = list(recorded)
+    if all(_is_time(t) for t in recorded):
+        return [float(t) for t in recorded]
+    return [index * UNTIMED_SPACING_S for index in range(len(recorded))]
+
+
+def streams(times: Sequence[float], new_after_s: float = NEW_STREAM_AFTER_S) -> list[list[int]]:
+    """Indices of consecutive frames that form one video: a new stream starts where a frame
+    comes more than `new_after_s` after the one before it, or not after it at all."""
+    out: list[list[int]] = []
+    for index, t in enumerate(times):
+        if out and 0 < t - times[index - 1] <= new_after_s:
+            out[-1].append(index)
+        else:
+            out.append([index])
+    return out
+
+
+def mode_tracker(tracker: str, mode: str) -> str:
+    """The name a peer's rows carry in one of PEER_MODES."""
+    return f"{tracker} [{mode}]"
+
+
+def best_mode(per_mode: Mapping[str, dict]) -> dict:
+    """A peer's figures in its best mode, protocol by protocol, from {mode: figures entry}.
+
+    Each entry has "A" and "B" ({"error_pct": ...}) and "face_found_pct". Per protocol, the
+    mode with the lowest error is taken (the first of them on a tie; None when no mode has a
+    figure); its face-found figure goes with protocol A's mode. "modes" keeps every mode's
+    errors beside, "chosen" names the mode taken per protocol.
+    """
+    out: dict = {"modes": {}, "chosen": {}}
+    for protocol in ("A", "B"):
+        errors = [
+            (entry[protocol]["error_pct"], mode)
+            for mode, entry in per_mode.items()
+            if entry[protocol]["error_pct"] is not None
+        ]
+        chosen = min(errors, key=lambda e: e[0])[1] if errors else None
+        out["chosen"][protocol] = chosen
+        out[protocol] = (
+            {**per_mode[chosen][protocol], "mode": chosen}
+            if chosen
+            else {"error_pct": None, "mode": None}
+        )
+    chosen_a = out["chosen"]["A"]
+    out["face_found_pct"] = per_mode[chosen_a].get("face_found_pct") if chosen_a else None
+    out["modes"] = {
+        mode: {
+            "A": entry["A"]["error_pct"],
+            "B": entry["B"]["error_pct"],
+            "face_found_pct": entry.get("face_found_pct"),
+        }
+        for mode, entry in per_mode.items()
+    }
+    return out
 
 
 def build_plan(sittings: Sequence[dict], k: int, draws: int = 1) -> tuple[list[dict], dict]:
@@ -181,6 +258,13 @@ def _number(value) -> float:
     return float(value)
 
 
+def _is_time(value) -> bool:
+    """A finite JSON number (eyetracker.core.manifest.is_number)."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
+
+
 def _flag(value) -> bool:
     if isinstance(value, str):
         return value.strip().lower() in ("1", "true", "yes")
@@ -191,8 +275,9 @@ def read_sittings(root: str | Path) -> list[dict]:
     """The measurements under `root` (measurement format 1) as build_plan's sittings.
 
     A plain reader for the peers' venv: samples lacking a key, with coordinates outside
-    [0, 1] or naming a missing image are left out. real_world.py reads with the project's
-    own reader and hands peers.py the plan, so both always score the same rows.
+    [0, 1] or naming a missing image are left out; "times" are their capture_times.
+    real_world.py reads with the project's own reader and hands peers.py the plan, so both
+    always score the same rows.
     """
     sittings = []
     for manifest_path in sorted(Path(root).rglob("measurement.json")):
@@ -201,7 +286,7 @@ def read_sittings(root: str | Path) -> list[dict]:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8-sig"))
         if manifest.get("format") != 1:
             continue
-        samples = []
+        samples, recorded = [], []
         for sample in manifest.get("samples", []):
             try:
                 image, x, y = sample["image"], float(sample["x"]), float(sample["y"])
@@ -209,6 +294,7 @@ def read_sittings(root: str | Path) -> list[dict]:
                 continue
             if 0 <= x <= 1 and 0 <= y <= 1 and (manifest_path.parent / image).is_file():
                 samples.append((image, x, y))
+                recorded.append(sample.get("t"))
         sittings.append(
             {
                 "person": str(manifest["person"]),
@@ -216,6 +302,7 @@ def read_sittings(root: str | Path) -> list[dict]:
                 "folder": str(manifest_path.parent),
                 "screen": manifest.get("screen", {}),
                 "samples": samples,
+                "times": capture_times(recorded),
             }
         )
     return sittings

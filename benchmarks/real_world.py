@@ -21,6 +21,9 @@ Trackers: the screen centre; each peer with each of its regressors (run by bench
 inside a separate venv, built here on first use and never a project dependency; their face
 model is ../shared/assets/face_landmarker.task, nothing downloaded at run time); and ours
 (`ours_predictions`, the project's public calibration and backend calls).
+Each peer regressor runs in every one of protocols.PEER_MODES (landmarks on still frames or
+as a stream, its blink filter on or off); its figure per protocol is its best mode
+(`with_best_modes`), the other modes shown beside it and kept in the JSON.
 Prints one table and the ratios to the best peer (ours per protocol; for B also the reading
 with the earlier sittings' profile), and writes the JSON figures file.
 """
@@ -45,7 +48,15 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from protocols import CENTRE, build_plan, groups, score  # noqa: E402
+from protocols import (  # noqa: E402
+    CENTRE,
+    PEER_MODES,
+    best_mode,
+    build_plan,
+    groups,
+    mode_tracker,
+    score,
+)
 
 DEFAULT_VENV = Path("/work/peer-venv")
 DEFAULT_FACE_MODEL = REPO.parent / "shared" / "assets" / "face_landmarker.task"
@@ -440,8 +451,17 @@ def figures(rows: list[dict], trackers: list[str]) -> dict:
     return out
 
 
+def with_best_modes(table: dict, peers: list[str]) -> dict:
+    """`table` with each peer's modes (its mode_tracker rows' figures) made one entry: its best
+    mode per protocol, the others beside it (protocols.best_mode)."""
+    out = dict(table)
+    for peer in peers:
+        out[peer] = best_mode({mode: out.pop(mode_tracker(peer, mode)) for mode in PEER_MODES})
+    return out
+
+
 def ratios(table: dict, peers: list[str], tracker: str = OURS) -> dict:
-    """Per protocol, `tracker`'s error over the best peer's."""
+    """Per protocol, `tracker`'s error over the best peer's (in the peer's best mode)."""
     out = {}
     for protocol in ("A", "B"):
         candidates = [
@@ -457,6 +477,7 @@ def ratios(table: dict, peers: list[str], tracker: str = OURS) -> dict:
         out[protocol] = {
             "ours": ours,
             "best_peer": name,
+            "best_peer_mode": table[name][protocol].get("mode"),
             "best_peer_error_pct": best,
             "ratio": ours / best,
         }
@@ -464,12 +485,15 @@ def ratios(table: dict, peers: list[str], tracker: str = OURS) -> dict:
 
 
 def print_table(table: dict, trackers: list[str], labels: dict, ratio: dict[str, dict]) -> None:
-    """The table, then each of `ratio`'s {name: ratios(...)} per protocol."""
+    """The table (under each peer, its modes; * marks the one taken per protocol), then each
+    of `ratio`'s {name: ratios(...)} per protocol."""
 
     def cell(value, width=10):
         return f"{value:>{width}.1f}" if value is not None else f"{'-':>{width}}"
 
-    name_width = max(len(labels.get(t, t)) for t in trackers) + 2
+    names = [labels.get(t, t) for t in trackers]
+    names += ["    " + mode for t in trackers for mode in table[t].get("modes", {})]
+    name_width = max(map(len, names)) + 2
     print(f"{'tracker':<{name_width}}{'A error %':>10}{'B error %':>11}{'face found %':>14}")
     for tracker in trackers:
         entry = table[tracker]
@@ -477,12 +501,18 @@ def print_table(table: dict, trackers: list[str], labels: dict, ratio: dict[str,
             f"{labels.get(tracker, tracker):<{name_width}}"
             f"{cell(entry['A']['error_pct'])}{cell(entry['B']['error_pct'], 11)}{cell(entry['face_found_pct'], 14)}"
         )
+        for mode, errors in entry.get("modes", {}).items():
+            marks = ["*" if entry["chosen"][p] == mode else " " for p in ("A", "B")]
+            print(
+                f"{'    ' + mode:<{name_width}}{cell(errors['A'], 9)}{marks[0]}"
+                f"{cell(errors['B'], 10)}{marks[1]}{cell(errors['face_found_pct'], 13)}"
+            )
     for name, per_protocol in ratio.items():
         for protocol, r in per_protocol.items():
             if r:
                 print(
-                    f"{name} / best peer, {protocol}: {r['ratio']:.2f} "
-                    f"({r['ours']:.1f}% vs {r['best_peer']} {r['best_peer_error_pct']:.1f}%)"
+                    f"{name} / best peer, {protocol}: {r['ratio']:.2f} ({r['ours']:.1f}% vs "
+                    f"{r['best_peer']} ({r['best_peer_mode']}) {r['best_peer_error_pct']:.1f}%)"
                 )
             else:
                 print(f"{name} / best peer, {protocol}: -")
@@ -502,6 +532,7 @@ def load_sittings(data: Path) -> tuple[list[dict], dict]:
             "folder": str(m.folder),
             "screen": {"width_px": m.screen.width_px, "height_px": m.screen.height_px},
             "samples": [(s.image, s.x, s.y) for s in m.samples],
+            "times": m.capture_times(),  # peers.py's streams
         }
         for m in dataset
     ]
@@ -540,6 +571,7 @@ def main(argv: list[str] | None = None) -> int:
         help="(re)build the peers' venv, then run DATA if given",
     )
     parser.add_argument("--no-peers", action="store_true", help="only the centre and ours")
+    parser.add_argument("--peers-only", action="store_true", help="only the centre and the peers")
     parser.add_argument(
         "--no-finetune",
         action="store_true",
@@ -577,6 +609,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
     if args.data is None:
         parser.error("DATA is required")
+    if args.no_peers and args.peers_only:
+        parser.error("--no-peers and --peers-only leave nothing to compare")
     # The figures file may go to benchmarks/results/; the cache (features, predictions) is
     # derived from the frames and never goes inside the repository.
     results = (HERE / "results").resolve()
@@ -607,26 +641,29 @@ def main(argv: list[str] | None = None) -> int:
         )
         all_rows += peers_info.pop("rows")
     ours_notes: dict = {}
-    log("ours: predicting")
-    _limit_threads(args.threads)
-    ours_notes["threads"] = args.threads
-    if args.model is None:
-        from eyetracker.runtime.resources import default_model_path
+    if not args.peers_only:
+        log("ours: predicting")
+        _limit_threads(args.threads)
+        ours_notes["threads"] = args.threads
+        if args.model is None:
+            from eyetracker.runtime.resources import default_model_path
 
-        args.model = default_model_path()
-    all_rows += ours_predictions(
-        args.data, rows, args.model, ours_notes, not args.no_finetune, args.set_up
-    )
+            args.model = default_model_path()
+        all_rows += ours_predictions(
+            args.data, rows, args.model, ours_notes, not args.no_finetune, args.set_up
+        )
 
     peers = [] if args.no_peers else list(PEER_TRACKERS)
-    trackers = [CENTRE_NAME, *peers, OURS, OURS_PROFILE, *([OURS_SET_UP] if args.set_up else [])]
+    ours = [] if args.peers_only else [OURS, OURS_PROFILE, *([OURS_SET_UP] if args.set_up else [])]
+    trackers = [CENTRE_NAME, *peers, *ours]
     b_model = "bundled model" if args.no_finetune else "fine-tuned"
     labels = {
         OURS: f"ours (A: calibrated; B: {b_model}, session statistics of the later sitting)",
         OURS_PROFILE: f"ours, profile (B: {b_model}, the earlier sittings' profile)",
         OURS_SET_UP: "ours, set up (A: fine-tuned on the K, then calibrated on them)",
     }
-    table = figures(all_rows, trackers)
+    peer_modes = [mode_tracker(peer, mode) for peer in peers for mode in PEER_MODES]
+    table = with_best_modes(figures(all_rows, [CENTRE_NAME, *peer_modes, *ours]), peers)
     ratio = {
         OURS: ratios(table, peers),
         OURS_PROFILE: {"B": ratios(table, peers, OURS_PROFILE)["B"]},

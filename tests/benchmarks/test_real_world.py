@@ -1,5 +1,5 @@
-"""benchmarks/real_world.py: both of our protocol-B readings against the best peer, and where
-its files may go."""
+"""benchmarks/real_world.py: both of our protocol-B readings against the best peer in its best
+mode, and where its files may go."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from eyetracker.core.dataset import NotADatasetError  # noqa: E402
 
 
 def entry(a, b):
-    return {"A": {"error_pct": a}, "B": {"error_pct": b}}
+    return {"A": {"error_pct": a}, "B": {"error_pct": b}, "face_found_pct": None}
 
 
 def test_each_of_our_readings_is_set_against_the_best_peer():
@@ -33,6 +33,30 @@ def test_each_of_our_readings_is_set_against_the_best_peer():
     profile = real_world.ratios(table, peers, real_world.OURS_PROFILE)
     assert profile["A"] is None  # no protocol-A reading: no ratio, not a zero
     assert profile["B"]["ours"] == 19.6
+
+
+def test_ratios_set_ours_against_each_peers_best_mode():
+    still, _, stream, _ = real_world.PEER_MODES
+    peers = ["EyeTrax ridge", "GazeFollower ridge"]
+    table = {
+        real_world.OURS: entry(12.0, 22.0),
+        real_world.mode_tracker("GazeFollower ridge", still): entry(30.0, 31.0),
+    }
+    for mode in real_world.PEER_MODES:
+        table[real_world.mode_tracker("EyeTrax ridge", mode)] = entry(
+            24.0 if mode == still else 34.0, 25.0 if mode == stream else 27.0
+        )
+        if mode != still:
+            table[real_world.mode_tracker("GazeFollower ridge", mode)] = entry(None, None)
+    table = real_world.with_best_modes(table, peers)
+    assert set(table) == {real_world.OURS, *peers}
+    assert table["EyeTrax ridge"]["chosen"] == {"A": still, "B": stream}
+    assert table["GazeFollower ridge"]["chosen"] == {"A": still, "B": still}
+    ours = real_world.ratios(table, peers)
+    assert ours["A"]["best_peer_mode"] == still
+    assert ours["A"]["ratio"] == pytest.approx(12.0 / 24.0)
+    assert ours["B"]["best_peer_mode"] == stream
+    assert ours["B"]["ratio"] == pytest.approx(22.0 / 25.0)
 
 
 def test_frames_derived_files_stay_outside_the_repository(tmp_path, capsys):
