@@ -248,8 +248,10 @@ class TrackingWorker(Worker):
             return
         profile, note = self._profile(backend)
         statistics = SessionStatistics.of_profile(backend, profile)
-        if note:
-            self.message.emit(note)
+        unfinished = backend.info.unfinished_warning(Path(config.model).name)
+        for line in (unfinished, note):
+            if line:
+                self.message.emit(line[0].upper() + line[1:])
         self.tracker = Tracker(
             ProviderSource(self.provider, self.stop_event),
             backend,

@@ -74,6 +74,8 @@ def create_tracking(args: argparse.Namespace):
     # Loading takes seconds (minutes on a busy machine): say what is going on meanwhile.
     note(f"loading the model {Path(model).name}…")
     backend = create_backend(model, args.backend, args.device)
+    if warning := backend.info.unfinished_warning(str(model)):
+        print(f"eyetracker: {warning}", file=sys.stderr, flush=True)
     profile = None
     if args.profile:
         fingerprint = getattr(backend.info, "fingerprint", "") or None

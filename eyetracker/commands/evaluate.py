@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 HELP = "measure a model's gaze error on a dataset, for each statistics mode"
 
@@ -53,6 +54,8 @@ def run(args: argparse.Namespace) -> int:
     if args.calibration_samples < 1:
         raise UserError("--calibration-samples must be at least 1.")
     loaded = load_checkpoint(args.model)
+    if warning := loaded.info.unfinished_warning(args.model):
+        print(f"eyetracker: {warning}", file=sys.stderr)
     device = pick_device(args.device)
     measurements = prepare_dataset(args.data, loaded.info.preprocessing, progress=not args.json)
     rows = PredictionsCsv(args.predictions) if args.predictions else None

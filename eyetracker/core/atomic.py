@@ -16,13 +16,30 @@ from typing import BinaryIO
 Content = bytes | str | Callable[[BinaryIO], object]
 
 
+_TOKEN_BYTES = 4  # a temporary file's random part: 8 hex digits
+
+
 def temporary_glob(name: str) -> str:
     """The glob that matches the temporary files `atomic_write` leaves when killed mid-write.
 
-    "measurement.json" -> ".measurement-*.json": hidden, and with the target's own suffix.
+    "measurement.json" -> ".measurement-[0-9a-f]...[0-9a-f].json": hidden, with the target's
+    own suffix, and exactly as many hex digits as the writer draws, so that "m.pt" does not
+    match the temporary files of "m-best.pt".
     """
     target = Path(name)
-    return f".{target.stem}-*{target.suffix}"
+    return f".{target.stem}-{'[0-9a-f]' * (2 * _TOKEN_BYTES)}{target.suffix}"
+
+
+def remove_temporaries(path: str | os.PathLike[str]) -> int:
+    """Delete the temporary files a killed `atomic_write` of `path` left beside it; how many.
+
+    Call it where no other process can be writing `path` at the same time."""
+    path = Path(path)
+    removed = 0
+    for stale in path.parent.glob(temporary_glob(path.name)):
+        stale.unlink(missing_ok=True)
+        removed += 1
+    return removed
 
 
 def atomic_write(path: str | os.PathLike[str], content: Content, *, durable: bool) -> Path:
@@ -62,7 +79,7 @@ def _create_temporary(path: Path) -> tuple[Path, int]:
     # like any new file (mode 0o666 less the umask), unlike mkstemp's private 0o600.
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     while True:
-        temporary = path.with_name(f".{path.stem}-{secrets.token_hex(4)}{path.suffix}")
+        temporary = path.with_name(f".{path.stem}-{secrets.token_hex(_TOKEN_BYTES)}{path.suffix}")
         try:
             return temporary, os.open(temporary, flags, 0o666)
         except FileExistsError:

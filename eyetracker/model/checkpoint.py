@@ -55,6 +55,16 @@ def save_checkpoint(
     atomic_write(path, lambda handle: torch.save(payload, handle), durable=True)
 
 
+def mark_complete(path: str | os.PathLike[str]) -> None:
+    """Set `training.complete` in a saved model's metadata, atomically: the training run that
+    wrote it has finished. The weights, and so the fingerprint, stay as they are."""
+    payload = read_checkpoint(path)
+    info = json.loads(payload["info"])
+    info["training"] = {**info.get("training", {}), "complete": True}
+    payload["info"] = json.dumps(info)
+    atomic_write(path, lambda handle: torch.save(payload, handle), durable=True)
+
+
 def weights_fingerprint(model: nn.Module) -> str:
     """A short hash of every tensor in the state dict: equal weights, equal fingerprint."""
     digest = hashlib.sha256()

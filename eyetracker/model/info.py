@@ -22,6 +22,20 @@ class ModelInfo:
     notes: str = ""
     fingerprint: str = ""  # hash of the weights: user profiles are tied to it
 
+    def unfinished_warning(self, name: str) -> str | None:
+        """One line for a model whose training run did not finish (stopped by Ctrl+C, killed,
+        a full disk): `training.complete` is false until the run's end. None otherwise, and
+        for models written before the flag existed."""
+        if self.training.get("complete") is not False:
+            return None
+        epoch, epochs = self.metrics.get("epoch"), self.training.get("epochs")
+        saved = f" (saved after epoch {epoch} of {epochs})" if epoch and epochs else ""
+        return (
+            f"warning: {name} is from a training run that did not finish{saved}; it may be "
+            "less accurate than a finished one: continue it with the same `eyetracker train` "
+            "command plus --resume."
+        )
+
     def to_json(self) -> dict[str, Any]:
         return {
             "architecture": self.architecture,

@@ -6,17 +6,23 @@ import json
 import logging
 import os
 import time
-from contextlib import nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from eyetracker.core.atomic import atomic_write
+from eyetracker.core.atomic import atomic_write, remove_temporaries
 from eyetracker.core.errors import UserError
 from eyetracker.core.sampling import informative_axes
-from eyetracker.model.checkpoint import create_model, load_checkpoint, save_checkpoint
+from eyetracker.model.checkpoint import (
+    create_model,
+    load_checkpoint,
+    mark_complete,
+    save_checkpoint,
+)
 from eyetracker.model.info import ModelInfo
 from eyetracker.model.preprocess import Preprocessing
 from eyetracker.model.session_norm import session_norms
@@ -187,6 +193,9 @@ def train(config: TrainConfig, prepared: list[PreparedMeasurement] | None = None
     )
     start_epoch, history = 0, []
     state_file = resume_path(config.out)
+    if dist.is_main:  # left by a run killed while it saved
+        remove_temporaries(config.out)
+        remove_temporaries(state_file)
     if config.resume:
         if not state_file.exists():
             raise UserError(
@@ -211,15 +220,13 @@ def train(config: TrainConfig, prepared: list[PreparedMeasurement] | None = None
     )
 
     def save_model(metrics: dict) -> None:
+        # Marked unfinished until the run ends (mark_complete), so that a model left by a
+        # killed run says so (ModelInfo.unfinished_warning).
         if dist.is_main:
             info.metrics = metrics
-            try:
+            info.training["complete"] = False
+            with explained_save(config.out):
                 save_checkpoint(config.out, model, info)
-            except OSError as error:
-                raise UserError(
-                    f"Could not save the model to {config.out} ({error.strerror}); free some space "
-                    "or choose another --out, then continue with --resume."
-                ) from None
 
     def save_resume_state(epoch: int) -> None:
         # Written only at epoch boundaries, so a resumed run replays whole epochs exactly.
@@ -303,8 +310,23 @@ def train(config: TrainConfig, prepared: list[PreparedMeasurement] | None = None
     finally:
         dist.close()
     if dist.is_main:
+        if Path(config.out).is_file():
+            with explained_save(config.out):
+                mark_complete(config.out)
         state_file.unlink(missing_ok=True)
     return metrics
+
+
+@contextmanager
+def explained_save(out: str | os.PathLike[str]) -> Iterator[None]:
+    """Turn a failed write of the model or its --resume state into one sentence."""
+    try:
+        yield
+    except OSError as error:
+        raise UserError(
+            f"Could not save the model to {out} ({error.strerror}); free some space "
+            "or choose another --out, then continue with --resume."
+        ) from None
 
 
 def choose_split(prepared: list[PreparedMeasurement], config: TrainConfig) -> Split:

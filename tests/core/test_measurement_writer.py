@@ -94,13 +94,13 @@ def test_resume_appends_and_keeps_unknown_keys(tmp_path):
     data["screen"]["name"] = "DELL"
     data["samples"].append({"image": "gone.png", "x": 0.5, "y": 0.5, "why": "deleted"})
     writer.manifest_path.write_text(json.dumps(data))
-    (writer.folder / ".measurement-stale.json").write_text("{")
+    (writer.folder / ".measurement-5ca1ab1e.json").write_text("{")
 
     resumed = MeasurementWriter.resume(writer.folder)
     added = resumed.add(IMAGE, 0.9, 0.8, colour="blue")
 
     assert added.image.endswith(".png") and len(resumed) == 3
-    assert not (writer.folder / ".measurement-stale.json").exists()
+    assert not (writer.folder / ".measurement-5ca1ab1e.json").exists()
     data = json.loads(writer.manifest_path.read_text())
     assert data["calibration"] == {"points": 9} and data["notes"] == "kept"
     assert data["screen"]["name"] == "DELL"

@@ -187,3 +187,17 @@ def test_replay_starts_from_a_user_profile(model, video, tmp_path, capsys):
     broken.write_text("no")
     assert replay_cli(video, "--model", model, "--out", out, "--profile", broken) == 2
     assert "not a readable eyetracker profile" in one_line_error(capsys)
+
+
+def test_a_model_from_an_unfinished_training_run_is_named_once(video, tmp_path, capsys):
+    from eyetracker.model.checkpoint import load_checkpoint, save_checkpoint
+
+    loaded = load_checkpoint(save_tiny_model(tmp_path / "cut.pt"))
+    loaded.info.training = {"complete": False, "epochs": 12}
+    loaded.info.metrics = {"epoch": 2}
+    save_checkpoint(tmp_path / "cut.pt", loaded.model, loaded.info)
+    assert replay_cli(video, "--model", tmp_path / "cut.pt", "--out", tmp_path / "g.csv") == 0
+    [warning] = [line for line in capsys.readouterr().err.splitlines() if "warning" in line]
+    assert "cut.pt is from a training run that did not finish (saved after epoch 2 of 12)" in (
+        warning
+    )

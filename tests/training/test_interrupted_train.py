@@ -1,0 +1,94 @@
+"""A training run killed with SIGKILL leaves a model that says it is unfinished, and the next
+run removes the temporary files a kill during a save leaves."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+import torch
+
+from eyetracker.cli import main
+from eyetracker.model.checkpoint import load_checkpoint
+from eyetracker.training.trainer import resume_path, train
+from tests.helpers.datasets import toy_train_config as config
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def wait_for(path: Path, child: subprocess.Popen, timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        assert child.poll() is None, child.stderr.read()
+        assert time.monotonic() < deadline, f"{path} was not written in {timeout} s"
+        time.sleep(0.1)
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+def test_a_killed_run_leaves_a_model_marked_unfinished(toy_dataset, tmp_path, capsys):
+    out = tmp_path / "m.pt"
+    script = textwrap.dedent(
+        f"""
+        from eyetracker.training.trainer import train
+        from tests.helpers.datasets import toy_train_config
+        train(toy_train_config({str(toy_dataset)!r}, {str(out)!r}, epochs=500))
+        """
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO), "OMP_NUM_THREADS": "1"}
+    child = subprocess.Popen(
+        [sys.executable, "-c", script], cwd=REPO, env=env, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        wait_for(out, child)  # the first epoch's model
+        os.kill(child.pid, signal.SIGKILL)
+        assert child.wait(timeout=30) == -signal.SIGKILL
+    finally:
+        child.kill()
+        child.stderr.close()
+
+    info = load_checkpoint(out).info
+    assert info.training["complete"] is False and info.unfinished_warning("m.pt")
+    args = ["evaluate", str(toy_dataset), "--model", str(out), "--json", "--modes", "running"]
+    assert main([*args, "-k", "2"]) == 0
+    [warning] = [line for line in capsys.readouterr().err.splitlines() if "warning" in line]
+    assert "m.pt is from a training run that did not finish" in warning
+    assert "--resume" in warning
+
+    # A kill during a save leaves hidden temporary files beside the model and the state.
+    stale = [tmp_path / ".m-0123abcd.pt", tmp_path / ".m.pt-0123abcd.resume"]
+    for path in stale:
+        path.write_bytes(b"half a file")
+    other = tmp_path / ".m-best-0123abcd.pt"  # another model's temporary file stays
+    other.write_bytes(b"half a file")
+    epoch = int(torch.load(resume_path(out), weights_only=True)["epoch"])
+    train(config(toy_dataset, out, epochs=epoch + 1, resume=True))
+
+    assert [path.exists() for path in stale] == [False, False] and other.exists()
+    finished = load_checkpoint(out).info
+    assert finished.training["complete"] is True and finished.unfinished_warning("m.pt") is None
+    assert main([*args, "-k", "2"]) == 0
+    assert "warning" not in capsys.readouterr().err
+
+
+def test_a_finished_run_is_complete_and_an_interrupted_one_is_not(
+    toy_dataset, tmp_path, monkeypatch
+):
+    from eyetracker.core.errors import UserError
+    from eyetracker.training import trainer as trainer_module
+    from tests.helpers.datasets import CountedLoss
+
+    train(config(toy_dataset, tmp_path / "done.pt", epochs=1))
+    assert load_checkpoint(tmp_path / "done.pt").info.training["complete"] is True
+
+    monkeypatch.setattr(trainer_module, "euclidean_loss", CountedLoss(interrupt_at=20))
+    with pytest.raises(UserError, match="--resume"):
+        train(config(toy_dataset, tmp_path / "cut.pt", epochs=3, batch_size=4))
+    info = load_checkpoint(tmp_path / "cut.pt").info
+    assert info.training["complete"] is False
+    assert "after epoch 1 of 3" in info.unfinished_warning("cut.pt")
