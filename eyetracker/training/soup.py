@@ -55,7 +55,12 @@ def train_members(config, prepared: list[PreparedMeasurement] | None = None) -> 
     `config.out`. Returns the members' mean metrics (each member's validation is on its own
     held-out dots, which the others may have trained on), "members" and their "epochs".
     The soup's data description (info.data) is the first member's split."""
-    from eyetracker.training.trainer import TrainingInterrupted, resume_path, train
+    from eyetracker.training.trainer import (
+        TrainingInterrupted,
+        explained_save,
+        resume_path,
+        train,
+    )
 
     if not config.init:
         raise UserError(
@@ -124,13 +129,8 @@ def train_members(config, prepared: list[PreparedMeasurement] | None = None) -> 
         "seed": config.seed,
         "members": config.members,
     }
-    try:
+    with explained_save(config.out):
         save_checkpoint(config.out, soup.model, soup.info)
-    except OSError as error:
-        raise UserError(
-            f"Could not save the model to {config.out} ({error.strerror}); free some space or "
-            "choose another --out, then continue with --resume."
-        ) from None
     for path in paths:
         path.unlink(missing_ok=True)
     return soup.info.metrics

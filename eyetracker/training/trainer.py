@@ -201,12 +201,20 @@ def train(config: TrainConfig, prepared: list[PreparedMeasurement] | None = None
             raise UserError(
                 f"Nothing to resume: {state_file} does not exist; start without --resume."
             )
-        state = torch.load(state_file, map_location=device, weights_only=True)
-        model.load_state_dict(state["model"])
-        optimizer.load_state_dict(state["optimizer"])
-        schedule.load_state_dict(state["schedule"])
-        start_epoch, history = int(state["epoch"]), json.loads(state["history"])
-        generator.set_state(state["generator"])
+        try:
+            # weights_only: a .resume file runs no code; torch's hint to load it with
+            # weights_only=False on failure must never reach the user.
+            state = torch.load(state_file, map_location=device, weights_only=True)
+            model.load_state_dict(state["model"])
+            optimizer.load_state_dict(state["optimizer"])
+            schedule.load_state_dict(state["schedule"])
+            start_epoch, history = int(state["epoch"]), json.loads(state["history"])
+            generator.set_state(state["generator"])
+        except Exception:
+            raise UserError(
+                f"{state_file} is not a resumable training state of this model (damaged, "
+                "foreign or from other settings); delete it and start without --resume."
+            ) from None
 
     info.training = {
         **info.training,
@@ -239,7 +247,8 @@ def train(config: TrainConfig, prepared: list[PreparedMeasurement] | None = None
                 "history": json.dumps(history),
                 "generator": generator.get_state(),
             }
-            atomic_write(state_file, lambda handle: torch.save(state, handle), durable=True)
+            with explained_save(config.out):
+                atomic_write(state_file, lambda handle: torch.save(state, handle), durable=True)
 
     if not config.resume:
         save_resume_state(0)
@@ -319,12 +328,15 @@ def train(config: TrainConfig, prepared: list[PreparedMeasurement] | None = None
 
 @contextmanager
 def explained_save(out: str | os.PathLike[str]) -> Iterator[None]:
-    """Turn a failed write of the model or its --resume state into one sentence."""
+    """Turn a failed write of the model or its --resume state into one sentence. torch.save
+    reports a full disk as a RuntimeError of its zip writer, with the OSError as its cause."""
     try:
         yield
-    except OSError as error:
+    except (OSError, RuntimeError) as error:
+        cause = error if isinstance(error, OSError) else error.__context__
+        reason = getattr(cause, "strerror", None) or "the file could not be written"
         raise UserError(
-            f"Could not save the model to {out} ({error.strerror}); free some space "
+            f"Could not save the model to {out} ({reason}); free some space "
             "or choose another --out, then continue with --resume."
         ) from None
 

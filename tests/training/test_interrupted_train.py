@@ -92,3 +92,50 @@ def test_a_finished_run_is_complete_and_an_interrupted_one_is_not(
     info = load_checkpoint(tmp_path / "cut.pt").info
     assert info.training["complete"] is False
     assert "after epoch 1 of 3" in info.unfinished_warning("cut.pt")
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGXFSZ"), reason="needs RLIMIT_FSIZE")
+def test_a_full_disk_in_train_is_one_sentence(toy_dataset, tmp_path):
+    import resource
+
+    def small_disk() -> None:  # in the child: any file past 64 KiB fails to grow (EFBIG)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (65536, 65536))
+
+    out = tmp_path / "m.pt"
+    args = ["--preprocessing", "square", "--size", "32", "32", "--epochs", "1", "--workers", "1"]
+    env = {**os.environ, "PYTHONPATH": str(REPO), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    result = subprocess.run(
+        [sys.executable, "-m", "eyetracker", "train", str(toy_dataset), "--out", str(out), *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=small_disk,
+    )
+    assert result.returncode == 2, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines[-1].startswith(f"eyetracker: Could not save the model to {out}")
+    assert "Traceback" not in result.stderr
+    assert not list(tmp_path.glob(".m*"))  # no temporary file left behind
+
+
+@pytest.mark.parametrize("content", ["pickle", "garbage"])
+def test_a_malicious_or_damaged_resume_file_is_one_sentence(toy_dataset, tmp_path, content):
+    import pickle
+
+    from eyetracker.core.errors import UserError
+
+    out = tmp_path / "m.pt"
+
+    class Payload:
+        def __reduce__(self):
+            return (print, ("this must never run",))
+
+    data = pickle.dumps({"model": Payload()}) if content == "pickle" else b"\0garbage"
+    resume_path(out).write_bytes(data)
+    with pytest.raises(UserError) as caught:
+        train(config(toy_dataset, out, resume=True))
+    message = str(caught.value)
+    assert message.startswith(f"{resume_path(out)} is not a resumable training state")
+    assert "weights_only" not in message and "\n" not in message
