@@ -112,6 +112,17 @@ def test_view_writes_a_png(tmp_path, capsys):
     assert "2 fixations" in capsys.readouterr().out
 
 
+def test_a_recording_cut_in_its_last_row_is_viewed_with_every_whole_row(tmp_path, capsys):
+    folder = record(tmp_path / "rec")  # 33 rows
+    data = (folder / "gaze.csv").read_bytes()
+    (folder / "gaze.csv").write_bytes(data[: len(data) - 9])  # the last row lost its end
+    recording = eyetracker.recording.read(folder)
+    assert len(recording.gaze) == 32 and "row 33 was cut short" in recording.gaze.damaged_tail
+    assert main(["view", str(folder), "--png", str(tmp_path / "heatmap.png")]) == 0
+    err = capsys.readouterr().err.strip()
+    assert "row 33 was cut short" in err and "\n" not in err
+
+
 @pytest.mark.parametrize("damage", ["missing", "bad json"])
 def test_view_of_an_unreadable_recording_exits_2_with_one_sentence(tmp_path, capsys, damage):
     folder = tmp_path / "rec"

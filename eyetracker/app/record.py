@@ -68,7 +68,7 @@ class GazeRecording(QObject):
     """Starts and stops the recorder; `changed` reports whether one is (or will be) on."""
 
     changed = Signal(bool)
-    write_failed = Signal(str)  # from the tracking thread: why a row could not be written
+    write_failed = Signal(str)  # from the tracking thread: the sentence of a failed write
 
     def __init__(self, window) -> None:
         super().__init__(window)
@@ -129,20 +129,15 @@ class GazeRecording(QObject):
             return  # its frame was captured before the recording started (time < 0)
         try:
             recorder.write(sample)
-        except OSError as error:
+        except RecordingError as error:  # closed already, its whole rows kept
             self.session.taps.remove(on_sample=self._write, on_frame=recorder.add_frame)
-            self.write_failed.emit((error.strerror or str(error)).rstrip(".").lower())
+            self.write_failed.emit(str(error))
 
-    def _failed(self, reason: str) -> None:
-        recorder = self.recorder
-        if recorder is None:
+    def _failed(self, message: str) -> None:
+        if self.recorder is None:
             return
         self.stop()
-        show_error(
-            self.window,
-            f"Recording stopped because {reason}; the {recorder.rows} samples written before "
-            f"are kept in {recorder.folder}. Free some space and record again.",
-        )
+        show_error(self.window, message)
 
     def stop(self) -> None:
         """Close the recording (rows, video, sidecar); idempotent."""
@@ -153,9 +148,9 @@ class GazeRecording(QObject):
             self.session.taps.remove(on_sample=self._write, on_frame=recorder.add_frame)
             try:
                 recorder.stop()
-            except OSError:  # the disk filled up: the rows written before are flushed already
-                log.exception("closing the recording in %s failed", recorder.folder)
-            text = f"Recorded {recorder.rows} samples into {recorder.folder}."
+                text = f"Recorded {recorder.rows} samples into {recorder.folder}."
+            except RecordingError as error:  # the disk filled up: the whole rows are kept
+                text = str(error)
             if recorder.video_error:
                 text += f" {recorder.video_error}"
             self.window.statusBar().showMessage(text, 10000)

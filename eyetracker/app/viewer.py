@@ -64,6 +64,8 @@ class RecordingViewer(QMainWindow):
         super().__init__(parent)  # a window of its own even with a parent (QMainWindow)
         self.recording = recording
         self.setWindowTitle(f"{recording.folder.name} – eyetracker recording")
+        if recording.gaze.damaged_tail:
+            self.statusBar().showMessage(recording.gaze.damaged_tail)
         self.backdrop = eyetracker.recording.background(recording)
         self.image = self.backdrop  # the BGR picture shown (and exported)
         steps = max(1, math.ceil(recording.duration / STEP_S))

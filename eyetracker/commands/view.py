@@ -37,11 +37,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import math
+    import sys
 
     import eyetracker.recording
     from eyetracker.core.errors import UserError
 
     recording = eyetracker.recording.read(args.recording)  # a one-sentence error if it cannot
+    if recording.gaze.damaged_tail:
+        print(f"eyetracker: {recording.gaze.damaged_tail}", file=sys.stderr)
     end = math.inf if args.end is None else args.end
     if end < args.start:
         raise UserError(f"--to {args.end:g} is before --from {args.start:g}; swap them.")

@@ -3,7 +3,9 @@
     time,frame,video_frame,x,y,raw_x,raw_y,valid,reason,latency_ms,capture_time,true_x,true_y
 
 UTF-8 with a header row; numbers have 6 decimals (latency 3); an unknown number (no point,
-no truth, no video) is an empty cell. docs/recording.md describes each column.
+no truth, no video) is an empty cell. Every row ends with a line end: a last row without
+one was cut short (a full disk, a killed process) and is left out when read, with
+`GazeTable.damaged_tail` saying so. docs/recording.md describes each column.
 
     gaze = read_gaze_csv("session-1/gaze.csv")
     gaze.x[gaze.valid]            # NumPy arrays, one entry per row
@@ -12,9 +14,10 @@ no truth, no video) is an empty cell. docs/recording.md describes each column.
 from __future__ import annotations
 
 import csv
+import io
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
@@ -108,6 +111,8 @@ class GazeTable:
     capture_time: np.ndarray  # float64, time.monotonic() at capture
     true_x: np.ndarray  # float64, known only for the synthetic camera
     true_y: np.ndarray
+    # One sentence when the file's last row was cut short and left out; "" when it is whole.
+    damaged_tail: str = field(default="", kw_only=True)
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -131,31 +136,56 @@ def read_gaze_csv(path: str | os.PathLike[str]) -> GazeTable:
     """Read a gaze CSV written by `eyetracker record` or `eyetracker replay`.
 
     Extra columns are ignored and missing optional ones read as unknown, so files from other
-    versions still load. Raises GazeCsvError, in one sentence, for a file that cannot be read,
-    lacks a required column or holds a value that is not what its column says.
+    versions still load. A last row cut short is left out and named in `damaged_tail`, never a
+    reason to refuse the rows before it. Raises GazeCsvError, in one sentence, for a file that
+    cannot be read, lacks a required column or holds a damaged row before its last.
     """
     path = Path(path)
     try:
-        with open(path, newline="", encoding="utf-8-sig") as file:
-            reader = csv.DictReader(file)
-            header = reader.fieldnames or []
-            missing = [c for c in REQUIRED_COLUMNS if c not in header]
-            if missing:
-                raise GazeCsvError(
-                    f"{path} is not a gaze CSV: it has no column {', '.join(missing)}."
-                )
-            rows = list(reader)
+        data = path.read_bytes()
     except FileNotFoundError:
         raise GazeCsvError(f"{path} does not exist.") from None
-    except UnicodeDecodeError:
-        raise GazeCsvError(f"{path} is not UTF-8 text.") from None
-    except csv.Error as error:
-        raise GazeCsvError(f"{path} is not a valid CSV file ({error}).") from None
     except OSError as error:
         raise GazeCsvError(f"{path} cannot be read ({error.strerror}).") from None
+    # A row is whole only with its line end, so the bytes after the last one are a row cut
+    # short, which could otherwise parse as wrong values ("0.512" cut to "0.5").
+    end = data.rfind(b"\n") + 1
+    whole, cut = data[:end], data[end:]
+    try:
+        text = whole.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise GazeCsvError(f"{path} is not UTF-8 text.") from None
+    try:
+        rows = [row for row in csv.reader(io.StringIO(text, newline="")) if row]
+    except csv.Error as error:
+        raise GazeCsvError(f"{path} is not a valid CSV file ({error}).") from None
+    header = rows[0] if rows else []
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise GazeCsvError(f"{path} is not a gaze CSV: it has no column {', '.join(missing)}.")
+    rows = rows[1:]
+    # The last parsed row is cut too when it lacks fields, or when its line end lies inside a
+    # quoted cell (an odd number of quotes before it). Every other row has the header's
+    # fields (however many columns this version writes), or the file is damaged.
+    last_cut = bool(rows) and (len(rows[-1]) != len(header) or text.count('"') % 2 == 1)
+    for number, values in enumerate(rows[:-1] if last_cut else rows, start=1):
+        if len(values) != len(header):
+            raise GazeCsvError(
+                f"{path}, row {number}: {len(values)} fields, not the header's "
+                f"{len(header)}; the file is damaged."
+            )
+    if last_cut:
+        rows = rows[:-1]
+    damaged_tail = ""
+    if last_cut or cut.strip():
+        damaged_tail = (
+            f"{path}: row {len(rows) + 1} was cut short (the recording ended while writing it) "
+            f"and is left out; the {len(rows)} rows before it are read."
+        )
 
     columns: dict[str, list] = {name: [] for name in COLUMNS}
-    for number, row in enumerate(rows, start=1):
+    for number, values in enumerate(rows, start=1):
+        row = dict(zip(header, values, strict=True))
         for name in COLUMNS:
             text = (row.get(name) or "").strip()
             try:
@@ -169,5 +199,6 @@ def read_gaze_csv(path: str | os.PathLike[str]) -> GazeTable:
         **{
             name: np.array(values, dtype=kinds.get(name, np.float64))
             for name, values in columns.items()
-        }
+        },
+        damaged_tail=damaged_tail,
     )

@@ -6,9 +6,11 @@
     recorder.write(sample)        # tracker thread (on_sample)
     recorder.stop()
 
-Crash safety follows the measurement writer: the header and every row are flushed as they
-are written, so a killed process leaves a valid CSV of the rows so far; the sidecar is
-replaced atomically at start and at stop, and a recording without "stopped" in it ended
+Crash safety follows the measurement writer: the file is unbuffered and each row (the
+header too) is formatted first and written with one call, so a killed process leaves the
+rows so far; a write that fails (a full disk) is cut back to the last whole row, and the
+recording ends, marked incomplete, with a RecordingWriteError in one sentence. The sidecar
+is replaced atomically at start and at stop, and a recording without "stopped" in it ended
 abruptly. Rows are fsynced once a second and at stop (a power cut loses at most that).
 The video is not crash-safe (OpenCV buffers it and indexes it at the
 end). The format is in docs/recording.md; eyetracker.core.gaze_csv reads the CSV back.
@@ -16,6 +18,7 @@ end). The format is in docs/recording.md; eyetracker.core.gaze_csv reads the CSV
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
@@ -24,7 +27,7 @@ import time
 from collections import OrderedDict
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from eyetracker.core.atomic import atomic_write
 from eyetracker.core.errors import UserError
@@ -42,6 +45,10 @@ _VIDEO_INDEX_MEMORY = 512  # frames whose video index is remembered until their 
 
 class RecordingError(UserError):
     """The recording folder cannot be written."""
+
+
+class RecordingWriteError(RecordingError):
+    """Writing failed mid-recording: the rows before are kept and the recording is closed."""
 
 
 def _reason(error: OSError) -> str:
@@ -71,7 +78,9 @@ class GazeRecorder:
         self.video_frames = 0
         self.started_at: float | None = None  # capture clock (time.monotonic) at start
         self.video_error = ""
-        self._file: io.TextIOWrapper | None = None
+        self._file: BinaryIO | None = None
+        self._row = io.StringIO(newline="")  # the row being formatted, written whole
+        self._whole_bytes = 0  # the file's size up to its last whole row
         self._writer: GazeCsvWriter | None = None
         self._video = None
         self._video_index: OrderedDict[int, int] = OrderedDict()
@@ -93,7 +102,7 @@ class GazeRecorder:
             return self
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            self._file = open(self.csv_path, "x", newline="", encoding="utf-8")
+            self._file = open(self.csv_path, "xb", buffering=0)
         except FileExistsError:
             raise RecordingError(
                 f"{self.folder} already holds a recording; choose a new folder."
@@ -104,8 +113,7 @@ class GazeRecorder:
                 "folder (in the app: the data folder in File > Preferences)."
             ) from None
         self.started_at = time.monotonic()
-        self._writer = GazeCsvWriter(self._file, self.started_at)
-        self._sync()
+        self._writer = GazeCsvWriter(self._row, self.started_at)  # formats the header
         self._sidecar = {
             "format": FORMAT_VERSION,
             "started": datetime.now().astimezone().isoformat(timespec="milliseconds"),
@@ -116,7 +124,18 @@ class GazeRecorder:
             "fps": self.fps,
             **self.metadata,
         }
-        self._write_sidecar()
+        try:
+            self._append_row()
+            self._sync()
+            self._write_sidecar()
+        except OSError as error:
+            file, self._file = self._file, None
+            file.close()
+            self.csv_path.unlink(missing_ok=True)  # nothing recorded: no folder that looks used
+            raise RecordingError(
+                f"Cannot record into {self.folder} because {_reason(error)}; free some space or "
+                "choose another folder (in the app: the data folder in File > Preferences)."
+            ) from None
         return self
 
     def add_frame(self, frame: Frame) -> None:
@@ -152,36 +171,91 @@ class GazeRecorder:
         return writer
 
     def write(self, sample: GazeSample) -> None:
-        """Append one row (eyetracker.core.gaze_csv) and flush it."""
+        """Append one row (eyetracker.core.gaze_csv), whole or not at all.
+
+        If it cannot be written (a full disk), the file is cut back to its last whole row, the
+        recording is closed as incomplete and a RecordingWriteError says so; later calls do
+        nothing.
+        """
         with self._lock:
-            if self._file is None or self._writer is None:
+            file = self._file
+            if file is None or self._writer is None:
                 return
             self._writer.write(sample, self._video_index.get(sample.frame_index))
-            self.rows += 1
-            if time.monotonic() - self._last_sync >= SYNC_EVERY_S:
-                self._sync()
+            try:
+                self._append_row()
+                self.rows += 1
+                if time.monotonic() - self._last_sync >= SYNC_EVERY_S:
+                    self._sync()
+            except OSError as error:
+                self._file, video, self._video = None, self._video, None
+                message = self._close_incomplete(file, video, error)
             else:
-                self._file.flush()
+                return
+        raise RecordingWriteError(message)
+
+    def _append_row(self) -> None:
+        """Write the formatted row with one call (more only if the system takes part of it)."""
+        assert self._file is not None
+        data = self._row.getvalue().encode("utf-8")
+        self._row.seek(0)
+        self._row.truncate()
+        view = memoryview(data)
+        while view:
+            written = self._file.write(view)
+            if not written:
+                raise OSError(errno.EIO, "the disk took none of the row")
+            view = view[written:]
+        self._whole_bytes += len(data)
 
     def _sync(self) -> None:
         assert self._file is not None
-        self._file.flush()
         os.fsync(self._file.fileno())
         self._last_sync = time.monotonic()
+
+    def _close_incomplete(self, file: BinaryIO, video, error: OSError) -> str:
+        """After a failed write: keep the whole rows only, close, mark the sidecar incomplete;
+        the sentence for the user."""
+        try:
+            file.truncate(self._whole_bytes)
+        except OSError:
+            pass  # the reader leaves a row without its line end out all the same
+        try:
+            file.close()
+        except OSError:
+            pass
+        if video is not None:
+            video.release()
+        reason = _reason(error)
+        self._sidecar.update(incomplete=reason, rows=self.rows)
+        try:
+            self._write_sidecar()
+        except OSError:
+            pass  # the sidecar of the start has no "stopped": it reads as incomplete already
+        return (
+            f"Recording stopped because {reason}: the {self.rows} rows written before are kept "
+            f"in {self.folder}, marked incomplete; free some space and record again."
+        )
 
     def _write_sidecar(self) -> None:
         text = json.dumps(self._sidecar, indent=2, allow_nan=False) + "\n"
         atomic_write(self.folder / SIDECAR_NAME, text, durable=True)
 
     def stop(self) -> None:
-        """Close the CSV and the video, and complete the sidecar; idempotent."""
+        """Close the CSV and the video, and complete the sidecar; idempotent.
+
+        A RecordingWriteError (one sentence) when the rows or the sidecar cannot be completed;
+        the rows written are kept either way.
+        """
         with self._lock:
             file, self._file = self._file, None
             video, self._video = self._video, None
         if file is None:
             return
-        file.flush()
-        os.fsync(file.fileno())
+        try:
+            os.fsync(file.fileno())
+        except OSError as error:
+            raise RecordingWriteError(self._close_incomplete(file, video, error)) from None
         file.close()
         if video is not None:
             video.release()
@@ -192,7 +266,13 @@ class GazeRecorder:
         )
         if self.video_error:
             self._sidecar["video_error"] = self.video_error
-        self._write_sidecar()
+        try:
+            self._write_sidecar()
+        except OSError as error:
+            raise RecordingWriteError(
+                f"The {self.rows} rows are kept in {self.folder}, but {SIDECAR_NAME} could not "
+                f"be completed because {_reason(error)}, so the recording reads as incomplete."
+            ) from None
 
     def __enter__(self) -> GazeRecorder:
         return self.start()

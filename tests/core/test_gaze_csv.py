@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from eyetracker.core.gaze_csv import COLUMNS, GazeCsvError, GazeCsvWriter, read_gaze_csv
+from eyetracker.core.types import GazePoint, GazeSample
 from tests.helpers.gaze_samples import SAMPLES, assert_rows_match
 
 
@@ -68,3 +69,31 @@ def test_a_file_that_is_not_a_gaze_csv_is_one_sentence(tmp_path, text, message):
 def test_a_missing_file_is_one_sentence(tmp_path):
     with pytest.raises(GazeCsvError, match="does not exist"):
         read_gaze_csv(tmp_path / "nowhere.csv")
+
+
+def test_a_last_row_cut_at_any_point_is_left_out_and_reported(tmp_path):
+    # The last sample's reason needs quoting and holds a line end, so some cuts fall inside a
+    # quoted cell after a line end; others leave a number shorter ("0.512" as "0.5").
+    samples = [*SAMPLES, GazeSample(GazePoint(0.512, 0.25), None, True, 10.2, 10.21, 11)]
+    samples[-2] = GazeSample(None, None, False, 10.1, 10.11, 10, reason='dark,\n"really"')
+    data = write(tmp_path / "whole.csv", samples).read_bytes()
+    row_starts = [len(write(tmp_path / "part.csv", samples[:n]).read_bytes()) for n in (3, 4)]
+    cut_path = tmp_path / "cut.csv"
+    for cut in range(row_starts[0], len(data)):  # within the last two rows
+        cut_path.write_bytes(data[:cut])
+        table = read_gaze_csv(cut_path)
+        kept = 4 if cut >= row_starts[1] else 3
+        if cut in row_starts:
+            assert table.damaged_tail == ""  # ends with a whole row
+        else:
+            assert f"row {kept + 1} was cut short" in table.damaged_tail, cut
+            assert f"the {kept} rows before it are read." in table.damaged_tail
+        assert_rows_match(table, samples[:kept], start=0.0)
+
+
+def test_a_damaged_row_before_the_last_is_refused(tmp_path):
+    lines = write(tmp_path / "gaze.csv", SAMPLES).read_text(encoding="utf-8").splitlines(True)
+    lines[2] = lines[2].split(",", 3)[0] + "\r\n"  # row 2 has lost its fields
+    (tmp_path / "gaze.csv").write_text("".join(lines), encoding="utf-8", newline="")
+    with pytest.raises(GazeCsvError, match=f"row 2: 1 fields, not the header's {len(COLUMNS)}"):
+        read_gaze_csv(tmp_path / "gaze.csv")

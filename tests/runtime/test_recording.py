@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import errno
 import json
 import os
 import signal
@@ -16,7 +17,8 @@ import pytest
 from eyetracker.cli import main
 from eyetracker.core.gaze_csv import COLUMNS, read_gaze_csv
 from eyetracker.core.types import Frame, GazePoint, GazeSample
-from eyetracker.runtime.recording import GazeRecorder, RecordingError
+from eyetracker.recording import read
+from eyetracker.runtime.recording import GazeRecorder, RecordingError, RecordingWriteError
 from tests.helpers.gaze_samples import SAMPLES, assert_rows_match
 from tests.helpers.models import save_tiny_model
 from tests.helpers.runtime_fakes import drawn_image
@@ -129,6 +131,78 @@ def test_a_killed_process_leaves_a_valid_csv_of_the_rows_written(tmp_path):
     assert all(r["x"] == "0.500000" for r in rows)
     sidecar = json.loads((folder / "recording.json").read_text())
     assert "stopped" not in sidecar  # how a reader tells an abrupt end
+
+
+class NearlyFullDisk:
+    """The recorder's file on a disk with `room` bytes left: a write takes what fits, as
+    write(2) does, and the next one fails with ENOSPC."""
+
+    def __init__(self, file, room: int) -> None:
+        self.file, self.room = file, room
+
+    def write(self, data) -> int:
+        if self.room == 0:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        taken = self.file.write(bytes(data[: self.room]))
+        self.room -= taken
+        return taken
+
+    def __getattr__(self, name):
+        return getattr(self.file, name)
+
+
+def test_a_write_that_fails_at_any_byte_of_a_row_keeps_every_whole_row(tmp_path):
+    samples = [sample(i, valid=i % 3 != 1) for i in range(4)]
+    whole = GazeRecorder(tmp_path / "whole").start()
+    for s in samples[:3]:
+        whole.write(s)
+    before = whole.csv_path.stat().st_size
+    whole.write(samples[3])
+    row_bytes = whole.csv_path.stat().st_size - before
+    whole.stop()
+
+    for room in range(row_bytes):  # the disk fills up at every byte of the fourth row
+        recorder = GazeRecorder(tmp_path / f"at-{room}").start()
+        for s in samples[:3]:
+            recorder.write(s)
+        recorder._file = NearlyFullDisk(recorder._file, room)
+        with pytest.raises(RecordingWriteError) as caught:
+            recorder.write(samples[3])
+        message = str(caught.value)
+        assert message.startswith("Recording stopped because no space left on device")
+        assert "the 3 rows written before are kept" in message and "\n" not in message
+        recorder.write(samples[3])  # closed: later samples are dropped, not raised again
+        recorder.stop()  # and stopping is quiet
+
+        recording = read(recorder.folder)
+        assert recorder.csv_path.stat().st_size == before  # cut back to the last whole row
+        assert recording.gaze.damaged_tail == ""
+        assert recording.gaze.frame.tolist() == [0, 1, 2]
+        assert not recording.complete
+        assert recording.metadata["incomplete"] == "no space left on device"
+        assert recording.metadata["rows"] == 3
+
+
+def test_record_on_a_full_disk_is_one_sentence_and_keeps_the_rows(
+    model, tmp_path, capsys, monkeypatch
+):
+    start = GazeRecorder.start
+
+    def start_on_a_nearly_full_disk(recorder):
+        start(recorder)
+        recorder._file = NearlyFullDisk(recorder._file, room=700)  # a few rows' worth
+        return recorder
+
+    monkeypatch.setattr(GazeRecorder, "start", start_on_a_nearly_full_disk)
+    folder = tmp_path / "rec"
+    args = ("--source", "synthetic:fixations", "--model", model, "--seconds", "5")
+    assert cli("record", folder, *args) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert "Recording stopped because no space left on device" in err
+    recording = read(folder)
+    assert len(recording.gaze) > 0 and recording.gaze.damaged_tail == ""
+    assert recording.metadata["rows"] == len(recording.gaze) and not recording.complete
 
 
 @pytest.fixture(scope="module")
