@@ -89,11 +89,13 @@ def load_profile(path: str | os.PathLike[str], model_fingerprint: str | None = N
         raise ProfileError(
             f"{path} is not a readable eyetracker profile; calibrate again to replace it."
         ) from None
+    if reason := _header_problem(header) or _moments_problem(moments):
+        raise ProfileError(f"{path} is damaged ({reason}); calibrate again to replace it.")
     if model_fingerprint and header.get("model_fingerprint") != model_fingerprint:
         raise ProfileError(
             f"{path} was made for another model; calibrate again with the current model."
         )
-    frames = int(header.get("frames", 0))
+    frames = header["frames"]
     if frames < MIN_FRAMES:
         # Statistics of so few frames send predictions off the screen (eyetracker.model.moments).
         raise ProfileError(
@@ -109,6 +111,34 @@ def load_profile(path: str | os.PathLike[str], model_fingerprint: str | None = N
         str(header.get("created", "")),
         correction,
     )
+
+
+def _header_problem(header: dict) -> str | None:
+    for key in ("user", "model_fingerprint"):
+        if not isinstance(header.get(key), str) or not header[key]:
+            return f"its {key} is missing or not a name"
+    frames = header.get("frames")
+    if not isinstance(frames, int) or isinstance(frames, bool):
+        return "its frame count is not a whole number"
+    return None
+
+
+def _moments_problem(moments: dict[str, np.ndarray]) -> str | None:
+    """Why the statistics cannot be used: each layer has a mean and a variance, 1-D, of one
+    length, finite, the variance not negative. Their fit to the model is checked when applied."""
+    for name, mean in moments.items():
+        if not name.endswith(".mean"):
+            continue
+        var = moments.get(name[: -len(".mean")] + ".var")
+        if var is None or mean.ndim != 1 or var.shape != mean.shape:
+            return f"the statistics of {name[: -len('.mean')]} have the wrong shape"
+        if not (np.isfinite(mean).all() and np.isfinite(var).all() and (var >= 0).all()):
+            return f"the statistics of {name[: -len('.mean')]} are not finite numbers"
+    if not moments or any(
+        name[: -len(".var")] + ".mean" not in moments for name in moments if name.endswith(".var")
+    ):
+        return "its statistics are incomplete"
+    return None
 
 
 def profile_path(profiles_dir: str | os.PathLike[str], user: str, model_fingerprint: str) -> Path:

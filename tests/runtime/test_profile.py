@@ -37,3 +37,43 @@ def test_pickled_or_damaged_files_are_refused(tmp_path):
     truncated.write_bytes(good.read_bytes()[:50])
     with pytest.raises(ProfileError):
         load_profile(truncated)
+
+
+def damaged(tmp_path, header: dict | None = None, **moments: np.ndarray):
+    """A profile saved with `header` keys replaced (None: removed) and `moments` replaced."""
+    import json
+
+    path = make_profile().save(tmp_path / "p.npz")
+    with np.load(path) as data:
+        arrays = {k: data[k] for k in data.files}
+    fields = json.loads(str(arrays["_header"]))
+    for key, value in (header or {}).items():
+        if value is None:
+            fields.pop(key)
+        else:
+            fields[key] = value
+    arrays["_header"] = np.array(json.dumps(fields))
+    arrays |= {k.replace("__", "."): v for k, v in moments.items()}
+    np.savez(path, **arrays)
+    return path
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        {"header": {"frames": "abc"}},
+        {"header": {"frames": True}},
+        {"header": {"user": None}},
+        {"header": {"model_fingerprint": None}},
+        {"features__0__1__mean": np.ones((2, 2), np.float32)},
+        {"features__0__1__var": np.ones(3, np.float32)},
+        {"features__0__1__mean": np.full(4, np.nan, np.float32)},
+        {"features__0__1__var": -np.ones(4, np.float32)},
+    ],
+)
+def test_a_damaged_profile_is_one_sentence(tmp_path, damage):
+    path = damaged(tmp_path, **damage)
+    with pytest.raises(ProfileError) as caught:
+        load_profile(path, "abc123")
+    message = str(caught.value)
+    assert message.startswith(str(path)) and "calibrate again" in message and "\n" not in message
