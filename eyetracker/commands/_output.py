@@ -1,20 +1,38 @@
 """Checks on the files a command will write, made before its slow work starts: a folder
-where a file is wanted, a parent that is a file, a read-only place, each in one sentence."""
+where a file is wanted, a parent that is a file, a read-only place, a file that is there
+already (replaced only with --force), each in one sentence."""
 
 from __future__ import annotations
 
+import argparse
 import os
 from pathlib import Path
 
 from eyetracker.core.errors import UserError
 
 
-def writable_file(path: str | os.PathLike[str], option: str, example: str) -> Path:
+def add_force_option(parser: argparse.ArgumentParser, option: str = "--out") -> None:
+    parser.add_argument(
+        "--force", action="store_true", help=f"replace the {option} file if it exists already"
+    )
+
+
+def writable_file(
+    path: str | os.PathLike[str], option: str, example: str, *, replace: bool = True
+) -> Path:
     """`path` as a Path once a file can be written there (its folders are made), else a
-    UserError naming `option` (e.g. "--out") with `example`, a file name that would do."""
+    UserError naming `option` (e.g. "--out") with `example`, a file name that would do.
+
+    `replace=False` (no --force): a file that is there already is refused too.
+    """
     path = Path(path)
     if path.is_dir():
         raise UserError(f"{option} {path} is a folder; give a file name, e.g. {path / example}.")
+    if not replace and (path.exists() or path.is_symlink()):
+        raise UserError(
+            f"{option} {path} exists already; add --force to replace it, or choose another "
+            "file name."
+        )
     blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
     if blocker is not None:
         raise UserError(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from eyetracker.commands._output import add_force_option
+
 HELP = "export a model to ONNX (running, session and captured statistics in one graph)"
 
 
@@ -11,6 +13,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("model", help="model file (.pt)")
     parser.add_argument("--out", required=True, help="ONNX file to write")
     parser.add_argument("--opset", type=int, default=17, help="ONNX opset version (default: 17)")
+    add_force_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -18,7 +21,8 @@ def run(args: argparse.Namespace) -> int:
     from eyetracker.model.checkpoint import load_checkpoint
     from eyetracker.model.export import export_onnx
 
-    out = writable_file(args.out, "--out", "model.onnx")  # before the slow export
+    # Before the slow export; written whole (atomic_write) or not at all.
+    out = writable_file(args.out, "--out", "model.onnx", replace=args.force)
     loaded = load_checkpoint(args.model)
     try:
         path = export_onnx(loaded.model, loaded.info, out, opset=args.opset)

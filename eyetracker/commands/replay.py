@@ -7,6 +7,7 @@ import json
 import sys
 
 from eyetracker.commands import _live
+from eyetracker.commands._output import add_force_option
 
 HELP = "run the tracker over a video, an image folder or synthetic:<script>; write gaze to CSV"
 
@@ -30,6 +31,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="length of a synthetic run")
     parser.add_argument("--seed", type=int, default=0, help="seed of a synthetic run")
     parser.add_argument("--json", action="store_true", help="print a JSON summary")
+    add_force_option(parser)
     _live.add_stream_options(parser)
 
 
@@ -42,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     source = open_replay_source(
         args.source, realtime=args.realtime, seconds=args.seconds, seed=args.seed
     )
-    writable_file(args.out, "--out", "gaze.csv")  # before the model loads
+    writable_file(args.out, "--out", "gaze.csv", replace=args.force)  # before the model loads
     backend, statistics = _live.create_tracking(args)
 
     def warn(message: str) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from eyetracker.commands._output import add_force_option
+
 HELP = "train a gaze model on a dataset of measurements"
 
 
@@ -114,6 +116,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="processes for preparing images (default: one per CPU core)",
     )
     parser.add_argument("--log", help="log file (default: MODEL.log)")
+    add_force_option(parser)
 
 
 DEFAULT_SIZES = {"landmarks": (120, 36), "face": (96, 48), "square": (128, 128)}
@@ -170,7 +173,8 @@ def run(args: argparse.Namespace) -> int:
     if args.init and args.epochs is None and args.steps is None:  # fine-tuning's defaults
         steps, patience = FINETUNE_STEPS, patience or FINETUNE_PATIENCE
     members = args.members or (FINETUNE_MEMBERS if args.init else 1)
-    out = writable_file(args.out, "--out", "model.pt")
+    # --resume continues the model of an interrupted run; otherwise an existing one stays.
+    out = writable_file(args.out, "--out", "model.pt", replace=args.force or args.resume)
     size = args.size or DEFAULT_SIZES[args.preprocessing]
     log_file = writable_file(args.log or f"{args.out}.log", "--log", "train.log")
     # The files a run writes models to: --out, and each averaged model's own (soup.py).

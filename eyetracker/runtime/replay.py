@@ -3,22 +3,27 @@
 `open_replay_source("clip.mp4" | "frames/" | "synthetic:reading", ...)` picks the source;
 `replay(...)` runs the tracker over it either synchronously (every frame, as fast as the
 machine goes) or at the recording's own pace with the threaded tracker (frames may drop, as
-live). Rows are those of a recording's gaze.csv (eyetracker.core.gaze_csv), written and
-flushed as they come, so a crash keeps everything before it.
+live). Rows are those of a recording's gaze.csv (eyetracker.core.gaze_csv), written through
+`atomic_write`: the output file is the earlier one until the new one is complete, never a mix
+or a half row. A replay that fails or is interrupted (Ctrl-C) still writes its rows so far; a
+killed one leaves the output as it was.
 """
 
 from __future__ import annotations
 
+import codecs
 import math
 import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
 from eyetracker.capture.base import FrameSource, create_source
+from eyetracker.core.atomic import atomic_write
 from eyetracker.core.errors import UserError
 from eyetracker.core.gaze_csv import GazeCsvWriter
 from eyetracker.core.metrics import error_pct
@@ -93,31 +98,6 @@ def recording_time(frame: Frame, fps: float = 30.0) -> float:
     return frame.index / fps
 
 
-class CsvRows:
-    """The replay's gaze CSV: header first, then one flushed row per sample."""
-
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._file = open(self.path, "w", newline="", encoding="utf-8")
-        except OSError as error:
-            raise UserError(
-                f"Cannot write {self.path} ({error.strerror}); choose another --out."
-            ) from None
-        self._writer = GazeCsvWriter(self._file, start=time.monotonic())
-        self._file.flush()
-        self.rows = 0
-
-    def write(self, sample: GazeSample) -> None:
-        self._writer.write(sample)
-        self._file.flush()
-        self.rows += 1
-
-    def close(self) -> None:
-        self._file.close()
-
-
 @dataclass
 class ReplaySummary:
     frames: int
@@ -145,13 +125,17 @@ def replay(
     """Track every frame of `source` (or, with `realtime`, the newest at the source's pace).
 
     `on_sample` also sees each sample after its row is written (e.g. GazeStreams.publish).
+    A UserError when `out` cannot be written; an error of the tracking itself is raised
+    after the rows before it are written.
     """
-    rows = CsvRows(out)
+    out = Path(out)
+    writer: GazeCsvWriter | None = None
     errors: list[float] = []
     counts = {"frames": 0, "valid": 0}
 
     def record(sample: GazeSample) -> None:
-        rows.write(sample)
+        assert writer is not None
+        writer.write(sample)
         if on_sample is not None:
             on_sample(sample)
         counts["frames"] += 1
@@ -172,11 +156,27 @@ def replay(
         on_error=on_error,
         frame_time=lambda frame: recording_time(frame, source.fps or 30.0),
     )
+    stopped_by: list[BaseException] = []
+
+    def track_into(handle: BinaryIO) -> None:
+        nonlocal writer
+        writer = GazeCsvWriter(codecs.getwriter("utf-8")(handle), start=time.monotonic())
+        try:
+            with source:
+                tracker.run(every_frame=not realtime)
+        except OSError:
+            raise  # a failed write (a full disk): the earlier file stays as it was
+        except BaseException as error:  # raised below, once the rows before it are written
+            stopped_by.append(error)
+
     try:
-        with source:
-            tracker.run(every_frame=not realtime)
-    finally:
-        rows.close()
+        out.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(out, track_into, durable=True)
+    except OSError as error:
+        reason = (error.strerror or str(error)).rstrip(".").lower()
+        raise UserError(f"Cannot write {out} ({reason}); choose another --out.") from None
+    if stopped_by:
+        raise stopped_by[0]
     timings = tracker.timings.to_json()
     latency = timings["stages_ms"]["latency"]
     return ReplaySummary(

@@ -83,7 +83,7 @@ def test_synthetic_replay_reports_the_error(model, tmp_path, capsys):
     assert summary["error_pct"] is not None and 0 <= summary["error_pct"] <= 150
     assert summary["dropped"] == 0 and summary["latency_p50_ms"] is not None
     assert all(r["true_x"] != "" for r in rows)
-    assert replay_cli(*args, "--out", out) == 0
+    assert replay_cli(*args, "--out", out, "--force") == 0
     assert "mean error" in capsys.readouterr().out
 
 
@@ -185,7 +185,7 @@ def test_replay_starts_from_a_user_profile(model, video, tmp_path, capsys):
 
     broken = tmp_path / "broken.npz"
     broken.write_text("no")
-    assert replay_cli(video, "--model", model, "--out", out, "--profile", broken) == 2
+    assert replay_cli(video, "--model", model, "--out", out, "--profile", broken, "--force") == 2
     assert "not a readable eyetracker profile" in one_line_error(capsys)
 
 
