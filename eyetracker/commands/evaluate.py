@@ -34,7 +34,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--json", action="store_true", help="print a JSON object instead of a table"
     )
-    parser.add_argument("--device", default="auto")
+    parser.add_argument(
+        "--device", default="auto", help="auto, cpu, cuda or cuda:N (default: auto)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -53,10 +55,10 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"Unknown mode {unknown[0]!r}; choose from {', '.join(MODES)}.")
     if args.calibration_samples < 1:
         raise UserError("--calibration-samples must be at least 1.")
+    device = pick_device(args.device)
     loaded = load_checkpoint(args.model)
     if warning := loaded.info.unfinished_warning(args.model):
         print(f"eyetracker: {warning}", file=sys.stderr)
-    device = pick_device(args.device)
     measurements = prepare_dataset(args.data, loaded.info.preprocessing, progress=not args.json)
     rows = PredictionsCsv(args.predictions) if args.predictions else None
     try:

@@ -12,7 +12,9 @@ HELP = "export a model to ONNX (running, session and captured statistics in one 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("model", help="model file (.pt)")
     parser.add_argument("--out", required=True, help="ONNX file to write")
-    parser.add_argument("--opset", type=int, default=17, help="ONNX opset version (default: 17)")
+    parser.add_argument(
+        "--opset", type=int, default=17, help="ONNX opset version, 9 to 20 (default: 17)"
+    )
     add_force_option(parser)
 
 

@@ -55,8 +55,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import time
-    from pathlib import Path
 
+    from eyetracker.commands._output import writable_folder
     from eyetracker.core.errors import UserError
 
     if args.preview:
@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(
             "Give a dataset folder to write (eyetracker synth OUT), or --preview SHEET.png."
         )
-    out = Path(args.out)
+    out = writable_folder(args.out, "write a dataset into")
     if out.exists() and any(out.iterdir()):
         raise UserError(f"{out} is not empty; choose a new folder so no data is overwritten.")
 

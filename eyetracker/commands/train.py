@@ -164,11 +164,13 @@ def run(args: argparse.Namespace) -> int:
         FINETUNE_PATIENCE,
         FINETUNE_STEPS,
         TrainConfig,
+        pick_device,
         resume_path,
         train,
     )
 
     check_numbers(args)
+    pick_device(args.device)  # an unknown --device is refused before any work
     steps, patience = args.steps, args.patience
     if args.init and args.epochs is None and args.steps is None:  # fine-tuning's defaults
         steps, patience = FINETUNE_STEPS, patience or FINETUNE_PATIENCE

@@ -29,6 +29,7 @@ import torch
 from torch import nn
 
 from eyetracker.core.atomic import atomic_write
+from eyetracker.core.errors import UserError
 from eyetracker.model.info import ModelInfo
 from eyetracker.model.onnx_info import FEATURES, METADATA_KEY, MOMENT_OUT, SWITCH
 from eyetracker.model.session_norm import session_norms
@@ -53,12 +54,22 @@ class _AllModesGraph(nn.Module):
         return (gaze, features, *used)
 
 
+# Opsets the graph exports to: `Where` (the statistics switch) needs 9; 20 is the newest the
+# TorchScript exporter supports fully.
+OPSETS = range(9, 21)
+
+
 def export_onnx(
     model: nn.Module, info: ModelInfo, out: str | os.PathLike[str], opset: int = 17
 ) -> Path:
     import onnx
     from onnx import numpy_helper
 
+    if opset not in OPSETS:
+        raise UserError(
+            f"ONNX opset {opset} cannot be exported; choose --opset from {OPSETS[0]} to "
+            f"{OPSETS[-1]} (default 17)."
+        )
     out = Path(out)
     model = model.cpu().eval()
     norms = session_norms(model)

@@ -100,13 +100,26 @@ class TrainConfig:
 
 
 def pick_device(name: str = "auto") -> torch.device:
+    """The torch device --device names; one that does not exist here is refused in a sentence."""
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if name.startswith("cuda") and not torch.cuda.is_available():
+    try:
+        device = torch.device(name)
+    except RuntimeError:
+        device = None
+    if device is None or device.type not in ("cpu", "cuda", "mps"):
+        raise UserError(f"--device {name} is not a device; use auto, cpu, cuda or cuda:N.")
+    if device.type == "cuda" and not torch.cuda.is_available():
         raise UserError(
             "CUDA was asked for but is not available; use --device cpu or install a CUDA build of torch."
         )
-    return torch.device(name)
+    if device.type == "cuda" and (device.index or 0) >= torch.cuda.device_count():
+        count = torch.cuda.device_count()
+        raise UserError(
+            f"--device {name}: this computer has {count} CUDA device{'' if count == 1 else 's'} "
+            f"(cuda:0 to cuda:{count - 1}); choose one of them."
+        )
+    return device
 
 
 def resume_path(out: str | os.PathLike[str]) -> Path:

@@ -132,3 +132,38 @@ def test_record_into_a_file_is_refused_before_the_model_loads(model, tmp_path, c
         f"eyetracker: Cannot record into {blocker}: it is a file, not a folder; "
         "choose a new folder."
     )
+
+
+@pytest.mark.parametrize("device", ["banana", "cuda:x", "meta"])
+def test_train_and_evaluate_refuse_an_unknown_device_in_one_sentence(
+    model, tmp_path, capsys, device
+):
+    data = write_toy_dataset(tmp_path / "data", people=2, measurements=1, samples=4)
+    assert main(["train", str(data), "--out", str(tmp_path / "m.pt"), "--device", device]) == 2
+    expected = f"eyetracker: --device {device} is not a device; use auto, cpu, cuda or cuda:N."
+    assert one_sentence(capsys) == expected
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]  # no model, no log
+    assert main(["evaluate", str(data), "--model", str(model), "--device", device]) == 2
+    assert one_sentence(capsys) == expected
+
+
+@pytest.mark.parametrize("opset", ["3", "99"])
+def test_export_refuses_an_opset_it_cannot_write_in_one_sentence(model, tmp_path, capsys, opset):
+    out = tmp_path / "m.onnx"
+    assert main(["export", str(model), "--out", str(out), "--opset", opset]) == 2
+    assert one_sentence(capsys) == (
+        f"eyetracker: ONNX opset {opset} cannot be exported; choose --opset from 9 to 20 "
+        "(default 17)."
+    )
+    assert not out.exists()
+
+
+def test_synth_into_a_file_is_one_sentence(tmp_path, capsys):
+    existing = tmp_path / "notes.txt"
+    existing.write_text("keep me")
+    assert main(["synth", str(existing), "--people", "1", "--samples", "1"]) == 2
+    assert one_sentence(capsys) == (
+        f"eyetracker: Cannot write a dataset into {existing}: it is a file, not a folder; "
+        "choose a new folder."
+    )
+    assert existing.read_text() == "keep me"
