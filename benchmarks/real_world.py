@@ -272,6 +272,8 @@ def ours_predictions(
                         "pred_x": None if point is None else point.x,
                         "pred_y": None if point is None else point.y,
                         "face_found": bool(raw.prepared.found),
+                        "expected_error": raw.expected_error,
+                        "reason": raw.reason,
                     }
                 )
         finally:
@@ -449,6 +451,66 @@ def figures(rows: list[dict], trackers: list[str]) -> dict:
         )
         out[tracker] = entry
     return out
+
+
+def spearman(a: np.ndarray, b: np.ndarray) -> float:
+    """Spearman's rank correlation (ties broken by order: the errors are continuous)."""
+    ranks = [np.argsort(np.argsort(np.asarray(v, float))) for v in (a, b)]
+    return float(np.corrcoef(*ranks)[0, 1])
+
+
+def expected_error_check(rows: list[dict], tracker: str = OURS, protocol: str = "A") -> dict:
+    """Whether `tracker`'s expected error is honest on `protocol`'s test frames with a point:
+    the rank correlation with the error made, and the two means (% of the screen)."""
+    test = [
+        r
+        for r in rows
+        if r["tracker"] == tracker
+        and r["protocol"] == protocol
+        and r["role"] == "test"
+        and r.get("pred_x") is not None
+        and r.get("expected_error") is not None
+    ]
+    if len(test) < 2:
+        return {"frames": len(test)}
+    expected = np.array([r["expected_error"] for r in test], float)
+    actual = 100.0 * np.hypot(
+        [r["pred_x"] - r["true_x"] for r in test], [r["pred_y"] - r["true_y"] for r in test]
+    )
+    return {
+        "frames": len(test),
+        "spearman": round(spearman(expected, actual), 3),
+        "mean_expected_pct": round(float(expected.mean()), 2),
+        "mean_actual_pct": round(float(actual.mean()), 2),
+        "expected_over_actual": round(float(expected.mean() / actual.mean()), 3),
+    }
+
+
+def refusals(rows: list[dict], tracker: str = OURS, protocol: str = "A") -> dict:
+    """Frames `tracker` gave no point for on `protocol`'s test frames: how many, why, and where
+    the person looked then (the mean target height of refused and of kept frames)."""
+    test = [
+        r
+        for r in rows
+        if r["tracker"] == tracker and r["protocol"] == protocol and r["role"] == "test"
+    ]
+    refused = [r for r in test if r.get("pred_x") is None]
+    kept = [r for r in test if r.get("pred_x") is not None]
+    reasons: dict[str, int] = {}
+    for r in refused:
+        reasons[r.get("reason") or "no point"] = reasons.get(r.get("reason") or "no point", 0) + 1
+    return {
+        "frames": len(test),
+        "refused": len(refused),
+        "refused_pct": round(100.0 * len(refused) / len(test), 2) if test else None,
+        "reasons": reasons,
+        "mean_target_y_refused": round(float(np.mean([r["true_y"] for r in refused])), 3)
+        if refused
+        else None,
+        "mean_target_y_kept": round(float(np.mean([r["true_y"] for r in kept])), 3)
+        if kept
+        else None,
+    }
 
 
 def with_best_modes(table: dict, peers: list[str]) -> dict:
@@ -669,6 +731,21 @@ def main(argv: list[str] | None = None) -> int:
         OURS_PROFILE: {"B": ratios(table, peers, OURS_PROFILE)["B"]},
     }
     print_table(table, trackers, labels, ratio)
+    honesty = {t: expected_error_check(all_rows, t) for t in ours if t != OURS_PROFILE}
+    refused = {t: refusals(all_rows, t) for t in ours if t != OURS_PROFILE}
+    for tracker in honesty:
+        check, gone = honesty[tracker], refused[tracker]
+        if "spearman" in check:
+            print(
+                f"{tracker}, A: expected error {check['mean_expected_pct']:.1f} against "
+                f"{check['mean_actual_pct']:.1f} made (x{check['expected_over_actual']:.2f}), "
+                f"Spearman {check['spearman']:.2f} over {check['frames']} frames"
+            )
+        print(
+            f"{tracker}, A: {gone['refused']} of {gone['frames']} test frames gave no point "
+            f"{gone['reasons']} (mean target height refused {gone['mean_target_y_refused']}, "
+            f"kept {gone['mean_target_y_kept']})"
+        )
 
     predictions_csv = args.cache_dir / "all-predictions.csv"
     args.cache_dir.mkdir(parents=True, exist_ok=True)
@@ -690,6 +767,8 @@ def main(argv: list[str] | None = None) -> int:
         "trackers": {labels.get(t, t): table[t] for t in trackers},
         "ours_over_best_peer": ratio[OURS],
         "ours_profile_over_best_peer": ratio[OURS_PROFILE],
+        "ours_expected_error_A": honesty,
+        "ours_refused_A": refused,
         "ours": ours_notes,
         "peers": peers_info,
         "predictions_csv_outside_repo": str(predictions_csv),
@@ -718,7 +797,9 @@ def _write_csv(path: Path, rows: list[dict]) -> None:
     from protocols import PREDICTION_KEYS
 
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=PREDICTION_KEYS)
+        # Ours adds the error it expected of each point and why a frame gave none.
+        columns = (*PREDICTION_KEYS, "expected_error", "reason")
+        writer = csv.DictWriter(handle, fieldnames=columns, restval="")
         writer.writeheader()
         writer.writerows(rows)
 

@@ -7,6 +7,10 @@ window over the whole screen that draws only the dot; an X11 desktop without a c
 draws transparent pixels black, so there it is a small frameless window, shaped to the dot,
 that moves with the gaze (`limitation` says so, once). It repaints on a timer from the latest
 sample and a dirty flag, not once per sample.
+
+Around the dot, a faint halo shows the sample's expected error: the ellipse of the screen
+points that lie that far from the dot, in % of the screen's width and height (the error's
+metric), so a tight halo is a point to trust. During a blink the dot stays where it was.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from PySide6.QtWidgets import QWidget
 
 from eyetracker.app import x11
 from eyetracker.core.types import GazeSample
+from eyetracker.runtime.blinks import BLINK
 
 REPAINT_MS = 16
 RAISE_EVERY = 30  # repaint ticks: an X11 window outside the window manager is kept on top by hand
@@ -79,9 +84,11 @@ class GazeOverlay(QWidget):
         self._place()
 
     def show_sample(self, sample: GazeSample) -> None:
-        """Keep the newest sample; the timer repaints."""
-        self.latest = sample
+        """Keep the newest sample (through a blink, the one before it); the timer repaints."""
         self.samples_received += 1
+        if sample.reason == BLINK and self._solid():
+            return
+        self.latest = sample
         self._dirty = True
 
     # --- where and what ---------------------------------------------------------------------
@@ -166,6 +173,8 @@ class GazeOverlay(QWidget):
             centre = self.gaze_position() - QPointF(self.area.topLeft())
         else:
             centre = QPointF(self.width() / 2, self.height() / 2)
+        if self.translucent and valid and sample.expected_error is not None:
+            self._draw_halo(painter, centre, sample.expected_error)  # under the dot
         radius = self.dot_size / 2
         fill = QColor(self.color)
         fill.setAlpha((140 if valid else 50) if self.translucent else 255)
@@ -180,3 +189,20 @@ class GazeOverlay(QWidget):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.drawEllipse(centre, 3, 3)
         painter.end()
+
+    def _draw_halo(self, painter: QPainter, centre: QPointF, error_pct: float) -> None:
+        """The expected error around the dot: an ellipse of error_pct % of the screen's width
+        across and of its height down (a dot window has no room for it)."""
+        rx, ry = self.halo_radii(error_pct)
+        halo = QColor(self.color)
+        halo.setAlpha(40)
+        painter.setBrush(halo)
+        edge = QColor(self.color)
+        edge.setAlpha(110)
+        painter.setPen(QPen(edge, 1.5))
+        painter.drawEllipse(centre, rx, ry)
+
+    def halo_radii(self, error_pct: float) -> tuple[float, float]:
+        """The halo's radii in pixels for an expected error in % of the screen."""
+        scale = max(float(error_pct), 0.0) / 100.0
+        return scale * self.area.width(), scale * self.area.height()

@@ -54,7 +54,8 @@ class PredictionWorker(Worker):
     is bounded by the sequence; `finish()` ends the worker after the dots already given.
     """
 
-    predicted = Signal(int, object)  # dot index, [(x, y) of each frame with a usable face]
+    # dot index, [(x, y, expected error) of each frame with a usable face]
+    predicted = Signal(int, object)
 
     def __init__(self, pipeline: FramePipeline) -> None:
         super().__init__()
@@ -81,9 +82,9 @@ class PredictionWorker(Worker):
                 for frame in frames:
                     if self.stop_event.is_set():
                         return
-                    point = self.pipeline.raw(frame).point
-                    if point is not None:
-                        estimates.append((point.x, point.y))
+                    raw = self.pipeline.raw(frame)
+                    if raw.point is not None:
+                        estimates.append((raw.point.x, raw.point.y, raw.expected_error))
                 self.predicted.emit(index, estimates)
         finally:
             self.pipeline.close()
@@ -164,9 +165,9 @@ class ValidationScreen(PointSequenceScreen):
     def point_done(self, index: int, frames: list[Frame]) -> None:
         self.predictor.give(index, frames)
 
-    def _predicted(self, index: int, estimates: list[tuple[float, float]]) -> None:
-        for estimate in estimates:
-            self.collector.add(index, estimate)
+    def _predicted(self, index: int, estimates: list[tuple[float, float, float]]) -> None:
+        for x, y, expected_error in estimates:
+            self.collector.add(index, (x, y), expected_error)
 
     def _prediction_failed(self, text: str) -> None:
         self.prediction_error = text

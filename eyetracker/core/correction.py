@@ -34,6 +34,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from eyetracker.core.openness import OpennessModel
+
 # Ridge strengths in units of calibration frames (lam = strength * K on standardised
 # features): light on the network's point (a good network keeps ~97% of its own signal),
 # firmer on the geometry (9 dots against 15 numbers) and firmer still on the hidden layer's
@@ -53,6 +55,15 @@ HIDDEN_RIDGE = 3.0
 # add no new target, so a 9-dot calibration keeps its strengths however many frames each dot
 # has.
 REFERENCE_DOTS = 9
+# The mean length of a 2-D error with equal, independent normal spread in x and y is
+# sqrt(pi / 4) of its RMS length (a Rayleigh distribution).
+MEAN_OF_RMS = float(np.sqrt(np.pi / 4))
+# Without a calibration that can judge itself (none, or too few dots), a point is expected to
+# err as much as the bundled model does on real faces with session statistics alone
+# (docs/benchmarks.md, "Expected error").
+UNCALIBRATED_ERROR_PCT = 25.0
+# Holding one dot out needs this many dots: with fewer the fit has nothing left to learn from.
+MIN_DOTS_TO_HOLD_OUT = 4
 
 
 def _features(
@@ -66,6 +77,30 @@ def _features(
     return np.concatenate(parts, axis=1)
 
 
+def _held_out_rms(
+    design: np.ndarray, precision: np.ndarray, residual: np.ndarray, truth: np.ndarray
+) -> float:
+    """sigma, the RMS error of a frame's target from the fit, from leaving out each dot in turn.
+
+    Ridge regression's leave-out residuals come in closed form: with the hat matrix
+    H = D (D^T D + P)^-1 D^T, the residuals of dot g's frames, refitted without them, are
+    (I - H_gg)^-1 r_g. Such a residual has variance sigma^2 / (1 - h_ii) for a lone frame, so
+    sigma^2 is the mean of |r_held_out|^2 (1 - h_ii). Frames of one dot are held out together:
+    they share the dot's error (where the person really looked), which a frame of the same dot
+    left in would hide. NaN with too few dots."""
+    dots = np.unique(truth.round(4), axis=0, return_inverse=True)[1].ravel()
+    if dots.max(initial=-1) + 1 < MIN_DOTS_TO_HOLD_OUT:
+        return float("nan")
+    hat = design @ precision @ design.T
+    held_out = np.empty_like(residual)
+    for dot in np.unique(dots):
+        rows = np.flatnonzero(dots == dot)
+        block = np.eye(len(rows)) - hat[np.ix_(rows, rows)]
+        held_out[rows] = np.linalg.lstsq(block, residual[rows], rcond=None)[0]
+    kept = np.clip(1.0 - np.diag(hat), 0.0, 1.0)
+    return float(np.sqrt(np.mean(np.sum(held_out**2, axis=1) * kept)))
+
+
 @dataclass(frozen=True)
 class Correction:
     mean: np.ndarray  # (F,) feature means over the calibration frames
@@ -74,6 +109,15 @@ class Correction:
     low: np.ndarray  # (F,) the least standardised value of each feature in the calibration
     high: np.ndarray  # (F,) the greatest; geometry features are held within [low, high]
     reads_hidden: bool = False  # features beyond the geometry: the network's hidden layer
+    # What the calibration says of its own error (`expected_error`): the RMS distance of a
+    # frame's target from the fit, estimated from held-out dots, in screen fractions (NaN:
+    # unknown); and the ridge's inverse regularised Gram matrix over [features, 1], which grows
+    # the error away from the frames it was fitted on. `hidden_count` of the features are the
+    # hidden layer's.
+    held_out_rms: float = float("nan")
+    precision: np.ndarray | None = None
+    hidden_count: int = 0
+    openness: OpennessModel | None = None  # this person's lid gap by vertical gaze
 
     @classmethod
     def identity(cls, features: int, reads_hidden: bool = False) -> Correction:
@@ -128,24 +172,62 @@ class Correction:
             + [0.0]  # the intercept, the mean point, is free
         )
         penalty = len(z) * evidence * np.diag(strengths)
-        weights = np.linalg.solve(design.T @ design + penalty, design.T @ truth)
+        precision = np.linalg.inv(design.T @ design + penalty)
+        weights = precision @ design.T @ truth
+        held_out = _held_out_rms(design, precision, truth - design @ weights, truth)
         for axis in unswept:  # the network's point itself, read raw: p = 1 * (p - 0)
             mean[axis], scale[axis] = 0.0, 1.0
             weights[:, axis] = 0.0
             weights[axis, axis] = 1.0
-        return cls(mean, scale, weights, z.min(axis=0), z.max(axis=0), hidden is not None)
+        return cls(
+            mean,
+            scale,
+            weights,
+            z.min(axis=0),
+            z.max(axis=0),
+            hidden is not None,
+            held_out,
+            precision,
+            hidden_count,
+        )
 
     def apply(
         self, points: np.ndarray, geometry: np.ndarray, hidden: np.ndarray | None = None
     ) -> np.ndarray:
         """(N, 2) network points -> corrected points; NaN rows stay NaN. `hidden` is needed
         when the correction reads it (`reads_hidden`) and ignored otherwise."""
+        z = self._standardised(points, geometry, hidden)
+        z[:, 2:] = np.clip(z[:, 2:], self.low[2:], self.high[2:])  # NaN stays NaN
+        return z @ self.weights[:-1] + self.weights[-1]
+
+    def expected_error(
+        self, points: np.ndarray, geometry: np.ndarray, hidden: np.ndarray | None = None
+    ) -> np.ndarray:
+        """(N,) the mean error expected of each corrected point, in screen fractions; NaN
+        where the calibration could not tell (fewer dots than it needs to hold one out).
+
+        A ridge regression's prediction at features d errs with variance sigma^2 (1 + h),
+        h = d^T (D^T D + P)^-1 d: the noise the calibration's frames showed, plus the
+        uncertainty of the weights there, which grows with the distance from those frames.
+        sigma^2 comes from the calibration's held-out dots (`_held_out_rms`), and for a 2-D
+        error of equal spread in x and y the mean distance is sqrt(pi/4) of its RMS. The
+        geometry counts as it is, not held at the calibration's edge as `apply` holds it: a
+        face turned further than ever calibrated, or an eye half shut, is the point's own
+        evidence that it is less sure; the hidden layer is held as `apply` holds it."""
+        z = self._standardised(points, geometry, hidden)
+        if self.precision is None or not np.isfinite(self.held_out_rms):
+            return np.full(len(z), np.nan)
+        features = len(self.mean) - self.hidden_count
+        z[:, features:] = np.clip(z[:, features:], self.low[features:], self.high[features:])
+        d = np.concatenate([z, np.ones((len(z), 1))], axis=1)
+        leverage = np.einsum("ij,jk,ik->i", d, self.precision, d)
+        return MEAN_OF_RMS * self.held_out_rms * np.sqrt(1.0 + np.maximum(leverage, 0.0))
+
+    def _standardised(self, points, geometry, hidden) -> np.ndarray:
         if self.reads_hidden and hidden is None:
             raise ValueError("this correction reads the network's hidden layer; pass it")
         x = _features(points, geometry, hidden if self.reads_hidden else None)
-        z = np.divide(x - self.mean, self.scale, out=np.zeros_like(x), where=self.scale > 0)
-        z[:, 2:] = np.clip(z[:, 2:], self.low[2:], self.high[2:])  # NaN stays NaN
-        return z @ self.weights[:-1] + self.weights[-1]
+        return np.divide(x - self.mean, self.scale, out=np.zeros_like(x), where=self.scale > 0)
 
     def to_json(self) -> dict:
         return {
@@ -155,6 +237,11 @@ class Correction:
             "low": self.low.tolist(),
             "high": self.high.tolist(),
             "reads_hidden": self.reads_hidden,
+            # JSON has no NaN: an unknown error is null.
+            "held_out_rms": self.held_out_rms if np.isfinite(self.held_out_rms) else None,
+            "precision": None if self.precision is None else self.precision.tolist(),
+            "hidden_count": self.hidden_count,
+            "openness": None if self.openness is None else self.openness.to_json(),
         }
 
     @classmethod
@@ -175,4 +262,46 @@ class Correction:
             )
         if not all(np.isfinite(a).all() for a in (mean, scale, weights, low, high)):
             raise ValueError("a calibration correction must be finite")
-        return cls(mean, scale, weights, low, high, bool(data["reads_hidden"]))
+        # A profile written before the correction knew its error has none of these: its
+        # points come with the error expected of an uncalibrated tracker.
+        held_out_rms = data.get("held_out_rms")
+        held_out_rms = float("nan") if held_out_rms is None else float(held_out_rms)
+        precision = data.get("precision")
+        if precision is not None:
+            precision = np.asarray(precision, np.float64)
+            if precision.shape != (n + 1, n + 1) or not np.isfinite(precision).all():
+                raise ValueError("a calibration correction's precision must be finite, F+1 x F+1")
+        hidden_count = int(data.get("hidden_count", 0))
+        if not 0 <= hidden_count <= n:
+            raise ValueError("a calibration correction reads at most F hidden features")
+        openness = data.get("openness")
+        openness = None if openness is None else OpennessModel.from_json(openness)
+        return cls(
+            mean,
+            scale,
+            weights,
+            low,
+            high,
+            bool(data["reads_hidden"]),
+            held_out_rms,
+            precision,
+            hidden_count,
+            openness,
+        )
+
+
+def expected_error_pct(
+    correction: Correction | None,
+    points: np.ndarray,
+    geometry: np.ndarray,
+    hidden: np.ndarray | None = None,
+) -> np.ndarray:
+    """(N,) the error expected of each point, in % of the screen: the correction's own
+    (`Correction.expected_error`) where it can tell, else what an uncalibrated tracker errs on
+    real faces. At most the screen's diagonal, the farthest any on-screen point can be."""
+    points = np.asarray(points, np.float64).reshape(-1, 2)
+    error = np.full(len(points), np.nan)
+    if correction is not None:
+        error = 100.0 * correction.expected_error(points, geometry, hidden)
+    error[~np.isfinite(error)] = UNCALIBRATED_ERROR_PCT
+    return np.minimum(error, 100.0 * np.sqrt(2.0))

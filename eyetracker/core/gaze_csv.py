@@ -1,6 +1,7 @@
 """The gaze CSV: one row per `GazeSample`, written by `record` and `replay`, read back here.
 
-    time,frame,video_frame,x,y,raw_x,raw_y,valid,reason,latency_ms,capture_time,true_x,true_y
+    time,frame,video_frame,x,y,raw_x,raw_y,valid,reason,latency_ms,capture_time,true_x,true_y,
+    expected_error
 
 UTF-8 with a header row; numbers have 6 decimals (latency 3); an unknown number (no point,
 no truth, no video) is an empty cell. Every row ends with a line end: a last row without
@@ -40,10 +41,10 @@ COLUMNS = (
     "capture_time",  # time.monotonic() at capture
     "true_x",
     "true_y",
+    "expected_error",  # % of the screen the tracker expects this point to be off by
 )
 # A file must have these; any other column of COLUMNS it lacks reads as unknown.
 REQUIRED_COLUMNS = ("frame", "x", "y", "valid")
-_FLOATS = ("time", "x", "y", "raw_x", "raw_y", "latency_ms", "capture_time", "true_x", "true_y")
 
 
 _EXPECTED = {"frame": "a frame index", "valid": "0 or 1", "video_frame": "a frame index or empty"}
@@ -86,6 +87,7 @@ class GazeCsvWriter:
                 _number(sample.capture_time),
                 _number(t and t.x),
                 _number(t and t.y),
+                _number(sample.expected_error, 3),
             ]
         )
 
@@ -111,6 +113,7 @@ class GazeTable:
     capture_time: np.ndarray  # float64, time.monotonic() at capture
     true_x: np.ndarray  # float64, known only for the synthetic camera
     true_y: np.ndarray
+    expected_error: np.ndarray  # float64, % of the screen; NaN without a point
     # One sentence when the file's last row was cut short and left out; "" when it is whole.
     damaged_tail: str = field(default="", kw_only=True)
 

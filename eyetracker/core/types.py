@@ -36,7 +36,9 @@ class GazeSample:
     """The tracker's answer for one frame.
 
     `point` is smoothed; `raw_point` is the model's output before smoothing. `valid` is False
-    when the frame gave no usable gaze, with `reason` saying why ("no face", "too dark", ...).
+    when the frame gave no usable gaze, with `reason` saying why ("no face", "blink", ...).
+    `expected_error` is the error the tracker expects of this point, % of the screen (the mean
+    distance to where the person looks, as the study measures error); None without a point.
     """
 
     point: GazePoint | None
@@ -47,6 +49,7 @@ class GazeSample:
     frame_index: int
     reason: str = ""
     truth: GazePoint | None = None
+    expected_error: float | None = None
 
     @property
     def latency(self) -> float:

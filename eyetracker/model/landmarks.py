@@ -3,17 +3,18 @@
     front_end = LandmarkFrontEnd(video=True, width=120, height=36)
     prepared = front_end.prepare(image_bgr, timestamp_s)   # Prepared(pixels, face, found, reason)
 
-The Face Landmarker (a face detector, a 478-point mesh with irises, 52 blendshapes and the
+The Face Landmarker (a face detector, a 478-point mesh with irises and the
 facial transformation matrix) runs in VIDEO mode for a stream and in IMAGE mode for images
 that stand alone. A stream follows one face: MediaPipe tracks it from the last frame's mesh
 and runs its detector only when it loses it (asked for two faces it runs the detector on
 every frame and tracks nothing: measured, the meshes equal IMAGE mode's to the bit), so a
-second person walking in does not take over. An image keeps the largest of up to two faces. `pixels` is both eyes warped to canonical patches (eyetracker.model.eye_patches),
+second person walking in does not take over. An image keeps the largest of up to two faces.
+`pixels` is both eyes warped to canonical patches (eyetracker.model.eye_patches),
 (1, height, width); `face` is GEOMETRY_SIZE numbers, see GEOMETRY_FIELDS.
 
-A frame gives no sample, with the reason, when it is too dark, holds no face, an eye is
-closed (a blink) or the eyes lie partly outside the frame: a closed eye has no gaze, and a
-patch read past the frame's edge would be made-up pixels.
+A frame gives no sample, with the reason, when it is too dark, holds no face, both eyes are
+shut (their lids meet) or the eyes lie partly outside the frame: a shut eye has no gaze, and
+a patch read past the frame's edge would be made-up pixels.
 
 Privacy: the model file ships with the package and nothing leaves the machine. mediapipe
 0.10.35 and later post usage metrics to play.googleapis.com (while a stream runs and when a
@@ -57,17 +58,37 @@ GEOMETRY_FIELDS = (
 )
 GEOMETRY_SIZE = len(GEOMETRY_FIELDS)
 
+# The lids' gap of both eyes, and what narrows it besides a blink: the eyes' vertical rotation
+# (the iris moves down in the eye as the upper lid follows it) and the head's pitch.
+OPENNESS_COLUMNS = [GEOMETRY_FIELDS.index(f) for f in ("right_openness", "left_openness")]
+VERTICAL_GAZE_COLUMNS = [
+    GEOMETRY_FIELDS.index(f) for f in ("right_iris_y", "left_iris_y", "head_pitch")
+]
+
+
+def eye_openness(geometry: np.ndarray) -> np.ndarray:
+    """(N, 2) lid gaps (right, left) of geometry vectors (N, GEOMETRY_SIZE), eye units."""
+    return np.asarray(geometry, np.float64).reshape(-1, GEOMETRY_SIZE)[:, OPENNESS_COLUMNS]
+
+
+def vertical_gaze(geometry: np.ndarray) -> np.ndarray:
+    """(N, 2) what the lids follow: the irises' mean height in the eyes, and head pitch."""
+    columns = np.asarray(geometry, np.float64).reshape(-1, GEOMETRY_SIZE)[:, VERTICAL_GAZE_COLUMNS]
+    return np.stack([columns[:, :2].mean(1), columns[:, 2]], axis=1)
+
+
 RESOURCE_PACKAGE, MODEL_RESOURCE = "eyetracker.resources", ("models", "face_landmarker.task")
 
 NO_FACE, EYES_CLOSED, OUTSIDE = "no face", "eyes closed", "face partly outside the frame"
 
-# An eye counts as closed when its blendshape says so or its lids nearly touch. On ~550
-# synthetic frames with open eyes (gaze anywhere, the screen's bottom edge included) eyeBlink
-# stayed under 0.5 in all but one (95% under 0.32) and the openness above 0.17; lids 80-100%
-# closed gave eyeBlink >= 0.5 in ~70% (the cartoon lids of dark skin fool the blendshape,
-# and the lid landmarks rarely close: openness < 0.12 in ~5%).
-BLINK_SCORE = 0.5
-MIN_OPENNESS = 0.12
+# Both eyes count as shut, and the frame gives no gaze, only when their lids (nearly) meet: a
+# gap under a fifth of the eye's half-width shows no iris. A narrow eye is not a shut one. When people look down their upper lids
+# follow the eye and drop, and MediaPipe's eyeBlink blendshape rises with them, so neither a
+# narrow gap nor that blendshape says "closed" on its own. Whether a narrow eye is a blink is
+# decided where the time and this person's own openness are known (eyetracker.runtime.blinks);
+# one eye shut (a wink, a hand over it) still gives a point from the other, with a larger
+# expected error.
+SHUT_OPENNESS = 0.2
 # Tolerance for the eye patches' source regions past the frame's edge, in frame pixels; and
 # the share of the mesh that may lie outside (the landmarker extrapolates a cut-off chin or
 # cheek; past a third, head pose and face position are guesses).
@@ -167,8 +188,7 @@ class LandmarkFrontEnd:
         if _outside(points, transforms, eye_width, self.height, frame_w, frame_h):
             return self._invalid(OUTSIDE, box)
         iris, openness = eye_patches.eye_measures(points, transforms, eye_width)
-        blink = _blink_scores(result, index)
-        if np.any(blink >= BLINK_SCORE) or np.any(openness < MIN_OPENNESS):
+        if np.all(openness < SHUT_OPENNESS):
             return self._invalid(EYES_CLOSED, box)
         gray = image_bgr if image_bgr.ndim == 2 else cv2.cvtColor(image_bgr, cv2.COLOR_BGR2GRAY)
         pair = eye_patches.eye_pair(gray, transforms, eye_width, self.height)
@@ -234,14 +254,6 @@ def _outside(points, transforms, eye_width, height, frame_w, frame_h) -> bool:
     return False
 
 
-def _blink_scores(result, index: int) -> np.ndarray:
-    """eyeBlink of the person's (right, left) eye; zeros without blendshapes."""
-    if not result.face_blendshapes:
-        return np.zeros(2)
-    scores = {c.category_name: c.score for c in result.face_blendshapes[index]}
-    return np.array([scores.get("eyeBlinkRight", 0.0), scores.get("eyeBlinkLeft", 0.0)])
-
-
 def _matrix(result, index: int) -> np.ndarray | None:
     matrices = result.facial_transformation_matrixes
     return np.asarray(matrices[index], float) if matrices else None
@@ -297,7 +309,7 @@ def _create_landmarker(model_path, video: bool):
         base_options=BaseOptions(model_asset_buffer=model),
         running_mode=mode,
         num_faces=1 if video else 2,
-        output_face_blendshapes=True,
+        output_face_blendshapes=False,
         output_facial_transformation_matrixes=True,
     )
     try:

@@ -19,8 +19,10 @@ from eyetracker.capture.folder import ImageFolderSource
 from eyetracker.core.correction import Correction
 from eyetracker.core.dataset import load_measurement
 from eyetracker.core.errors import UserError
+from eyetracker.core.openness import OpennessModel
 from eyetracker.core.sampling import informative_axes
 from eyetracker.core.types import Frame, GazePoint
+from eyetracker.model import landmarks
 from eyetracker.model.moments import MIN_FRAMES, guard_moments
 from eyetracker.runtime.pipeline import FramePipeline
 from eyetracker.runtime.profile import Profile, profile_path
@@ -125,6 +127,12 @@ class CalibrationCollector:
         backend.set_statistics(moments)
         points, hidden = backend.predict_with_features(pixels, faces)
         correction = Correction.fit(points, faces, np.array(targets), hidden, self.axes)
+        if backend.info.preprocessing.kind == "landmarks":
+            # How this person's lids narrow as they look down: a blink is judged against it.
+            openness = OpennessModel.fit(
+                landmarks.eye_openness(faces), landmarks.vertical_gaze(faces)
+            )
+            correction = replace(correction, openness=openness)
         return Profile(
             user=user,
             model_fingerprint=backend.info.fingerprint,

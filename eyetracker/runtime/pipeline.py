@@ -12,18 +12,21 @@ end may track the face from frame to frame.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from eyetracker.core.correction import Correction
+from eyetracker.core.correction import Correction, expected_error_pct
 from eyetracker.core.metrics import on_screen
 from eyetracker.core.smoothing import GazeSmoother
 from eyetracker.core.types import Frame, GazePoint, GazeSample
+from eyetracker.model import landmarks
 from eyetracker.model.preprocess import Prepared
 from eyetracker.runtime.backends import Backend
+from eyetracker.runtime.blinks import BLINK, BlinkFilter
 from eyetracker.runtime.session_statistics import SessionStatistics
 from eyetracker.runtime.timings import Timings
 
@@ -32,11 +35,13 @@ NOT_FINITE = "no gaze (model output not finite)"
 
 @dataclass(frozen=True)
 class RawGaze:
-    """The unsmoothed answer for one frame: a point on the screen, or the reason there is none."""
+    """The unsmoothed answer for one frame: a point on the screen with the error expected of
+    it (% of the screen), or the reason there is none."""
 
     point: GazePoint | None
     reason: str
     prepared: Prepared
+    expected_error: float | None = None
 
 
 class FramePipeline:
@@ -63,6 +68,9 @@ class FramePipeline:
     ) -> None:
         self.backend = backend
         self.front_end = backend.info.preprocessing.front_end(video=video)
+        # Eye openness is known to the landmark front end only; a blink needs it.
+        reads_eyes = backend.info.preprocessing.kind == "landmarks"
+        self.blinks = BlinkFilter() if reads_eyes and video else None
         self.smoother = smoother
         self.statistics = statistics
         if correction is None and statistics is not None:
@@ -73,34 +81,49 @@ class FramePipeline:
         self.frame_time = frame_time or (lambda frame: frame.timestamp)
 
     def prepare(self, frame: Frame) -> Prepared:
-        """The network's input for this frame (or why the frame is not usable)."""
+        """The network's input for this frame (or why the frame is not usable: the front end's
+        reason, or a blink seen in this stream)."""
         started = self.clock()
         prepared = self.front_end.prepare(frame.image, frame.timestamp)
+        if prepared.found and self.blinks is not None:
+            openness = landmarks.eye_openness(prepared.face)[0]
+            if self.blinks.is_blink(openness, frame.timestamp, self._expected_openness(prepared)):
+                prepared = dataclasses.replace(prepared, found=False, reason=BLINK)
         self.timings.add("preprocess", self.clock() - started)
         return prepared
 
-    def predict(self, prepared: Prepared) -> GazePoint | None:
-        """One forward pass with the backend's current statistics; None if not finite."""
+    def _expected_openness(self, prepared: Prepared) -> np.ndarray | None:
+        """Both eyes' openness the calibration saw at this frame's vertical gaze, if known."""
+        model = self.correction.openness if self.correction is not None else None
+        return None if model is None else model.expected(landmarks.vertical_gaze(prepared.face))[0]
+
+    def predict(self, prepared: Prepared) -> tuple[GazePoint | None, float | None]:
+        """One forward pass with the backend's current statistics: the point (None if not
+        finite) and the error expected of it, % of the screen (expected_error)."""
         started = self.clock()
         pixels, face = prepared.pixels[None], prepared.face[None]
+        hidden = None
         if self.correction is not None and self.correction.reads_hidden:
             output, hidden = self.backend.predict_with_features(pixels, face)
-            output = self.correction.apply(output, face, hidden)
         else:
             output = self.backend.predict(pixels, face)
-            if self.correction is not None:
-                output = self.correction.apply(output, face)
+        network = output
+        if self.correction is not None:
+            output = self.correction.apply(output, face, hidden)
         self.timings.add("inference", self.clock() - started)
         x, y = on_screen(output)[0]
-        return None if np.isnan(x) else GazePoint(float(x), float(y))
+        if np.isnan(x):
+            return None, None
+        error = expected_error_pct(self.correction, network, face, hidden)[0]
+        return GazePoint(float(x), float(y)), float(error)
 
     def raw(self, frame: Frame) -> RawGaze:
         """Prepare and predict one frame, without smoothing or statistics updates."""
         prepared = self.prepare(frame)
         if not prepared.found:
             return RawGaze(None, prepared.reason, prepared)
-        point = self.predict(prepared)
-        return RawGaze(point, "" if point is not None else NOT_FINITE, prepared)
+        point, error = self.predict(prepared)
+        return RawGaze(point, "" if point is not None else NOT_FINITE, prepared, error)
 
     def sample(self, frame: Frame) -> GazeSample:
         """The tracker's step: raw point, statistics update, smoothing, timings."""
@@ -128,6 +151,7 @@ class FramePipeline:
             frame_index=frame.index,
             reason=raw.reason,
             truth=frame.truth,
+            expected_error=raw.expected_error,
         )
         self.timings.add("latency", sample.latency)
         self.timings.count_frame(now)

@@ -5,6 +5,9 @@
   estimates, so every part of the screen weighs the same.
 - **Precision** is the RMS of successive sample-to-sample distances within each target,
   pooled over all targets (jitter, independent of any offset).
+- **Expected against measured**: each estimate's expected error (what the tracker said of
+  it) is averaged like the accuracy, so the report shows whether the tracker's own estimate
+  of its error holds for this person.
 - Units: % of the screen (distance between normalized points, the study's metric), screen
   pixels, and degrees of visual angle when the screen's size in mm and the viewing
   distance are known (the on-screen distance seen straight ahead from that distance).
@@ -72,10 +75,20 @@ class ValidationCollector:
         self.targets = list(targets)
         self.units = units
         self._samples: list[list[tuple[float, float]]] = [[] for _ in self.targets]
+        self._expected: list[list[float]] = [[] for _ in self.targets]
 
-    def add(self, index: int, estimate: GazePoint | tuple[float, float]) -> None:
+    def add(
+        self,
+        index: int,
+        estimate: GazePoint | tuple[float, float],
+        expected_error: float | None = None,
+    ) -> None:
+        """One estimate for target `index`, with the error the tracker expected of it (% of
+        the screen), when it said."""
         x, y = (estimate.x, estimate.y) if isinstance(estimate, GazePoint) else estimate
         self._samples[index].append((float(x), float(y)))
+        if expected_error is not None and math.isfinite(expected_error):
+            self._expected[index].append(float(expected_error))
 
     def samples(self, index: int) -> np.ndarray:
         return np.array(self._samples[index], dtype=np.float64).reshape(-1, 2)
@@ -87,10 +100,14 @@ class ValidationCollector:
         accuracy: dict[str, list[float]] = {unit: [] for unit in measures}
         steps: dict[str, list[np.ndarray]] = {unit: [] for unit in measures}
         per_target = []
+        expected: list[float] = []
         for index, target in enumerate(self.targets):
             points = self.samples(index)
             truth = np.array([target.x, target.y])
             entry: dict[str, Any] = {"target": [target.x, target.y], "samples": len(points)}
+            if self._expected[index]:
+                entry["expected_error_pct"] = float(np.mean(self._expected[index]))
+                expected.append(entry["expected_error_pct"])
             if len(points):
                 mean = points.mean(axis=0)
                 entry["mean_estimate"] = [float(mean[0]), float(mean[1])]
@@ -122,6 +139,7 @@ class ValidationCollector:
             "targets_with_samples": sum(1 for e in per_target if e["samples"]),
             "targets_total": len(per_target),
             **summary,
+            "expected_error_pct": _mean(expected),
             **context,
             "targets": per_target,
         }
@@ -135,7 +153,8 @@ def save_report(report: dict[str, Any], path: str | os.PathLike[str]) -> Path:
 
 
 def summary_line(report: dict[str, Any]) -> str:
-    """ "Accuracy 4.2% of the screen (81 px, 2.1°), precision 0.6% RMS" for a result screen."""
+    """ "Accuracy 4.2% of the screen (81 px, 2.1°), expected 4.5%, precision 0.6% RMS" for a
+    result screen."""
     acc = report.get("accuracy_pct")
     if acc is None or (isinstance(acc, float) and math.isnan(acc)):
         return "No gaze estimates: no face was found while the targets were shown."
@@ -143,6 +162,8 @@ def summary_line(report: dict[str, Any]) -> str:
     if report.get("accuracy_deg") is not None:
         parts.append(f"{report['accuracy_deg']:.1f}°")
     text = f"Accuracy {acc:.1f}% of the screen ({', '.join(parts)})"
+    if report.get("expected_error_pct") is not None:
+        text += f", expected {report['expected_error_pct']:.1f}%"
     if report.get("precision_pct") is not None:
         text += f", precision {report['precision_pct']:.2f}% RMS"
     missing = report["targets_total"] - report["targets_with_samples"]

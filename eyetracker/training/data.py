@@ -62,7 +62,7 @@ class FailedSample:
 _FRONT_ENDS: dict[Preprocessing, FrontEnd] = {}
 
 # Bump when the front ends' output changes, so caches of older inputs are not reused.
-FRONT_END_VERSION = 2
+FRONT_END_VERSION = 3
 
 
 def _front_end(preprocessing: Preprocessing) -> FrontEnd:

@@ -24,7 +24,7 @@ import torch
 from torch import nn
 
 from eyetracker.core import metrics
-from eyetracker.core.correction import Correction
+from eyetracker.core.correction import Correction, expected_error_pct
 from eyetracker.core.errors import UserError
 from eyetracker.core.sampling import spread_indices
 from eyetracker.model.moments import guard_moments
@@ -38,6 +38,7 @@ from eyetracker.model.statistics import (
 from eyetracker.training.data import PreparedMeasurement
 
 MODES = ("running", "session", "calibrated")
+NOT_FINITE = "model output not finite"
 CENTRE = np.array([0.5, 0.5])
 
 
@@ -52,7 +53,9 @@ def to_tensors(
 class ScoredSamples:
     """One measurement's scored samples in one mode: usable frames first, then failed ones.
 
-    `predicted` is NaN where there is no prediction (no usable face, output not finite).
+    `predicted` is NaN where there is no prediction (no usable face, output not finite), and
+    `reasons` says why ("" where there is one); `expected_error` is the error expected of each
+    prediction, % of the screen (NaN without one).
     """
 
     person: str
@@ -62,6 +65,8 @@ class ScoredSamples:
     predicted: np.ndarray  # (N, 2), NaN rows: no prediction
     calibration_images: list[str]
     calibration_truth: np.ndarray  # (K, 2)
+    expected_error: np.ndarray  # (N,)
+    reasons: list[str]
 
     @property
     def found(self) -> np.ndarray:
@@ -108,6 +113,7 @@ def predict_measurement(
     pixels, face = to_tensors(m, device)
     scored = np.arange(len(m))
     calibration: np.ndarray = np.zeros(0, int)
+    correction = hidden = None  # without a calibration: an uncalibrated tracker's error
     if len(m) == 0:
         outputs = np.zeros((0, 2))
     elif mode == "running":
@@ -130,18 +136,27 @@ def predict_measurement(
         correction = Correction.fit(
             outputs[calibration], m.face[calibration], m.targets[calibration], hidden[calibration]
         )
-        outputs = correction.apply(outputs[scored], m.face[scored], hidden[scored])
+        outputs, hidden = outputs[scored], hidden[scored]
     else:
         raise ValueError(f"unknown mode {mode!r}; choose one of {MODES}")
+    network = outputs
+    if correction is not None:
+        outputs = correction.apply(network, m.face[scored], hidden)
+    predicted = metrics.on_screen(outputs)
+    found = ~np.isnan(predicted).any(axis=1)
+    expected = expected_error_pct(correction, network, m.face[scored], hidden)
+    expected[~found] = np.nan
     failed_truth = np.array([f.target for f in m.failed], np.float64).reshape(-1, 2)
     return ScoredSamples(
         person=m.person,
         measurement=m.measurement,
         images=[m.images[i] for i in scored] + [f.image for f in m.failed],
         truth=np.concatenate([m.targets[scored].astype(np.float64), failed_truth]),
-        predicted=np.concatenate([metrics.on_screen(outputs), np.full_like(failed_truth, np.nan)]),
+        predicted=np.concatenate([predicted, np.full_like(failed_truth, np.nan)]),
         calibration_images=[m.images[i] for i in calibration],
         calibration_truth=m.targets[calibration].astype(np.float64).reshape(-1, 2),
+        expected_error=np.concatenate([expected, np.full(len(m.failed), np.nan)]),
+        reasons=["" if ok else NOT_FINITE for ok in found] + [f.reason for f in m.failed],
     )
 
 

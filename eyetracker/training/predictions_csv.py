@@ -1,7 +1,9 @@
 """`eyetracker evaluate --predictions FILE.csv`: one row per sample and mode, nothing hidden.
 
 Columns: mode, person, measurement, image, role (calibration / test), true_x, true_y,
-pred_x, pred_y (empty when there is no prediction), face_found (1 / 0). Calibration rows carry
+pred_x, pred_y (empty when there is no prediction), face_found (1 / 0), expected_error (the
+error expected of the prediction, % of the screen; empty without one) and reason (why there is
+no prediction: "no face", "eyes closed", ...; empty when there is one). Calibration rows carry
 no prediction: those samples calibrate and are not scored.
 """
 
@@ -10,6 +12,8 @@ from __future__ import annotations
 import csv
 import os
 from pathlib import Path
+
+import numpy as np
 
 from eyetracker.core.errors import UserError
 from eyetracker.training.evaluate import ScoredSamples
@@ -25,6 +29,8 @@ COLUMNS = (
     "pred_x",
     "pred_y",
     "face_found",
+    "expected_error",
+    "reason",
 )
 
 
@@ -43,9 +49,17 @@ class PredictionsCsv:
     def write(self, mode: str, scored: ScoredSamples) -> None:
         head = (mode, scored.person, scored.measurement)
         for image, (x, y) in zip(scored.calibration_images, scored.calibration_truth, strict=True):
-            self._writer.writerow([*head, image, "calibration", f"{x:.6f}", f"{y:.6f}", "", "", 1])
-        for image, truth, predicted, found in zip(
-            scored.images, scored.truth, scored.predicted, scored.found, strict=True
+            self._writer.writerow(
+                [*head, image, "calibration", f"{x:.6f}", f"{y:.6f}", "", "", 1, "", ""]
+            )
+        for image, truth, predicted, found, expected, reason in zip(
+            scored.images,
+            scored.truth,
+            scored.predicted,
+            scored.found,
+            scored.expected_error,
+            scored.reasons,
+            strict=True,
         ):
             self._writer.writerow(
                 [
@@ -56,6 +70,8 @@ class PredictionsCsv:
                     f"{truth[1]:.6f}",
                     *(f"{v:.6f}" if found else "" for v in predicted),
                     int(found),
+                    f"{expected:.3f}" if found and np.isfinite(expected) else "",
+                    reason,
                 ]
             )
         self._file.flush()

@@ -18,9 +18,9 @@ from eyetracker.app.overlay import NO_TRANSLUCENCY, GazeOverlay
 from eyetracker.core.types import GazePoint, GazeSample
 
 
-def sample(x: float, y: float, valid: bool = True) -> GazeSample:
+def sample(x: float, y: float, valid: bool = True, expected_error=None, reason="") -> GazeSample:
     point = GazePoint(x, y)
-    return GazeSample(point, point, valid, 0.0, 0.0, 0)
+    return GazeSample(point, point, valid, 0.0, 0.0, 0, reason, expected_error=expected_error)
 
 
 @pytest.fixture
@@ -73,6 +73,28 @@ def test_without_translucency_a_small_dot_window_follows_the_gaze(overlay, qtbot
     qtbot.waitUntil(lambda: not widget._dirty)
     assert not widget.mask().contains(QPoint(24, 24)) and widget.mask().contains(QPoint(24, 2))
     assert widget.take_limitation() == NO_TRANSLUCENCY and widget.take_limitation() == ""
+
+
+def test_the_halo_shows_the_expected_error_and_a_blink_keeps_the_dot(overlay, qtbot, qapp):
+    widget = overlay(True)
+    area = qapp.primaryScreen().geometry()
+    widget.place_on(qapp.primaryScreen())
+    widget.show()
+    assert widget.halo_radii(10.0) == (0.1 * area.width(), 0.1 * area.height())
+
+    def halo_pixel(error):
+        widget.show_sample(sample(0.5, 0.5, expected_error=error))
+        qtbot.waitUntil(lambda: not widget._dirty)
+        # Between the dot (20 px) and a halo of 10% of the screen: inside it only when it is
+        # that large.
+        return widget.grab().toImage().pixelColor(area.width() // 2 + 40, area.height() // 2)
+
+    assert halo_pixel(10.0).alpha() > 0 and halo_pixel(1.0).alpha() == 0
+    widget.show_sample(sample(0.9, 0.9))
+    widget.show_sample(GazeSample(None, None, False, 0.1, 0.1, 1, reason="blink"))
+    assert widget.latest.point == GazePoint(0.9, 0.9) and widget.samples_received == 4
+    widget.show_sample(GazeSample(None, None, False, 0.2, 0.2, 2, reason="no face"))
+    assert widget.latest.point is None
 
 
 def test_the_dot_windows_picture_is_cut_to_its_shape(overlay, qtbot, qapp):

@@ -73,3 +73,36 @@ def test_frames_derived_files_stay_outside_the_repository(tmp_path, capsys):
     with pytest.raises(NotADatasetError):
         real_world.main([data, "--out", str(figures), "--cache-dir", str(tmp_path / "cache")])
     assert not figures.exists()
+
+
+def _ours(protocol, pred, true, expected, reason=""):
+    return {
+        "tracker": "ours",
+        "protocol": protocol,
+        "role": "test",
+        "true_x": true[0],
+        "true_y": true[1],
+        "pred_x": None if pred is None else pred[0],
+        "pred_y": None if pred is None else pred[1],
+        "expected_error": expected,
+        "reason": reason,
+    }
+
+
+def test_the_expected_error_check_compares_ranks_and_means():
+    from real_world import expected_error_check
+
+    rows = [_ours("A", (0.5 + d, 0.5), (0.5, 0.5), 100 * d * 1.1) for d in (0.01, 0.02, 0.05)]
+    rows += [_ours("A", None, (0.5, 0.9), None, "eyes closed"), _ours("B", (0, 0), (1, 1), 1.0)]
+    check = expected_error_check(rows)
+    assert check["frames"] == 3 and check["spearman"] == pytest.approx(1.0)
+    assert check["expected_over_actual"] == pytest.approx(1.1)
+
+
+def test_refusals_say_why_and_where_the_person_looked():
+    from real_world import refusals
+
+    rows = [_ours("A", (0.5, 0.5), (0.5, 0.2), 5.0), _ours("A", None, (0.5, 0.9), None, "blink")]
+    gone = refusals(rows)
+    assert gone["refused"] == 1 and gone["reasons"] == {"blink": 1}
+    assert gone["mean_target_y_refused"] == 0.9 and gone["mean_target_y_kept"] == 0.2

@@ -167,3 +167,73 @@ def test_an_axis_the_targets_do_not_sweep_is_left_to_the_network():
 
     constant = Correction.fit(np.full((9, 2), 0.4), geometry[:9], grid(), hidden[:9], (0, 0))
     np.testing.assert_allclose(constant.apply(elsewhere, *later), elsewhere)
+
+
+def spearman(a, b):
+    rank = lambda v: np.argsort(np.argsort(v))  # noqa: E731
+    return np.corrcoef(rank(a), rank(b))[0, 1]
+
+
+def noisy_calibration(rng, dots=9, frames_per_dot=1, noise=0.04):
+    """A network that reads x and y through two head features, with per-frame noise."""
+    truth = np.repeat(grid(round(dots**0.5)), frames_per_dot, axis=0)
+    geometry = np.concatenate([truth * 0.5, rng.normal(size=(len(truth), 2))], axis=1)
+    points = 0.6 * truth + 0.2 + rng.normal(0, noise, truth.shape)
+    return points, geometry, truth
+
+
+def test_the_expected_error_matches_the_error_made_on_new_frames():
+    rng = np.random.default_rng(4)
+    expected, actual = [], []
+    for _ in range(20):  # twenty sittings
+        points, geometry, truth = noisy_calibration(rng, dots=16)
+        correction = Correction.fit(points, geometry, truth)
+        # New frames of the same sitting, some with the head's features far from any seen.
+        new_truth = rng.random((200, 2))
+        far = rng.random(200) < 0.3
+        new_geometry = np.concatenate([new_truth * 0.5, rng.normal(size=(200, 2))], axis=1)
+        new_geometry[far, 2:] *= 4
+        new_points = 0.6 * new_truth + 0.2 + rng.normal(0, 0.04, new_truth.shape)
+        new_points[far] += rng.normal(0, 0.08, (far.sum(), 2))  # such frames read worse
+        found = correction.apply(new_points, new_geometry)
+        actual.append(np.linalg.norm(found - new_truth, axis=1))
+        expected.append(correction.expected_error(new_points, new_geometry))
+    expected, actual = np.concatenate(expected), np.concatenate(actual)
+    assert expected.mean() == pytest.approx(actual.mean(), rel=0.2)
+    assert spearman(expected, actual) > 0.2
+
+
+def test_frames_of_one_dot_are_held_out_together():
+    """Five frames of a dot share where the person really looked: a fit that keeps four of
+    them sees the fifth's error, so only holding out the whole dot finds the true spread."""
+    rng = np.random.default_rng(5)
+    truth = np.repeat(grid(), 5, axis=0)
+    where_looked = np.repeat(grid() + rng.normal(0, 0.05, (9, 2)), 5, axis=0)
+    points = where_looked + rng.normal(0, 0.005, where_looked.shape)
+    correction = Correction.fit(points, np.zeros((45, 1)), truth)
+    assert correction.held_out_rms > 0.05
+
+
+def test_too_few_dots_say_nothing_of_the_error_and_an_old_profile_knows_none():
+    from eyetracker.core.correction import UNCALIBRATED_ERROR_PCT, expected_error_pct
+
+    few = Correction.fit(grid(2) + 0.02, np.zeros((4, 1)), grid(2))
+    assert np.isfinite(few.held_out_rms)  # four dots: one can be held out
+    three = Correction.fit(grid(2)[:3] + 0.02, np.zeros((3, 1)), grid(2)[:3])
+    assert np.isnan(three.expected_error(grid(2)[:1], np.zeros((1, 1)))).all()
+    assert expected_error_pct(three, grid(2)[:1], np.zeros((1, 1))) == [UNCALIBRATED_ERROR_PCT]
+    assert expected_error_pct(None, grid(2), np.zeros((4, 1))).tolist() == [25.0] * 4
+    old = {k: v for k, v in few.to_json().items() if k not in ("held_out_rms", "precision")}
+    assert np.isnan(Correction.from_json(old).expected_error(grid(2), np.zeros((4, 1)))).all()
+
+
+def test_the_error_model_survives_json():
+    rng = np.random.default_rng(6)
+    points, geometry, truth = noisy_calibration(rng)
+    correction = Correction.fit(points, geometry, truth)
+    again = Correction.from_json(correction.to_json())
+    np.testing.assert_allclose(
+        again.expected_error(points, geometry), correction.expected_error(points, geometry)
+    )
+    with pytest.raises(ValueError, match="precision"):
+        Correction.from_json(correction.to_json() | {"precision": [[1.0]]})

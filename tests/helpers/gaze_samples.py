@@ -13,7 +13,9 @@ from eyetracker.runtime.recording import GazeRecorder
 
 # Valid and invalid samples, with and without a raw point, a truth, a reason that needs quoting.
 SAMPLES = [
-    GazeSample(GazePoint(0.25, 0.5), GazePoint(0.2, 0.55), True, 10.0, 10.012, 7),
+    GazeSample(
+        GazePoint(0.25, 0.5), GazePoint(0.2, 0.55), True, 10.0, 10.012, 7, expected_error=8.25
+    ),
     GazeSample(None, None, False, 10.033, 10.04, 8, reason="no face"),
     GazeSample(GazePoint(0.3, 0.5), None, True, 10.066, 10.07, 9, truth=GazePoint(0.3, 0.4)),
     GazeSample(None, None, False, 10.1, 10.11, 10, reason='too dark, "really"'),
@@ -35,6 +37,8 @@ def assert_rows_match(table, samples, start=0.0):
     np.testing.assert_allclose(table.time, times, atol=2e-6)  # two roundings when start is read
     np.testing.assert_allclose(table.capture_time, [s.capture_time for s in samples], **close)
     np.testing.assert_allclose(table.latency_ms, [1e3 * s.latency for s in samples], atol=1e-3)
+    expected = [math.nan if s.expected_error is None else s.expected_error for s in samples]
+    np.testing.assert_allclose(table.expected_error, expected, atol=1e-3, equal_nan=True)
     for name, points in [
         ("", [s.point for s in samples]),
         ("raw_", [s.raw_point for s in samples]),

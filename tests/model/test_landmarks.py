@@ -128,14 +128,24 @@ def test_the_patch_puts_the_eye_corners_at_fixed_positions_and_the_iris_between(
         assert 2 * radius.mean() >= 10
 
 
-def test_closed_eyes_give_no_sample_and_open_eyes_do(image_mode, people):
-    closed = [image_mode.prepare(synthetic(i, blink=1.0)[0]) for i in range(8)]
+def test_shut_eyes_give_no_sample_and_open_eyes_do(image_mode, people):
+    closed = [image_mode.prepare(synthetic(i, blink=1.0)[0]) for i in range(16)]
     assert all(not r.found for r in closed if r.reason == EYES_CLOSED)
-    assert sum(r.reason == EYES_CLOSED for r in closed) >= 4
+    # The cartoon's lid landmarks often stop short of meeting: half of these are read as shut
+    # (in a stream the blink filter judges the rest by their timing).
+    assert sum(r.reason == EYES_CLOSED for r in closed) >= 6
     assert not any(image_mode.prepare(image).reason == EYES_CLOSED for image, _ in people)
     shut = next(r for r in closed if r.reason == EYES_CLOSED)
     assert shut.pixels.shape == (1, HEIGHT, WIDTH) and not shut.pixels.any()
     assert shut.face.shape == (GEOMETRY_SIZE,) and not shut.face.any()
+
+
+def test_looking_at_the_bottom_edge_is_never_read_as_closed_eyes(image_mode):
+    """The upper lids follow the eyes down: narrow, but open."""
+    for i in range(16):
+        for x in (0.05, 0.5, 0.95):
+            prepared = image_mode.prepare(synthetic(i, gaze=(x, 0.99))[0])
+            assert prepared.reason != EYES_CLOSED, (i, x)
 
 
 def test_a_black_frame_is_too_dark_and_a_plain_one_has_no_face(image_mode):

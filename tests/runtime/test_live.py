@@ -31,7 +31,7 @@ def test_stream_command_streams_until_the_source_ends(model, capsys):
     assert cli("stream", *args, *kinds, "--allow-network") == 0
     out = capsys.readouterr().out
     assert "streaming WebSocket: ws://127.0.0.1:" in out
-    assert 'streaming LSL: stream "eyetracker" of type "Gaze", 4 channels at 30 Hz' in out
+    assert 'streaming LSL: stream "eyetracker" of type "Gaze", 5 channels at 30 Hz' in out
     assert "open to the network" in out and "streamed " in out
 
 

@@ -25,6 +25,7 @@ def sample(i: int, valid: bool = True) -> GazeSample:
         output_time=100.0 + i / 30 + 0.012,
         frame_index=i,
         reason="" if valid else "no face",
+        expected_error=7.5 if valid else None,
     )
 
 
@@ -35,11 +36,14 @@ def test_sample_json_has_the_documented_keys():
         "x": 0.05,
         "y": 0.25,
         "valid": True,
+        "expected_error": 7.5,
+        "reason": "",
         "latency_ms": pytest.approx(12.0),
         "frame": 5,
     }
     invalid = sample_to_json(sample(6, valid=False), wall_offset=0.0)
     assert invalid["x"] is None and invalid["y"] is None and invalid["valid"] is False
+    assert invalid["expected_error"] is None and invalid["reason"] == "no face"
     json.dumps(invalid, allow_nan=False)
 
 
@@ -150,7 +154,7 @@ def test_an_lsl_inlet_resolves_the_outlet_by_name_and_pulls_samples(lsl_config):
         found = pylsl.resolve_byprop("name", name, 1, 10.0)
         assert len(found) == 1
         info = found[0]
-        assert (info.type(), info.channel_count(), info.nominal_srate()) == ("Gaze", 4, 30.0)
+        assert (info.type(), info.channel_count(), info.nominal_srate()) == ("Gaze", 5, 30.0)
         inlet = pylsl.StreamInlet(found[0])
         try:
             inlet.open_stream(10.0)
@@ -159,17 +163,17 @@ def test_an_lsl_inlet_resolves_the_outlet_by_name_and_pulls_samples(lsl_config):
             while not channel.empty():
                 labels.append(channel.child_value("label"))
                 channel = channel.next_sibling()
-            assert labels == ["x", "y", "valid", "latency_ms"]
+            assert labels == ["x", "y", "valid", "latency_ms", "expected_error"]
             streams.publish(sample(3))
             streams.publish(sample(4, valid=False))
             values, stamp = inlet.pull_sample(timeout=10.0)
             assert values[:3] == pytest.approx([0.03, 0.25, 1.0])
-            assert values[3] == pytest.approx(12.0)
+            assert values[3:] == pytest.approx([12.0, 7.5])
             # The capture time (time.monotonic) mapped onto LSL's clock by their offset.
             offset = pylsl.local_clock() - time.monotonic()
             assert stamp == pytest.approx(sample(3).capture_time + offset, abs=0.05)
             values, _ = inlet.pull_sample(timeout=10.0)
-            assert math.isnan(values[0]) and values[2] == 0.0
+            assert math.isnan(values[0]) and values[2] == 0.0 and math.isnan(values[4])
         finally:
             inlet.close_stream()
             del inlet

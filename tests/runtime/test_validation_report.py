@@ -69,3 +69,15 @@ def test_report_is_plain_json(tmp_path):
         c.add(0, tuple(point))
     data = json.loads(save_report(c.report(), tmp_path / "v.json").read_text())
     assert data["format"] == "eyetracker-validation" and len(data["targets"][0]["estimates"]) == 5
+
+
+def test_the_expected_error_is_reported_beside_the_measured_one():
+    c = collector()
+    for i in range(4):
+        c.add(0, (0.25, 0.2), expected_error=4.0 + i)  # measured 5.0
+        c.add(1, (0.8, 0.6 - 0.03), expected_error=None)  # said nothing: not averaged
+    report = c.report()
+    assert report["targets"][0]["expected_error_pct"] == pytest.approx(5.5)
+    assert "expected_error_pct" not in report["targets"][1]
+    assert report["expected_error_pct"] == pytest.approx(5.5)
+    assert "expected 5.5%" in summary_line(report)

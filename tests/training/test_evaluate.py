@@ -42,6 +42,9 @@ def test_predictions_csv_has_every_sample_and_its_role(toy_dataset, tmp_path, ca
         assert len(own) == 76  # every sample once, calibration rows included
         dark = [r for r in own if r["face_found"] == "0"]
         assert len(dark) == 1 and dark[0]["pred_x"] == "" and dark[0]["role"] == "test"
+        assert dark[0]["reason"] == "too dark" and dark[0]["expected_error"] == ""
+        tested = [r for r in own if r["role"] == "test" and r["face_found"] == "1"]
+        assert all(float(r["expected_error"]) > 0 and r["reason"] == "" for r in tested)
     calibrated = [r for r in rows if r["mode"] == "calibrated" and r["role"] == "calibration"]
     assert len(calibrated) == 7 * 2
 

@@ -40,9 +40,16 @@ def _finite(value: float | None) -> float | None:
     return value if value is not None and math.isfinite(value) else None
 
 
+def _rounded(value: float | None) -> float | None:
+    value = _finite(value)
+    return None if value is None else round(value, 3)
+
+
 def sample_to_json(sample: GazeSample, wall_offset: float | None = None) -> dict:
     """The wire form: `t` is the capture time in Unix seconds, `x`/`y` the smoothed point
-    (0..1, origin top-left; null when not valid), `latency_ms` capture to output.
+    (0..1, origin top-left; null when not valid), `expected_error` the error expected of it
+    (% of the screen; null when not valid), `reason` why not valid ("" when valid),
+    `latency_ms` capture to output.
 
     `wall_offset` is time.time() - time.monotonic(); measured now when not given.
     """
@@ -54,6 +61,8 @@ def sample_to_json(sample: GazeSample, wall_offset: float | None = None) -> dict
         "x": _finite(point.x) if point else None,
         "y": _finite(point.y) if point else None,
         "valid": bool(sample.valid),
+        "expected_error": _rounded(sample.expected_error) if point else None,
+        "reason": sample.reason,
         "latency_ms": round(1000.0 * sample.latency, 3),
         "frame": sample.frame_index,
     }

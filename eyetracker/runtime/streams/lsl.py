@@ -31,6 +31,7 @@ CHANNELS = (
     ("y", "normalized", "ScreenY"),  # 0 top .. 1 bottom edge
     ("valid", "boolean", "Valid"),  # 1 when the frame gave a gaze point, else 0 (x, y NaN)
     ("latency_ms", "ms", "Latency"),  # capture to output
+    ("expected_error", "percent", "ExpectedError"),  # % of the screen; NaN when not valid
 )
 BUFFER_S = 10  # seconds of samples LSL keeps for a slow inlet; older ones are dropped
 
@@ -132,9 +133,14 @@ class LslStream:
             point.y if point else math.nan,
             1.0 if sample.valid else 0.0,
             1000.0 * sample.latency,
+            _or_nan(sample.expected_error) if point else math.nan,
         ]
         offset = pylsl.local_clock() - time.monotonic()
         outlet.push_sample(values, sample.capture_time + offset)
 
     def stop(self) -> None:
         self._outlet = None  # pylsl destroys the outlet when its last reference goes
+
+
+def _or_nan(value: float | None) -> float:
+    return math.nan if value is None else float(value)
