@@ -184,3 +184,13 @@ def test_a_symlinked_gaze_csv_that_leaves_the_folder_is_refused(tmp_path):
     (folder / "gaze.csv").symlink_to(outside / "gaze.csv")
     with pytest.raises(eyetracker.recording.RecordingReadError, match="leads outside"):
         eyetracker.recording.read(folder)
+
+
+def test_view_from_past_the_end_says_so_and_draws_nothing(tmp_path, capsys):
+    folder = record(tmp_path / "rec")  # 32/30 s long
+    out = tmp_path / "heatmap.png"
+    assert main(["view", str(folder), "--png", str(out), "--from", "500"]) == 2
+    assert capsys.readouterr().err == (
+        "eyetracker: --from 500 is after the recording's end (1.1 s); choose an earlier time.\n"
+    )
+    assert not out.exists()

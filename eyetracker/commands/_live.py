@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +52,21 @@ def add_stream_options(parser: argparse.ArgumentParser, default: str | None = No
         help="let --stream lsl run: liblsl listens on every network interface, so anyone on "
         "the network can receive the gaze (the WebSocket stays on this computer)",
     )
+
+
+@contextmanager
+def camera_hint(source: str) -> Iterator[None]:
+    """A webcam that cannot be opened: its sentence, plus how to run without one."""
+    from eyetracker.capture.base import SourceOpenError
+
+    try:
+        yield
+    except SourceOpenError as error:
+        if source.partition(":")[0] != "webcam":
+            raise
+        raise SourceOpenError(
+            f"{str(error).rstrip('.')}; to run without a camera, use --source synthetic:fixations."
+        ) from None
 
 
 def warn(message: str) -> None:

@@ -46,8 +46,6 @@ def run(args: argparse.Namespace) -> int:
     from eyetracker.runtime.live import TeeSource, open_live_source, track_live
     from eyetracker.runtime.recording import CSV_NAME, GazeRecorder
 
-    if args.seconds is not None and not args.seconds > 0:
-        raise UserError(f"--seconds must be positive, not {args.seconds:g}.")
     screen = _screen(args.screen)
     writable_folder(args.folder, "record into")  # before the model loads
     if Path(args.folder, CSV_NAME).exists():
@@ -86,7 +84,8 @@ def run(args: argparse.Namespace) -> int:
 
     tee = TeeSource(source, recorder.add_frame) if args.video else source
     try:
-        track_live(tee, backend, statistics, on_sample, args.seconds, _live.warn, started)
+        with _live.camera_hint(args.source):
+            track_live(tee, backend, statistics, on_sample, args.seconds, _live.warn, started)
     except KeyboardInterrupt:
         pass  # Ctrl-C ends a recording normally
     finally:

@@ -8,6 +8,7 @@ import sys
 
 from eyetracker.commands import _live
 from eyetracker.commands._output import add_force_option
+from eyetracker.commands._status import StatusLine
 
 HELP = "run the tracker over a video, an image folder or synthetic:<script>; write gaze to CSV"
 
@@ -61,10 +62,19 @@ def run(args: argparse.Namespace) -> int:
         disable=None,  # shown on a terminal only
     )
 
+    # Elsewhere than a terminal (a log, a pipe), a plain line now and then, as record's.
+    passed = [0]
+    lines = None
+    if bar.disable:
+        lines = StatusLine(lambda: f"replayed {passed[0]} of {bar.total or '?'} frames")
+
     def on_sample(sample) -> None:
         if bar.total is None:
             bar.total = expected_frames(source)
         bar.update(sample.frame_index + 1 - bar.n if args.realtime else 1)
+        passed[0] = sample.frame_index + 1 if args.realtime else passed[0] + 1
+        if lines is not None:
+            lines.count(sample.valid)
         if streams is not None:
             streams.publish(sample)
 

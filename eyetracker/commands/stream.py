@@ -45,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
         print("ready: clients can connect now; press Ctrl-C to stop", flush=True)
 
     try:
-        track_live(source, backend, statistics, publish, args.seconds, _live.warn, started)
+        with _live.camera_hint(args.source):
+            track_live(source, backend, statistics, publish, args.seconds, _live.warn, started)
     except KeyboardInterrupt:
         pass  # Ctrl-C is how streaming ends
     finally:

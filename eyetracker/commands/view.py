@@ -48,6 +48,11 @@ def run(args: argparse.Namespace) -> int:
     end = math.inf if args.end is None else args.end
     if end < args.start:
         raise UserError(f"--to {args.end:g} is before --from {args.start:g}; swap them.")
+    if args.start > recording.duration:
+        raise UserError(
+            f"--from {args.start:g} is after the recording's end ({recording.duration:.1f} s); "
+            "choose an earlier time."
+        )
     if args.png is None:
         from eyetracker.app.viewer import run_viewer  # imported here: --png needs no Qt
 

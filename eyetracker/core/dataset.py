@@ -29,6 +29,7 @@ from eyetracker.core.manifest import (
     optional_length,
     parse_sample,
     parse_screen,
+    plan_problem,
     read_manifest,
     with_extras,
     write_manifest,
@@ -189,6 +190,8 @@ def load_measurement(folder: str | os.PathLike[str], *, decode_images: bool = Fa
     extras = {k: v for k, v in data.items() if k not in KNOWN_KEYS}
     distance, note = optional_length(data.get("viewing_distance_mm"), "viewing_distance_mm")
     if note:
+        problems.append(Problem(manifest, note))
+    if note := plan_problem(data):
         problems.append(Problem(manifest, note))
     camera = data.get("camera")
     if camera is not None and (reason := camera_problem(camera)):

@@ -177,6 +177,20 @@ def optional_length(value: Any, name: str) -> tuple[float | None, str | None]:
     return None, f"{name} {describe(value)} is not a positive number; ignored"
 
 
+def plan_problem(data: dict[str, Any]) -> str | None:
+    """Why a measurement with `planned_samples` (the count its writer set out to take) falls
+    short of it, as a run that was interrupted leaves it; None when it does not."""
+    planned = data.get("planned_samples")
+    if planned is None:
+        return None
+    if not _positive_int(planned):
+        return f"planned_samples {describe(planned)} is not a positive integer; ignored"
+    taken = len(data["samples"])
+    if taken < planned:
+        return f"holds {taken} of its {planned} planned samples: it was cut short"
+    return None
+
+
 def camera_problem(raw: Any) -> str | None:
     """Why an optional camera object is unusable, or None when it is fine."""
     if not isinstance(raw, dict):

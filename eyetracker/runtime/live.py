@@ -32,6 +32,8 @@ def open_live_source(
 
     A synthetic source ends after `seconds` (None: never); a webcam runs until stopped.
     """
+    if seconds is not None and not seconds > 0:
+        raise LiveSourceError(f"--seconds must be positive, not {seconds:g}.")
     kind, _, option = spec.partition(":")
     if kind == "webcam":
         return create_source("webcam", device=option or 0, fps=fps)

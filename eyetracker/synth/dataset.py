@@ -90,7 +90,11 @@ def write_measurement(job: _Job) -> int:
         sitting.screen.height_mm,
     )
     facts = synthetic_facts(job.seed, person, sitting, job.person, job.measurement)
-    extra = {"viewing_distance_mm": facts["distance_mm"], "synthetic": facts}
+    extra = {
+        "viewing_distance_mm": facts["distance_mm"],
+        "planned_samples": job.samples,  # an interrupted run leaves fewer: dataset info says so
+        "synthetic": facts,
+    }
     writer = MeasurementWriter(
         job.out,
         person.id,

@@ -167,3 +167,49 @@ def test_synth_into_a_file_is_one_sentence(tmp_path, capsys):
         "choose a new folder."
     )
     assert existing.read_text() == "keep me"
+
+
+def test_replay_into_a_log_says_how_far_it_is_now_and_then(model, tmp_path, capsys, monkeypatch):
+    import itertools
+
+    import eyetracker.commands.replay as replay_command
+    from eyetracker.commands._status import StatusLine
+
+    ticks = itertools.count()  # a clock one second on at each look: a line every 5 frames
+    monkeypatch.setattr(
+        replay_command,
+        "StatusLine",
+        lambda details: StatusLine(details, clock=lambda: float(next(ticks)), plain_interval=5),
+    )
+    out = tmp_path / "gaze.csv"
+    args = ["synthetic:fixations", "--seconds", "0.5", "--model", str(model), "--out", str(out)]
+    assert main(["replay", *args, "--backend", "torch", "--device", "cpu"]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.partition(", replayed ")[2] for line in lines] == [
+        f"{n} of 15 frames" for n in (5, 10, 15)
+    ], lines
+
+
+@pytest.mark.parametrize("command", ["stream", "record"])
+@pytest.mark.parametrize("seconds", ["-3", "0"])
+def test_a_run_of_no_length_is_refused_before_the_model_loads(
+    model, tmp_path, capsys, command, seconds
+):
+    args = ["--source", "synthetic:fixations", "--seconds", seconds, "--model", str(model)]
+    folder = [str(tmp_path / "rec")] if command == "record" else []
+    assert main([command, *folder, *args]) == 2
+    assert one_sentence(capsys) == f"eyetracker: --seconds must be positive, not {seconds}."
+    assert not (tmp_path / "rec").exists()
+
+
+@pytest.mark.parametrize("command", ["stream", "record"])
+def test_no_camera_says_how_to_run_without_one(model, tmp_path, capsys, command):
+    args = ["--source", "webcam:/dev/no-such-camera", "--seconds", "1", "--model", str(model)]
+    args += ["--stream-port", "0", "--backend", "torch", "--device", "cpu"]
+    folder = [str(tmp_path / "rec")] if command == "record" else []
+    assert main([command, *folder, *args]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("eyetracker: Could not open camera /dev/no-such-camera: no such device")
+    assert last.endswith("; to run without a camera, use --source synthetic:fixations.")

@@ -255,3 +255,23 @@ def test_duplicate_image_names_are_compared_after_normalising(tmp_path):
     measurement = load_measurement(folder)
     assert len(measurement) == 2
     assert ["already used" in p.message for p in measurement.problems] == [True, True]
+
+
+@pytest.mark.parametrize(
+    "planned, note",
+    [
+        (2, None),
+        (1, None),
+        (5, "holds 2 of its 5 planned samples: it was cut short"),
+        ("5", 'planned_samples "5" is not a positive integer; ignored'),
+        (0, "planned_samples 0 is not a positive integer; ignored"),
+    ],
+)
+def test_a_measurement_short_of_its_planned_samples_is_a_problem(tmp_path, planned, note):
+    from eyetracker.core.dataset import load_measurement
+
+    folder = tmp_path / "p01" / "m1"
+    write_measurement(folder, 2, planned_samples=planned)
+    notes = [problem.message for problem in load_measurement(folder).problems]
+    assert notes == ([note] if note else [])
+    assert len(load_measurement(folder).samples) == 2  # the samples taken still load

@@ -86,3 +86,28 @@ def test_preview_writes_a_contact_sheet(tmp_path):
     image = cv2.imread(str(sheet))
     assert image.shape == (720, 1280, 3)
     assert image.std() > 20
+
+
+def test_an_interrupted_synth_leaves_a_sitting_that_dataset_info_calls_short(
+    tmp_path, capsys, monkeypatch
+):
+    import eyetracker.synth.dataset as synth_dataset
+
+    render = synth_dataset.render_frame
+    calls = []
+
+    def interrupted_at_the_fourth_frame(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 4:
+            raise KeyboardInterrupt
+        return render(*args, **kwargs)
+
+    monkeypatch.setattr(synth_dataset, "render_frame", interrupted_at_the_fourth_frame)
+    out = tmp_path / "data"
+    args = ["--people", "1", "--measurements", "1", "--samples", "5", "--workers", "1"]
+    assert main(["synth", str(out), *args]) == 130
+    capsys.readouterr()
+    assert main(["dataset", "info", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "No problems" not in text
+    assert "m1/measurement.json: holds 3 of its 5 planned samples: it was cut short" in text
