@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sys
 
 import cv2
 import numpy as np
@@ -194,3 +195,23 @@ def test_view_from_past_the_end_says_so_and_draws_nothing(tmp_path, capsys):
         "eyetracker: --from 500 is after the recording's end (1.1 s); choose an earlier time.\n"
     )
     assert not out.exists()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="X11 only")
+def test_view_without_a_display_is_the_apps_sentence_and_names_png(tmp_path):
+    import os
+    import subprocess
+
+    folder = record(tmp_path / "rec")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("QT_", "DISPLAY", "WAYLAND"))}
+    done = subprocess.run(
+        [sys.executable, "-m", "eyetracker", "view", str(folder)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("eyetracker: The desktop app cannot start:")
+    assert lines[0].endswith("; or save the picture without a window: add --png OUT.")

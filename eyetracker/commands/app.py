@@ -25,7 +25,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--quit-after",
         type=float,
         metavar="SECONDS",
-        help="close the app after this long (with --auto-track: this long after tracking starts)",
+        help="close the app after this many seconds, more than 0 (with --auto-track: this long "
+        "after tracking starts)",
     )
     parser.add_argument(
         "--screenshots",
@@ -34,7 +35,25 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def check_unattended(args: argparse.Namespace) -> None:
+    """--quit-after and --screenshots that could not work, refused before any window opens:
+    the app would otherwise never quit, or quit at once, or fail at the end."""
+    import math
+
+    from eyetracker.commands._output import writable_folder
+    from eyetracker.core.errors import UserError
+
+    seconds = args.quit_after
+    if seconds is not None and not (math.isfinite(seconds) and seconds > 0):
+        raise UserError(f"--quit-after must be a number of seconds above 0, not {seconds:g}.")
+    if args.screenshots is not None:
+        if seconds is None:
+            raise UserError("--screenshots are saved just before quitting; add --quit-after.")
+        writable_folder(args.screenshots, "save screenshots into")
+
+
 def run(args: argparse.Namespace) -> int:
     from eyetracker.app.main import run_app  # imported here: the other commands need no Qt
 
+    check_unattended(args)
     return run_app(args)

@@ -54,6 +54,12 @@ def run(args: argparse.Namespace) -> int:
             "choose an earlier time."
         )
     if args.png is None:
+        from eyetracker.runtime.qt_platform import startup_problem
+
+        if problem := startup_problem():  # the desktop app's sentence, before Qt aborts
+            raise UserError(
+                f"{problem.rstrip('.')}; or save the picture without a window: add --png OUT."
+            )
         from eyetracker.app.viewer import run_viewer  # imported here: --png needs no Qt
 
         return run_viewer(recording)
