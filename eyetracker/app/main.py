@@ -14,27 +14,18 @@ import sys
 import time
 from pathlib import Path
 
+from eyetracker.runtime.qt_platform import (
+    explain_qt_abort,
+    forget_opencv_qt_paths,
+    startup_problem,
+)
+
 log = logging.getLogger("eyetracker.app")
-
-
-def forget_opencv_qt_paths() -> None:
-    """opencv-python points Qt at its own bundled Qt plugins and fonts when imported; those do
-    not match PySide6's Qt, and the window fails to open ("could not load the Qt platform
-    plugin xcb"). Import cv2 first (so its change has happened), then undo it."""
-    import cv2
-
-    opencv_dir = str(Path(cv2.__file__).resolve().parent)
-    for name in ("QT_QPA_PLATFORM_PLUGIN_PATH", "QT_QPA_FONTDIR", "QT_PLUGIN_PATH"):
-        value = os.environ.get(name, "")
-        if value and str(Path(value).resolve()).startswith(opencv_dir):
-            del os.environ[name]
 
 
 def cannot_start() -> str | None:
     """Why no window can open here (missing system libraries, no display), asked before Qt
     starts: Qt's own abort names the wrong library."""
-    from eyetracker.runtime.qt_platform import startup_problem
-
     return startup_problem()
 
 
@@ -43,8 +34,6 @@ def start_qapplication():
     misleading advice (what Qt said meanwhile is printed once it has started)."""
     from PySide6.QtCore import QtMsgType, qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
-
-    from eyetracker.runtime.qt_platform import explain_qt_abort
 
     said: list[str] = []
 
@@ -77,7 +66,7 @@ def run_app(args: argparse.Namespace) -> int:
     from eyetracker.app.errors import install_excepthook
     from eyetracker.app.help import log_file
     from eyetracker.app.main_window import MainWindow
-    from eyetracker.app.paths import APPLICATION, ORGANIZATION
+    from eyetracker.app.settings import APPLICATION, ORGANIZATION
 
     app = start_qapplication()
     app.setOrganizationName(ORGANIZATION)

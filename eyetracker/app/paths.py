@@ -11,8 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths
 
-ORGANIZATION = "eyetracker"
-APPLICATION = "eyetracker"
+from eyetracker.app.settings import APPLICATION, AppSettings
 
 
 def data_dir() -> Path:
@@ -21,7 +20,7 @@ def data_dir() -> Path:
     override = os.environ.get("EYETRACKER_DATA_DIR")
     if override:
         return Path(override)
-    chosen = _chosen_data_folder()
+    chosen = AppSettings.load().data_folder
     if chosen:
         return Path(chosen).expanduser()
     return default_data_dir()
@@ -41,12 +40,6 @@ def default_data_dir() -> Path:
     folder = Path(location) / APPLICATION
     earlier = folder / APPLICATION
     return earlier if earlier.is_dir() else folder
-
-
-def _chosen_data_folder() -> str:
-    from eyetracker.app.settings import AppSettings  # it imports this module
-
-    return AppSettings.load().data_folder
 
 
 def profiles_dir() -> Path:

@@ -12,7 +12,8 @@ import json
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QGuiApplication
 
-from eyetracker.app.paths import APPLICATION, ORGANIZATION, data_dir, profiles_dir
+from eyetracker.app.paths import data_dir, profiles_dir
+from eyetracker.app.settings import APPLICATION, ORGANIZATION
 
 
 def main() -> None:

@@ -17,8 +17,11 @@ from typing import Any
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QColor
 
-from eyetracker.app.paths import APPLICATION, ORGANIZATION
 from eyetracker.core.smoothing import SMOOTHING_STRENGTHS
+
+# The names Qt files this app's settings and data folders under (QSettings, QStandardPaths).
+ORGANIZATION = "eyetracker"
+APPLICATION = "eyetracker"
 
 RECENT_MODELS = 8  # how many model files the model list remembers
 

@@ -216,8 +216,8 @@ def run_viewer(recording: eyetracker.recording.Recording) -> int:
     """`eyetracker view RECORDING`: the viewer as the only window."""
     from PySide6.QtWidgets import QApplication
 
-    from eyetracker.app.main import forget_opencv_qt_paths
-    from eyetracker.app.paths import APPLICATION, ORGANIZATION
+    from eyetracker.app.settings import APPLICATION, ORGANIZATION
+    from eyetracker.runtime.qt_platform import forget_opencv_qt_paths
 
     forget_opencv_qt_paths()
     app = QApplication.instance() or QApplication(sys.argv[:1])

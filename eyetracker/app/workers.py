@@ -36,7 +36,8 @@ from eyetracker.capture.resilient import ReconnectingSource
 from eyetracker.core.errors import UserError
 from eyetracker.core.smoothing import GazeSmoother, SmoothingSettings
 from eyetracker.core.types import Frame
-from eyetracker.model.preprocess import FrontEnd, Preprocessing
+from eyetracker.model.front_end import FrontEnd
+from eyetracker.model.preprocess import Preprocessing
 from eyetracker.runtime.backends import create_backend, preload_backend, torch_available
 from eyetracker.runtime.profile import Profile, ProfileError, load_profile, profile_path
 from eyetracker.runtime.session_statistics import SessionStatistics

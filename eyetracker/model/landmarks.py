@@ -35,7 +35,7 @@ import numpy as np
 
 from eyetracker.core.errors import UserError
 from eyetracker.model import eye_patches
-from eyetracker.model.preprocess import Prepared, too_dark
+from eyetracker.model.front_end import Prepared, too_dark
 
 # Geometry beside the pixels, in this order. Angles in radians, image directions with x to
 # the right and y down; "eye units" are half the eye's corner-to-corner width.

@@ -22,18 +22,15 @@ Kinds:
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Protocol
 
 import cv2
 import numpy as np
 
+from eyetracker.model.front_end import FrontEnd, Prepared, too_dark
 from eyetracker.model.haar import Box, FaceDetector, FaceTracker
+from eyetracker.model.landmarks import GEOMETRY_SIZE, LandmarkFrontEnd
 
 KINDS = ("square", "face", "landmarks")
-
-# Mean brightness (0..1) below which a frame is "too dark": a lit face averages 0.3-0.6; at
-# under 0.08 the camera's noise dominates and no face finder works anyway.
-MIN_BRIGHTNESS = 0.08
 
 # The eye band inside a Haar face box, as fractions of the box: Haar boxes run from the
 # brows to the chin, so both eyes sit between 20% and 55% of the height.
@@ -43,35 +40,6 @@ EYE_BAND_LEFT, EYE_BAND_RIGHT = 0.06, 0.94
 # The geometry vector of the `square` and `face` kinds: face box centre x, y and width.
 BOX_GEOMETRY_SIZE = 3
 _CENTRE_FACE = np.array([0.5, 0.5, 0.25], np.float32)
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """One frame ready for the network, or the reason it is not usable.
-
-    `reason` is "" for a usable frame, else what a user can act on: "too dark", "no face",
-    "eyes closed", "face partly outside the frame". `box` is the face as fractions of the
-    frame (x, y, width, height) when one was found, for the preview.
-    """
-
-    pixels: np.ndarray  # (C, height, width) float32 in [0, 1]
-    face: np.ndarray  # (geometry_size,) float32: where the head is (see each kind)
-    found: bool
-    reason: str = ""
-    box: tuple[float, float, float, float] | None = None
-
-
-class FrontEnd(Protocol):
-    """One stream's front end: it may keep state between frames (tracking the face)."""
-
-    def prepare(self, image: np.ndarray, timestamp_s: float | None = None) -> Prepared: ...
-
-    def close(self) -> None: ...
-
-
-def too_dark(image: np.ndarray) -> bool:
-    """Mean brightness under MIN_BRIGHTNESS; every 8th pixel gives the same mean to within noise."""
-    return float(image[::8, ::8].mean()) / 255.0 < MIN_BRIGHTNESS
 
 
 @dataclass(frozen=True)
@@ -97,8 +65,6 @@ class Preprocessing:
     @property
     def geometry_size(self) -> int:
         if self.kind == "landmarks":
-            from eyetracker.model.landmarks import GEOMETRY_SIZE
-
             return GEOMETRY_SIZE
         return BOX_GEOMETRY_SIZE
 
@@ -116,8 +82,6 @@ class Preprocessing:
             return SquareFrontEnd(self)
         if self.kind == "face":
             return HaarFrontEnd(self, FaceTracker() if video else FaceDetector())
-        from eyetracker.model.landmarks import LandmarkFrontEnd
-
         return LandmarkFrontEnd(video=video, width=self.width, height=self.height)
 
     def invalid(self, reason: str) -> Prepared:

@@ -125,7 +125,7 @@ def probe_qt(platform: str | None = None, timeout: float = QT_TIMEOUT_S) -> dict
     env = dict(os.environ)
     env.pop("QT_QPA_PLATFORM", None)
     # opencv-python, once imported here, points Qt at its own plugins; the app undoes that
-    # (eyetracker.app.main.forget_opencv_qt_paths), so the probe must too.
+    # (eyetracker.runtime.qt_platform.forget_opencv_qt_paths), so the probe must too.
     for name in ("QT_QPA_PLATFORM_PLUGIN_PATH", "QT_QPA_FONTDIR", "QT_PLUGIN_PATH"):
         if "cv2" in Path(env.get(name, "")).parts:
             del env[name]

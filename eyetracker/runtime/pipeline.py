@@ -24,7 +24,7 @@ from eyetracker.core.metrics import on_screen
 from eyetracker.core.smoothing import GazeSmoother
 from eyetracker.core.types import Frame, GazePoint, GazeSample
 from eyetracker.model import landmarks
-from eyetracker.model.preprocess import Prepared
+from eyetracker.model.front_end import Prepared
 from eyetracker.runtime.backends import Backend
 from eyetracker.runtime.blinks import BLINK, BlinkFilter
 from eyetracker.runtime.session_statistics import SessionStatistics

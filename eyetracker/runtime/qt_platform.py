@@ -4,6 +4,7 @@ Qt's own failure is an abort that names the wrong library ("xcb-cursor0 ... is n
 when other libraries, or the display itself, are missing). So before Qt starts: is there a
 display, and does `ldd` find every shared library of the xcb platform plugin (its
 dependencies included)? Missing ones are named with the Debian/Ubuntu packages that hold them.
+And opencv's own Qt paths are taken out of the environment before Qt reads them.
 """
 
 from __future__ import annotations
@@ -167,3 +168,16 @@ def explain_qt_abort(messages: list[str], env: Mapping[str, str] | None = None) 
         f"The desktop app cannot start: Qt says “{first.rstrip('.')}”; run `eyetracker doctor` "
         "to see what is missing."
     )
+
+
+def forget_opencv_qt_paths() -> None:
+    """opencv-python points Qt at its own bundled Qt plugins and fonts when imported; those do
+    not match PySide6's Qt, and the window fails to open ("could not load the Qt platform
+    plugin xcb"). Import cv2 first (so its change has happened), then undo it."""
+    import cv2
+
+    opencv_dir = str(Path(cv2.__file__).resolve().parent)
+    for name in ("QT_QPA_PLATFORM_PLUGIN_PATH", "QT_QPA_FONTDIR", "QT_PLUGIN_PATH"):
+        value = os.environ.get(name, "")
+        if value and str(Path(value).resolve()).startswith(opencv_dir):
+            del os.environ[name]

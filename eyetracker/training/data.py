@@ -16,7 +16,8 @@ from eyetracker.core.atomic import atomic_write
 from eyetracker.core.dataset import Measurement, load_dataset
 from eyetracker.core.errors import UserError
 from eyetracker.core.images import read_image
-from eyetracker.model.preprocess import FrontEnd, Prepared, Preprocessing
+from eyetracker.model.front_end import FrontEnd, Prepared
+from eyetracker.model.preprocess import Preprocessing
 
 
 @dataclass

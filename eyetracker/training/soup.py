@@ -10,26 +10,21 @@ costs one forward pass like any of them, and it scored better than every one of 
 
 Each member is an ordinary run of `eyetracker.training.trainer.train` with its own seed
 (seed, seed + 1, ...: its own batches, augmentation and held-out dots) into OUT.memberK; the
-soup is written to OUT and the member files are removed. A member that finished before an
-interruption is kept and reused by --resume.
+trainer runs them (`train_members`), this module checks the request and averages the members
+into the soup the trainer writes to OUT. A member that finished before an interruption is kept
+and reused by --resume.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import logging
 from pathlib import Path
 
 import numpy as np
 import torch
-from tqdm import tqdm
 
 from eyetracker.core.errors import UserError
-from eyetracker.model.checkpoint import load_checkpoint, save_checkpoint
-from eyetracker.training.data import PreparedMeasurement, prepare_dataset
+from eyetracker.model.checkpoint import LoadedModel, load_checkpoint
 from eyetracker.training.distributed import Distributed
-
-log = logging.getLogger("eyetracker.train")
 
 
 def member_path(out: str | Path, number: int) -> Path:
@@ -50,18 +45,8 @@ def average_state(states: list[dict[str, torch.Tensor]]) -> dict[str, torch.Tens
     }
 
 
-def train_members(config, prepared: list[PreparedMeasurement] | None = None) -> dict:
-    """Fine-tune `config.members` models from `config.init` and write their average to
-    `config.out`. Returns the members' mean metrics (each member's validation is on its own
-    held-out dots, which the others may have trained on), "members" and their "epochs".
-    The soup's data description (info.data) is the first member's split."""
-    from eyetracker.training.trainer import (
-        TrainingInterrupted,
-        explained_save,
-        resume_path,
-        train,
-    )
-
+def check_members(config) -> None:
+    """Refuse a soup that cannot be made, in one sentence, before any work."""
     if not config.init:
         raise UserError(
             "--members averages models fine-tuned from one starting model: give --init too."
@@ -71,43 +56,13 @@ def train_members(config, prepared: list[PreparedMeasurement] | None = None) -> 
             "--members trains its models one after another: run it without torchrun, or pass "
             "--members 1."
         )
-    if config.resume and not any(
-        member_path(config.out, n).exists() or resume_path(member_path(config.out, n)).exists()
-        for n in range(1, config.members + 1)
-    ):
-        raise UserError(
-            f"Nothing to resume: no model of {config.out} was started; start without --resume."
-        )
-    if prepared is None:
-        preprocessing = load_checkpoint(config.init).info.preprocessing
-        prepared = prepare_dataset(
-            config.data, preprocessing, workers=config.workers, progress=config.progress
-        )
-    paths = []
-    for number in range(1, config.members + 1):
-        path = member_path(config.out, number)
-        say = f"member={number}/{config.members}"
-        log.info(say)
-        if config.progress:
-            tqdm.write(say)  # the app's progress reads it (eyetracker.runtime.finetune_job)
-        paths.append(path)
-        if config.resume and path.is_file() and not resume_path(path).exists():
-            continue  # it finished before the stop
-        member = dataclasses.replace(
-            config,
-            members=1,
-            seed=config.seed + number - 1,
-            out=str(path),
-            resume=config.resume and resume_path(path).exists(),
-        )
-        try:
-            train(member, prepared=prepared)
-        except TrainingInterrupted:
-            raise TrainingInterrupted(
-                f"Training interrupted in model {number} of {config.members} for {config.out}; "
-                "continue with the same command plus --resume."
-            ) from None
 
+
+def average_members(paths: list[Path], config) -> LoadedModel:
+    """The soup of the member files `paths`, not yet written: their averaged weights, their mean
+    metrics (each member's validation is on its own held-out dots, which the others may have
+    trained on), "members" and their "epochs". Its data description (info.data) is the first
+    member's split."""
     loaded = [load_checkpoint(path) for path in paths]
     soup = loaded[0]
     soup.model.load_state_dict(average_state([m.model.state_dict() for m in loaded]))
@@ -129,8 +84,4 @@ def train_members(config, prepared: list[PreparedMeasurement] | None = None) -> 
         "seed": config.seed,
         "members": config.members,
     }
-    with explained_save(config.out):
-        save_checkpoint(config.out, soup.model, soup.info)
-    for path in paths:
-        path.unlink(missing_ok=True)
-    return soup.info.metrics
+    return soup

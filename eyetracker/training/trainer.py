@@ -8,7 +8,7 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +38,7 @@ from eyetracker.training.data import (
 )
 from eyetracker.training.distributed import Distributed
 from eyetracker.training.evaluate import evaluate
+from eyetracker.training.soup import average_members, check_members, member_path
 
 log = logging.getLogger("eyetracker.train")
 
@@ -155,8 +156,6 @@ def euclidean_loss(
 def train(config: TrainConfig, prepared: list[PreparedMeasurement] | None = None) -> dict:
     """Train and write `config.out`; returns the final metrics. `prepared` skips loading data."""
     if config.members > 1:
-        from eyetracker.training.soup import train_members  # it runs this function per member
-
         return train_members(config, prepared)
     dist = Distributed.from_environment()
     device = pick_device(config.device) if not dist.enabled else dist.device
@@ -337,6 +336,56 @@ def train(config: TrainConfig, prepared: list[PreparedMeasurement] | None = None
                 mark_complete(config.out)
         state_file.unlink(missing_ok=True)
     return metrics
+
+
+def train_members(config: TrainConfig, prepared: list[PreparedMeasurement] | None = None) -> dict:
+    """Fine-tune `config.members` models from `config.init`, one `train` each with its own seed,
+    and write their average (eyetracker.training.soup) to `config.out`; returns its metrics."""
+    from tqdm import tqdm
+
+    check_members(config)
+    if config.resume and not any(
+        member_path(config.out, n).exists() or resume_path(member_path(config.out, n)).exists()
+        for n in range(1, config.members + 1)
+    ):
+        raise UserError(
+            f"Nothing to resume: no model of {config.out} was started; start without --resume."
+        )
+    if prepared is None:
+        preprocessing = load_checkpoint(config.init).info.preprocessing
+        prepared = prepare_dataset(
+            config.data, preprocessing, workers=config.workers, progress=config.progress
+        )
+    paths = []
+    for number in range(1, config.members + 1):
+        path = member_path(config.out, number)
+        say = f"member={number}/{config.members}"
+        log.info(say)
+        if config.progress:
+            tqdm.write(say)  # the app's progress reads it (eyetracker.runtime.finetune_job)
+        paths.append(path)
+        if config.resume and path.is_file() and not resume_path(path).exists():
+            continue  # it finished before the stop
+        member = replace(
+            config,
+            members=1,
+            seed=config.seed + number - 1,
+            out=str(path),
+            resume=config.resume and resume_path(path).exists(),
+        )
+        try:
+            train(member, prepared=prepared)
+        except TrainingInterrupted:
+            raise TrainingInterrupted(
+                f"Training interrupted in model {number} of {config.members} for {config.out}; "
+                "continue with the same command plus --resume."
+            ) from None
+    soup = average_members(paths, config)
+    with explained_save(config.out):
+        save_checkpoint(config.out, soup.model, soup.info)
+    for path in paths:
+        path.unlink(missing_ok=True)
+    return soup.info.metrics
 
 
 @contextmanager

@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=480.0, help="seconds for the tour")
     args = parser.parse_args(argv)
 
-    from eyetracker.app.main import forget_opencv_qt_paths
+    from eyetracker.runtime.qt_platform import forget_opencv_qt_paths
 
     forget_opencv_qt_paths()
     from PySide6.QtCore import Qt, QTimer
@@ -39,7 +39,8 @@ def main(argv: list[str] | None = None) -> int:
     from eyetracker.app.controls import select_data
     from eyetracker.app.errors import install_excepthook
     from eyetracker.app.main_window import MainWindow
-    from eyetracker.app.paths import APPLICATION, ORGANIZATION, data_dir
+    from eyetracker.app.paths import data_dir
+    from eyetracker.app.settings import APPLICATION, ORGANIZATION
     from eyetracker.app.validation import ValidationScreen
 
     app = QApplication(sys.argv[:1])

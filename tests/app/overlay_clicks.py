@@ -43,7 +43,7 @@ def main() -> int:
     parser.add_argument("--compositor")
     args = parser.parse_args()
     os.environ.pop("QT_QPA_PLATFORM", None)
-    from eyetracker.app.main import forget_opencv_qt_paths
+    from eyetracker.runtime.qt_platform import forget_opencv_qt_paths
 
     forget_opencv_qt_paths()
     app = QApplication(sys.argv[:1])
