@@ -29,6 +29,7 @@ import numpy as np
 from eyetracker.model.front_end import FrontEnd, Prepared, too_dark
 from eyetracker.model.haar import Box, FaceDetector, FaceTracker
 from eyetracker.model.landmarks import GEOMETRY_SIZE, LandmarkFrontEnd
+from eyetracker.model.native_log import quiet_native_stderr
 
 KINDS = ("square", "face", "landmarks")
 
@@ -82,7 +83,8 @@ class Preprocessing:
             return SquareFrontEnd(self)
         if self.kind == "face":
             return HaarFrontEnd(self, FaceTracker() if video else FaceDetector())
-        return LandmarkFrontEnd(video=video, width=self.width, height=self.height)
+        with quiet_native_stderr():  # MediaPipe's start-up lines (see native_log)
+            return LandmarkFrontEnd(video=video, width=self.width, height=self.height)
 
     def invalid(self, reason: str) -> Prepared:
         """The empty input of a frame that gives no gaze, with why."""
