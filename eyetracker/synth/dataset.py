@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -132,9 +133,25 @@ def synthetic_facts(seed: int, person: Person, sitting: Sitting, p: int, m: int)
     }
 
 
-def _init_worker() -> None:
+def _die_with_parent(parent: int) -> None:
+    """Linux: the kernel kills this worker when the process that started it dies (even by
+    SIGKILL), so no worker goes on writing images for nobody."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() != parent:  # it died before the line above took effect
+        os._exit(1)
+
+
+def _init_worker(parent: int | None = None) -> None:
     import cv2
 
+    if parent is not None:
+        _die_with_parent(parent)
     cv2.setNumThreads(1)  # one process per core; OpenCV's own threads would only compete
 
 
@@ -169,7 +186,8 @@ def write_dataset(
             if progress:
                 progress(done)
         return total
-    with multiprocessing.get_context("spawn").Pool(workers, initializer=_init_worker) as pool:
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(workers, initializer=_init_worker, initargs=(os.getpid(),)) as pool:
         for done in pool.imap_unordered(write_measurement, jobs):
             total += done
             if progress:

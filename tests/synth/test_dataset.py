@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import cv2
 import pytest
@@ -111,3 +112,32 @@ def test_an_interrupted_synth_leaves_a_sitting_that_dataset_info_calls_short(
     text = capsys.readouterr().out
     assert "No problems" not in text
     assert "m1/measurement.json: holds 3 of its 5 planned samples: it was cut short" in text
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the kernel's parent-death signal")
+def test_workers_die_with_a_killed_synth(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import time
+
+    out = tmp_path / "data"
+    # Two sittings long enough that a worker left alone would still be writing seconds later.
+    args = ["--people", "2", "--measurements", "1", "--samples", "400", "--workers", "2"]
+    synth = subprocess.Popen(
+        [sys.executable, "-m", "eyetracker", "synth", str(out), *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while len(list(out.rglob("*.jpg"))) < 4:  # both workers are rendering
+            assert synth.poll() is None and time.monotonic() < deadline
+            time.sleep(0.2)
+    finally:
+        os.kill(synth.pid, signal.SIGKILL)
+        synth.wait()
+    time.sleep(1)  # a worker dies at once; one that outlived its parent keeps writing
+    images = len(list(out.rglob("*.jpg")))
+    time.sleep(2)
+    assert len(list(out.rglob("*.jpg"))) == images
