@@ -12,8 +12,8 @@ by ridge regression, where `point` is the network's output, `geometry` the front
 the calibration frames. Given the network's last hidden layer (of which the point is one
 linear readout), the correction reads it too, more firmly held than the geometry: the
 calibration can weigh what the network saw of this person's real eyes differently from what
-synthetic training taught it (real frames tracked as the app tracks them, 9 dots: 12.2% ->
-11.4%; 100 dots: 8.8% -> 7.2%).
+synthetic training taught it (docs/benchmarks.md, "The network's last hidden layer, read
+from 9 dots").
 The intercept is not penalised; every weight is pulled toward zero, so with little evidence
 the answer leans toward the calibration's mean point rather than running away. Features
 constant over the calibration frames carry no evidence and get no weight. Geometry outside
@@ -39,21 +39,18 @@ from eyetracker.core.openness import OpennessModel
 # Ridge strengths in units of calibration frames (lam = strength * K on standardised
 # features): light on the network's point (a good network keeps ~97% of its own signal),
 # firmer on the geometry (9 dots against 15 numbers) and firmer still on the hidden layer's
-# 128 numbers, each of which says little alone. Chosen by measurement on real frames tracked
-# as the app tracks them (9, 30, 50 and 100 dots, 3-4 choices of the dots per sitting) and on
-# synthetic unseen people (docs/benchmarks.md, "Calibration correction"): the geometry at 1.0
-# without the hidden layer gave 12.2% / 9.5% / 9.4% / 8.8% on real frames and 9.3% synthetic
-# with 9 dots; these give 11.4% / 8.4% / 8.0% / 7.2% and 8.4%, and no sitting lost more than
-# 0.2 at any of those.
+# 128 numbers, each of which says little alone. Chosen on a grid, on real frames tracked as
+# the app tracks them (9, 30, 50 and 100 dots, 3-4 choices of the dots per sitting) and on
+# synthetic unseen people (docs/benchmarks.md, "The network's last hidden layer, read from 9
+# dots").
 POINT_RIDGE = 0.03
 GEOMETRY_RIDGE = 0.5
 HIDDEN_RIDGE = 3.0
 # The strengths hold for a calibration of this many dots. With more dots the evidence grows
 # and the prior stays what 9 dots needed: the strengths shrink by REFERENCE_DOTS / dots
-# (measured when the correction read no hidden layer, 100 dots of real frames: 8.6% -> 7.1%
-# in benchmarks/calibration_correction.py, 9.3% -> 8.9% in real_world.py). Frames of one dot
-# add no new target, so a 9-dot calibration keeps its strengths however many frames each dot
-# has.
+# (measured when the correction read no hidden layer: docs/benchmarks.md, "Calibration
+# correction"). Frames of one dot add no new target, so a 9-dot calibration keeps its
+# strengths however many frames each dot has.
 REFERENCE_DOTS = 9
 # The mean length of a 2-D error with equal, independent normal spread in x and y is
 # sqrt(pi / 4) of its RMS length (a Rayleigh distribution).

@@ -106,7 +106,7 @@ class MeasurementWriter:
         durable: bool = True,
     ) -> None:
         # durable=False skips fsync: a killed process still leaves a valid measurement, a
-        # power cut may not. For data that can be made again (synthetic datasets): ~4x faster.
+        # power cut may not. For data that can be made again (synthetic datasets), much faster.
         self.durable = durable
         self._set_image_format(image_format, jpeg_quality)
         _check_json([screen.to_json(), camera, extra], "screen, camera and extra")

@@ -57,8 +57,9 @@ def spread_indices(targets: np.ndarray, k: int, start: int | None = None) -> np.
 def spread_choices(targets: np.ndarray, k: int, draws: int) -> list[np.ndarray]:
     """Up to `draws` different choices of `k` spread indices, sampling started from the target
     nearest each corner in turn (`corner_starts`); a start that leads to a choice already made
-    adds nothing. A benchmark that averages over them does not hang on one choice of K (on a
-    pursuit sitting one choice of 9 frames moves a person's error by a point or two)."""
+    adds nothing. A benchmark that averages over them does not hang on one choice of K, which
+    on a pursuit sitting moves a person's error (docs/benchmarks.md, "Real webcam frames,
+    beside the peers")."""
     choices: list[np.ndarray] = []
     for start in corner_starts(targets)[:draws]:
         choice = spread_indices(targets, k, int(start))

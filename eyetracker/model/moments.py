@@ -3,7 +3,7 @@
 A normalisation layer divides by sqrt(var). Moments captured from n frames estimate each
 channel's variance from n values (the fully connected layers have no spatial positions to
 average over), so with 2 frames some channels' variance is near zero and a prediction lands
-hundreds of screens away (17,753% of the screen, measured on an unseen synthetic world).
+many screens away (docs/benchmarks.md, "Statistics from few frames").
 
 The guard treats the model's running moments (the average session seen in training) as
 `prior_frames` extra frames drawn from that average session, i.e. the moments of the union:
@@ -26,11 +26,10 @@ Moments = dict[str, np.ndarray]  # {"<layer>.mean": (C,), "<layer>.var": (C,)}, 
 
 # Fewest usable frames a calibration or profile may capture statistics from.
 MIN_FRAMES = 6
-# Measured on 16 sittings of unseen synthetic people (docs/benchmarks.md, "Statistics from
-# few frames"): the running moments count as half a frame, and no variance falls below a
-# quarter of the running one. From 2 or 4 frames that is within 1 point of the best setting
-# tried (38.5% -> 15.9% from 2 frames spread over the screen); from 9 or more frames it costs
-# at most 0.4 points; no output runs off the screen from spread or random frames.
+# The running moments count as half a frame, and no variance falls below a quarter of the
+# running one: chosen on unseen synthetic people, near the best setting tried from 2 or 4
+# frames, nearly free from 9 or more, and no output runs off the screen from spread or random
+# frames (docs/benchmarks.md, "Statistics from few frames").
 PRIOR_FRAMES = 0.5
 VAR_FLOOR = 0.25
 

@@ -3,8 +3,9 @@
 A calibration shows a few dots spread over the screen and keeps the frames captured while the
 person looks at them; one forward pass over all those frames gives the person's BatchNorm
 statistics (`backend.capture`), saved as a Profile for this model. Spread matters more than
-count (docs: a 3x3 grid costs about +6% error against a full 100-dot measurement). The dots'
-positions are known too: a small correction fitted on them goes into the profile as well.
+count (a 3x3 grid against a full 100-dot measurement: docs/benchmarks.md, "Real-time
+engine"). The dots' positions are known too: a small correction fitted on them goes into the
+profile as well.
 """
 
 from __future__ import annotations

@@ -20,10 +20,10 @@ from eyetracker.runtime.pipeline import FramePipeline
 from eyetracker.runtime.profile import Profile
 
 # A point whose mean estimate is this far (% of the screen) from its dot is redone. The bundled
-# model errs by 11-14% of the screen per frame on people it has never seen (docs/benchmarks.md)
-# and the mean of a dot's frames by less; 20% is also half the 40% between neighbouring dots
-# of the 3x3 grid, so such an estimate is nearer another dot than its own: far more likely the
-# person looked elsewhere or blinked than the model erring.
+# model's error per frame on people it has never seen is well under it (docs/benchmarks.md,
+# "The bundled default model"), and the mean of a dot's frames errs less; 20% is also half the
+# 40% between neighbouring dots of the 3x3 grid, so such an estimate is nearer another dot than
+# its own: far more likely the person looked elsewhere or blinked than the model erring.
 REDO_PCT = 20.0
 # A mean residual above this (the model's typical per-frame error on new people, plus a little)
 # means the fit as a whole did not work: calibrate again rather than redo one point.

@@ -1,9 +1,9 @@
 """Where the live BatchNorm statistics come from, and when they are refreshed.
 
-Measured (docs/benchmarks.md, real-time engine): the quick calibration's statistics (and
-correction), then frozen, stayed within 0.97-1.11x of the oracle's error in every gaze
-scenario, while every rule that refreshed them from recent frames drifted toward the region
-of a long dwell (a naive buffer of the last 32 frames: 1.6x-2.0x). So:
+The quick calibration's statistics (and correction), then frozen, came close to the oracle's
+error (statistics of a full measurement) in every gaze scenario, while every rule that
+refreshed them from recent frames drifted toward the region of a long dwell
+(docs/benchmarks.md, "Real-time engine"). So:
 
 - with `moments` (the user's profile, made by the quick calibration) they are set once and
   never refreshed;

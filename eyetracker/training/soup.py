@@ -1,12 +1,11 @@
 """Fine-tuning as a model soup: several models fine-tuned from one starting model, averaged.
 
-Fine-tuning on one person's few hundred frames is noisy: on the real development frames
-(protocol B, docs/benchmarks.md) five seeds of the same run gave 21.9-22.7% of the screen in
-session mode and 19.7-21.7% with the earlier sittings' profile, one person moving by 7 points.
-Models fine-tuned from the same starting weights stay in one basin of the loss, so their
-weights can be averaged into one network (a "model soup", Wortsman et al., ICML 2022): it
-costs one forward pass like any of them, and it scored better than every one of its members
-(3 members: 20.9-21.5% over every choice of 3 of the 5 seeds; 5 members: 21.0%).
+Fine-tuning on one person's few hundred frames is noisy: the seed alone (batches,
+augmentation, the held-out dots early stopping watches) moves the result. Models fine-tuned
+from the same starting weights stay in one basin of the loss, so their weights can be
+averaged into one network (a "model soup", Wortsman et al., ICML 2022): it costs one forward
+pass like any of them, and on real frames it scored better than every one of its members
+(docs/benchmarks.md, "Fine-tuning's luck, and averaging it away").
 
 Each member is an ordinary run of `eyetracker.training.trainer.train` with its own seed
 (seed, seed + 1, ...: its own batches, augmentation and held-out dots) into OUT.memberK; the

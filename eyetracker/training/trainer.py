@@ -50,16 +50,16 @@ class TrainingInterrupted(UserError):
 # Fine-tuning a model on one person's measurements (50-300 frames, where an epoch is a handful
 # of steps): a budget of optimizer steps, stopped early when the error on the person's own
 # held-out dots has not improved for this many epochs. `eyetracker train --init`, the app's
-# fine-tuning and benchmarks/real_world.py all use these. Measured on real frames (Set up on
-# 100 dots of a sitting, docs/benchmarks.md): a patience of 3 epochs stopped after 30-70
-# steps, on the noise of a dozen held-out dots (8.8% of the screen); 10 epochs, 6.9%; never
-# stopping, 6.8%.
+# fine-tuning and benchmarks/real_world.py all use these. Chosen on real frames (Set up for me
+# on 100 dots of a sitting, docs/benchmarks.md, "Real webcam frames, beside the peers"): a
+# short patience stops on the noise of a dozen held-out dots; this one comes close to never
+# stopping.
 FINETUNE_STEPS = 300
 FINETUNE_PATIENCE = 10
 # Fine-tuning trains this many models (seeds seed, seed + 1, ...) and averages their weights
-# (eyetracker.training.soup): on the real frames' protocol B, 3 members scored 20.9-21.5% in
-# session mode against 21.9-22.7% for single runs, at up to 3x the training time (the images
-# are prepared once; docs/benchmarks.md).
+# (eyetracker.training.soup): on real frames every such average scored better than each of
+# its members, for up to this many times the training time (the images are prepared once;
+# docs/benchmarks.md, "Fine-tuning's luck, and averaging it away").
 FINETUNE_MEMBERS = 3
 
 
