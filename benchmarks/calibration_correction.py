@@ -78,7 +78,7 @@ def tracked_inputs(measurement, images: list[str], preprocessing):
     found = np.array([p.found for p in prepared])
     return (
         torch.from_numpy(np.stack([p.pixels for p in prepared]).astype(np.float32)),
-        torch.from_numpy(np.stack([p.face for p in prepared]).astype(np.float32)),
+        torch.from_numpy(np.stack([p.geometry for p in prepared]).astype(np.float32)),
         found,
     )
 

@@ -92,7 +92,9 @@ def oracle_moments(backend, camera, n=100):
     ]
     front_end.close()
     usable = [p for p in prepared if p.found]
-    return backend.capture(np.stack([p.pixels for p in usable]), np.stack([p.face for p in usable]))
+    return backend.capture(
+        np.stack([p.pixels for p in usable]), np.stack([p.geometry for p in usable])
+    )
 
 
 def tracked_error(pipeline: FramePipeline, frames: list[Frame]) -> tuple[float, int]:

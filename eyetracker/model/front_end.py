@@ -26,10 +26,15 @@ class Prepared:
     """
 
     pixels: np.ndarray  # (C, height, width) float32 in [0, 1]
-    face: np.ndarray  # (geometry_size,) float32: where the head is (see each kind)
+    geometry: np.ndarray  # (geometry_size,) float32: where the head is (see each kind)
     found: bool
     reason: str = ""
     box: tuple[float, float, float, float] | None = None
+
+    @property
+    def face(self) -> np.ndarray:
+        """The former name of `geometry`, until benchmarks/real_world.py moves to it."""
+        return self.geometry
 
 
 class FrontEnd(Protocol):

@@ -1,7 +1,7 @@
 """The landmark front end: MediaPipe's Face Landmarker -> eye patches + a geometry vector.
 
     front_end = LandmarkFrontEnd(video=True, width=120, height=36)
-    prepared = front_end.prepare(image_bgr, timestamp_s)   # Prepared(pixels, face, found, reason)
+    prepared = front_end.prepare(image_bgr, timestamp_s)   # Prepared(pixels, geometry, found, reason)
 
 The Face Landmarker (a face detector, a 478-point mesh with irises and the
 facial transformation matrix) runs in VIDEO mode for a stream and in IMAGE mode for images
@@ -10,7 +10,7 @@ and runs its detector only when it loses it (asked for two faces it runs the det
 every frame and tracks nothing: measured, the meshes equal IMAGE mode's to the bit), so a
 second person walking in does not take over. An image keeps the largest of up to two faces.
 `pixels` is both eyes warped to canonical patches (eyetracker.model.eye_patches),
-(1, height, width); `face` is GEOMETRY_SIZE numbers, see GEOMETRY_FIELDS.
+(1, height, width); `geometry` is GEOMETRY_SIZE numbers, see GEOMETRY_FIELDS.
 
 A frame gives no sample, with the reason, when it is too dark, holds no face, both eyes are
 shut (their lids meet) or the eyes lie partly outside the frame: a shut eye has no gaze, and

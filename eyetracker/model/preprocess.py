@@ -157,9 +157,9 @@ class HaarFrontEnd:
             flags=cv2.INTER_AREA | cv2.WARP_INVERSE_MAP,
             borderMode=cv2.BORDER_CONSTANT,
         )
-        face = np.array([(x + w / 2) / frame_w, (y + h / 2) / frame_h, w / frame_w], np.float32)
+        geometry = np.array([(x + w / 2) / frame_w, (y + h / 2) / frame_h, w / frame_w], np.float32)
         fractions = (x / frame_w, y / frame_h, w / frame_w, h / frame_h)
-        return Prepared(_to_unit(band), face, True, box=fractions)
+        return Prepared(_to_unit(band), geometry, True, box=fractions)
 
     def close(self) -> None:
         pass

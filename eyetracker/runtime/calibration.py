@@ -112,7 +112,7 @@ class CalibrationCollector:
                     prepared = pipeline.prepare(frame)
                     if prepared.found:
                         pixels.append(prepared.pixels)
-                        faces.append(prepared.face)
+                        faces.append(prepared.geometry)
                         targets.append((self.points[index].point.x, self.points[index].point.y))
                         found_per_point[index] += 1
             finally:

@@ -86,7 +86,7 @@ class FramePipeline:
         started = self.clock()
         prepared = self.front_end.prepare(frame.image, frame.timestamp)
         if prepared.found and self.blinks is not None:
-            openness = landmarks.eye_openness(prepared.face)[0]
+            openness = landmarks.eye_openness(prepared.geometry)[0]
             if self.blinks.is_blink(openness, frame.timestamp, self._expected_openness(prepared)):
                 prepared = dataclasses.replace(prepared, found=False, reason=BLINK)
         self.timings.add("preprocess", self.clock() - started)
@@ -95,13 +95,15 @@ class FramePipeline:
     def _expected_openness(self, prepared: Prepared) -> np.ndarray | None:
         """Both eyes' openness the calibration saw at this frame's vertical gaze, if known."""
         model = self.correction.openness if self.correction is not None else None
-        return None if model is None else model.expected(landmarks.vertical_gaze(prepared.face))[0]
+        if model is None:
+            return None
+        return model.expected(landmarks.vertical_gaze(prepared.geometry))[0]
 
     def predict(self, prepared: Prepared) -> tuple[GazePoint | None, float | None]:
         """One forward pass with the backend's current statistics: the point (None if not
         finite) and the error expected of it, % of the screen (expected_error)."""
         started = self.clock()
-        pixels, face = prepared.pixels[None], prepared.face[None]
+        pixels, face = prepared.pixels[None], prepared.geometry[None]
         hidden = None
         if self.correction is not None and self.correction.reads_hidden:
             output, hidden = self.backend.predict_with_features(pixels, face)
@@ -135,7 +137,7 @@ class FramePipeline:
             if self.statistics is not None:
                 before = self.clock()
                 prepared = raw.prepared
-                if self.statistics.observe(prepared.pixels, prepared.face, t):
+                if self.statistics.observe(prepared.pixels, prepared.geometry, t):
                     self.timings.add("statistics", self.clock() - before)
             if self.smoother is not None:
                 # A weighted mean of clipped points: the smoothed point stays on the screen.

@@ -84,7 +84,7 @@ def _prepare_job(job: tuple[str, dict]) -> tuple[np.ndarray, np.ndarray, str]:
     path, spec = job
     prepared = prepare_image(path, Preprocessing.from_json(spec))
     pixels = np.round(prepared.pixels * 255).astype(np.uint8)
-    return pixels, prepared.face, "" if prepared.found else prepared.reason
+    return pixels, prepared.geometry, "" if prepared.found else prepared.reason
 
 
 def _cache_key(measurement: Measurement, preprocessing: Preprocessing) -> str:

@@ -60,7 +60,7 @@ def test_calibration_writes_a_profile_for_the_model(qtbot, backend, faces, tmp_p
         assert np.allclose(loaded.moments[name], value)
     # the statistics are those of these frames: they change what the model predicts
     prepared = backend.info.preprocessing.front_end(video=False).prepare(faces[0])
-    pixels, face = prepared.pixels[None], prepared.face[None]
+    pixels, face = prepared.pixels[None], prepared.geometry[None]
     backend.set_statistics(None)
     running = backend.predict(pixels, face)
     backend.set_statistics(loaded.moments)

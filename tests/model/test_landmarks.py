@@ -56,15 +56,15 @@ def test_finds_the_face_of_synthetic_people_with_the_documented_shapes(image_mod
         assert r.reason == ""
         assert r.pixels.shape == (1, HEIGHT, WIDTH) and r.pixels.dtype == np.float32
         assert 0.0 <= r.pixels.min() and r.pixels.max() <= 1.0 and r.pixels.std() > 0.1
-        assert r.face.shape == (GEOMETRY_SIZE,) and r.face.dtype == np.float32
-        assert np.all(np.isfinite(r.face)) and np.all(np.abs(r.face) < 3)
+        assert r.geometry.shape == (GEOMETRY_SIZE,) and r.geometry.dtype == np.float32
+        assert np.all(np.isfinite(r.geometry)) and np.all(np.abs(r.geometry) < 3)
         assert all(0 <= v <= 1 for v in r.box)
     assert GEOMETRY_SIZE == len(GEOMETRY_FIELDS)
 
 
 def test_geometry_follows_the_face_and_the_eyes(image_mode, people):
     image, info = people[0]
-    face = named(image_mode.prepare(image).face)
+    face = named(image_mode.prepare(image).geometry)
     x, y, w, h = info["face_box"]
     frame_h, frame_w = image.shape[:2]
     assert abs(face["face_x"] - (x + w / 2) / frame_w) < 0.05
@@ -81,16 +81,16 @@ def test_the_iris_offsets_follow_the_gaze(image_mode):
     # A look at the screen's right (the person's right, the image's left) moves the irises
     # toward the image's left within their eyes, by a visible share of the eye.
     for index in (1, 2, 3):
-        left = named(image_mode.prepare(synthetic(index, gaze=(0.05, 0.5))[0]).face)
-        right = named(image_mode.prepare(synthetic(index, gaze=(0.95, 0.5))[0]).face)
+        left = named(image_mode.prepare(synthetic(index, gaze=(0.05, 0.5))[0]).geometry)
+        right = named(image_mode.prepare(synthetic(index, gaze=(0.95, 0.5))[0]).geometry)
         shift = [right[eye] - left[eye] for eye in ("right_iris_x", "left_iris_x")]
         assert np.mean(shift) < -0.1
 
 
 def test_a_mirrored_frame_mirrors_head_turn_and_position(image_mode, people):
     image, _ = people[1]
-    face = named(image_mode.prepare(image).face)
-    mirrored = named(image_mode.prepare(np.ascontiguousarray(image[:, ::-1])).face)
+    face = named(image_mode.prepare(image).geometry)
+    mirrored = named(image_mode.prepare(np.ascontiguousarray(image[:, ::-1])).geometry)
     assert mirrored["face_x"] == pytest.approx(1 - face["face_x"], abs=0.01)
     assert mirrored["head_x"] == pytest.approx(-face["head_x"], abs=0.02)
     assert mirrored["head_yaw"] == pytest.approx(-face["head_yaw"], abs=0.1)
@@ -137,7 +137,7 @@ def test_shut_eyes_give_no_sample_and_open_eyes_do(image_mode, people):
     assert not any(image_mode.prepare(image).reason == EYES_CLOSED for image, _ in people)
     shut = next(r for r in closed if r.reason == EYES_CLOSED)
     assert shut.pixels.shape == (1, HEIGHT, WIDTH) and not shut.pixels.any()
-    assert shut.face.shape == (GEOMETRY_SIZE,) and not shut.face.any()
+    assert shut.geometry.shape == (GEOMETRY_SIZE,) and not shut.geometry.any()
 
 
 def test_looking_at_the_bottom_edge_is_never_read_as_closed_eyes(image_mode):
@@ -151,7 +151,7 @@ def test_looking_at_the_bottom_edge_is_never_read_as_closed_eyes(image_mode):
 def test_a_black_frame_is_too_dark_and_a_plain_one_has_no_face(image_mode):
     black = image_mode.prepare(np.zeros((480, 640, 3), np.uint8))
     assert not black.found and black.reason == "too dark"
-    assert black.pixels.shape == (1, HEIGHT, WIDTH) and black.face.shape == (GEOMETRY_SIZE,)
+    assert black.pixels.shape == (1, HEIGHT, WIDTH) and black.geometry.shape == (GEOMETRY_SIZE,)
     plain = image_mode.prepare(np.full((480, 640, 3), 128, np.uint8))
     assert not plain.found and plain.reason == NO_FACE and not plain.pixels.any()
 

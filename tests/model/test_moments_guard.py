@@ -83,7 +83,7 @@ def prepared_frames(front_end, person, sitting, points, rng):
         prepared = front_end.prepare(image)
         if prepared.found:
             pixels.append(prepared.pixels)
-            faces.append(prepared.face)
+            faces.append(prepared.geometry)
             truth.append((x, y))
     return torch.from_numpy(np.stack(pixels)), torch.from_numpy(np.stack(faces)), np.array(truth)
 

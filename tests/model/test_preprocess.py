@@ -37,7 +37,7 @@ def test_face_crop_has_the_configured_size_and_reports_a_missing_face(video):
     front_end = Preprocessing("face", 96, 48).front_end(video=False)
     prepared = front_end.prepare(video[0])
     assert prepared.found and prepared.pixels.shape == (1, 48, 96) and prepared.reason == ""
-    assert 0 < prepared.face[2] < 1 and prepared.box is not None
+    assert 0 < prepared.geometry[2] < 1 and prepared.box is not None
     blank = front_end.prepare(np.full((480, 640, 3), 128, np.uint8))
     assert not blank.found and blank.reason == "no face"
     assert blank.pixels.shape == (1, 48, 96)

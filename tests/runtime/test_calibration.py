@@ -111,7 +111,7 @@ def test_the_profile_keeps_guarded_statistics_of_the_frames_as_tracked(backend):
     prepared = [front_end.prepare(f.image, f.timestamp) for f in captured_order]
     front_end.close()
     captured = backend.capture(
-        np.stack([p.pixels for p in prepared]), np.stack([p.face for p in prepared])
+        np.stack([p.pixels for p in prepared]), np.stack([p.geometry for p in prepared])
     )
     expected = guard_moments(captured, 9, backend.running_moments())
     assert set(profile.moments) == set(expected)
@@ -202,7 +202,7 @@ def test_a_measurement_along_one_row_leaves_the_height_to_the_network(backend, t
     pipeline = FramePipeline(backend, video=False)
     prepared = [pipeline.prepare(e.frames[0]) for e in elsewhere.points]
     pipeline.close()
-    pixels, faces = np.stack([p.pixels for p in prepared]), np.stack([p.face for p in prepared])
+    pixels, faces = np.stack([p.pixels for p in prepared]), np.stack([p.geometry for p in prepared])
 
     def corrected(profile):
         backend.set_statistics(profile.moments)

@@ -93,7 +93,7 @@ def test_residuals_are_the_profiles_predictions_of_the_calibration_frames(tmp_pa
     pipeline = FramePipeline(backend, video=False)
     prepared = [pipeline.prepare(f) for e in points for f in e.frames]
     moments = backend.capture(
-        np.stack([p.pixels for p in prepared]), np.stack([p.face for p in prepared])
+        np.stack([p.pixels for p in prepared]), np.stack([p.geometry for p in prepared])
     )
     profile = Profile("ada", backend.info.fingerprint, moments, len(prepared), "test")
 

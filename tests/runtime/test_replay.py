@@ -176,7 +176,7 @@ def test_replay_starts_from_a_user_profile(model, video, tmp_path, capsys):
         front_end = backend.info.preprocessing.front_end(video=True)
         prepared = [front_end.prepare(frame.image) for frame in source]
     moments = backend.capture(
-        np.stack([p.pixels for p in prepared]), np.stack([p.face for p in prepared])
+        np.stack([p.pixels for p in prepared]), np.stack([p.geometry for p in prepared])
     )
     profile = Profile("ada", backend.info.fingerprint, moments, 8, "test").save(tmp_path / "p.npz")
     out = tmp_path / "gaze.csv"
