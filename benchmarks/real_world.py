@@ -271,7 +271,8 @@ def ours_predictions(
                         **row,
                         "pred_x": None if point is None else point.x,
                         "pred_y": None if point is None else point.y,
-                        "face_found": bool(raw.prepared.found),
+                        # A blink's frames hold the point before it: their face was found.
+                        "face_found": raw.prepared.box is not None,
                         "expected_error": raw.expected_error,
                         "reason": raw.reason,
                     }
@@ -368,7 +369,7 @@ def ours_predictions(
                         seen.close()
                     usable = [p for p in prepared if p.found]
                     captured = tuned.capture(
-                        np.stack([p.pixels for p in usable]), np.stack([p.face for p in usable])
+                        np.stack([p.pixels for p in usable]), np.stack([p.geometry for p in usable])
                     )
                     moments = guard_moments(captured, len(usable), tuned.running_moments())
                     out += stream(tuned, SessionStatistics(tuned, moments=moments), rows)

@@ -10,7 +10,7 @@ sample and a dirty flag, not once per sample.
 
 Around the dot, a faint halo shows the sample's expected error: the ellipse of the screen
 points that lie that far from the dot, in % of the screen's width and height (the error's
-metric), so a tight halo is a point to trust. During a blink the dot stays where it was.
+metric), so a tight halo is a point to trust.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from PySide6.QtWidgets import QWidget
 
 from eyetracker.app import x11
 from eyetracker.core.types import GazeSample
-from eyetracker.runtime.blinks import BLINK
 
 REPAINT_MS = 16
 RAISE_EVERY = 30  # repaint ticks: an X11 window outside the window manager is kept on top by hand
@@ -84,11 +83,9 @@ class GazeOverlay(QWidget):
         self._place()
 
     def show_sample(self, sample: GazeSample) -> None:
-        """Keep the newest sample (through a blink, the one before it); the timer repaints."""
-        self.samples_received += 1
-        if sample.reason == BLINK and self._solid():
-            return
+        """Keep the newest sample; the timer repaints."""
         self.latest = sample
+        self.samples_received += 1
         self._dirty = True
 
     # --- where and what ---------------------------------------------------------------------

@@ -81,21 +81,22 @@ def _held_out_rms(
 
     Ridge regression's leave-out residuals come in closed form: with the hat matrix
     H = D (D^T D + P)^-1 D^T, the residuals of dot g's frames, refitted without them, are
-    (I - H_gg)^-1 r_g. Such a residual has variance sigma^2 / (1 - h_ii) for a lone frame, so
-    sigma^2 is the mean of |r_held_out|^2 (1 - h_ii). Frames of one dot are held out together:
-    they share the dot's error (where the person really looked), which a frame of the same dot
-    left in would hide. NaN with too few dots."""
+    (I - H_gg)^-1 r_g, and with independent noise of variance sigma^2 per frame each has
+    variance sigma^2 [(I - H_gg)^-1]_ii; so sigma^2 is the mean of |r_held_out|^2 divided by
+    that. (A lone frame's is 1 / (1 - h_ii), the classic leave-one-out.) Frames of one dot are
+    held out together: they share the dot's error (where the person really looked), which a
+    frame of the same dot left in would hide. NaN with too few dots."""
     dots = np.unique(truth.round(4), axis=0, return_inverse=True)[1].ravel()
     if dots.max(initial=-1) + 1 < MIN_DOTS_TO_HOLD_OUT:
         return float("nan")
     hat = design @ precision @ design.T
-    held_out = np.empty_like(residual)
+    spread = np.empty(len(residual))
     for dot in np.unique(dots):
         rows = np.flatnonzero(dots == dot)
-        block = np.eye(len(rows)) - hat[np.ix_(rows, rows)]
-        held_out[rows] = np.linalg.lstsq(block, residual[rows], rcond=None)[0]
-    kept = np.clip(1.0 - np.diag(hat), 0.0, 1.0)
-    return float(np.sqrt(np.mean(np.sum(held_out**2, axis=1) * kept)))
+        inverse = np.linalg.pinv(np.eye(len(rows)) - hat[np.ix_(rows, rows)])
+        held_out = inverse @ residual[rows]
+        spread[rows] = np.sum(held_out**2, axis=1) / np.maximum(np.diag(inverse), 1.0)
+    return float(np.sqrt(np.mean(spread)))
 
 
 @dataclass(frozen=True)

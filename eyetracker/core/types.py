@@ -36,7 +36,9 @@ class GazeSample:
     """The tracker's answer for one frame.
 
     `point` is smoothed; `raw_point` is the model's output before smoothing. `valid` is False
-    when the frame gave no usable gaze, with `reason` saying why ("no face", "blink", ...).
+    when the frame gave no usable gaze, with `reason` saying why ("no face", "too dark", ...).
+    During a blink in a video the point of the frame before it stands, valid, with the reason
+    ("blink", or "eyes closed" while the lids meet).
     `expected_error` is the error the tracker expects of this point, % of the screen (the mean
     distance to where the person looks, as the study measures error); None without a point.
     """

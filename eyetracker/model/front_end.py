@@ -31,11 +31,6 @@ class Prepared:
     reason: str = ""
     box: tuple[float, float, float, float] | None = None
 
-    @property
-    def face(self) -> np.ndarray:
-        """The former name of `geometry`, until benchmarks/real_world.py moves to it."""
-        return self.geometry
-
 
 class FrontEnd(Protocol):
     """One stream's front end: it may keep state between frames (tracking the face)."""

@@ -26,11 +26,13 @@ from eyetracker.core.types import Frame, GazePoint, GazeSample
 from eyetracker.model import landmarks
 from eyetracker.model.front_end import Prepared
 from eyetracker.runtime.backends import Backend
-from eyetracker.runtime.blinks import BLINK, BlinkFilter
+from eyetracker.runtime.blinks import BLINK, BLINK_MAX_S, BlinkFilter
 from eyetracker.runtime.session_statistics import SessionStatistics
 from eyetracker.runtime.timings import Timings
 
 NOT_FINITE = "no gaze (model output not finite)"
+# Frames whose eyes are shut: in a video, the point before the blink stands for them.
+BLINKING = (BLINK, landmarks.EYES_CLOSED)
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class FramePipeline:
         # Eye openness is known to the landmark front end only; a blink needs it.
         reads_eyes = backend.info.preprocessing.kind == "landmarks"
         self.blinks = BlinkFilter() if reads_eyes and video else None
+        self._last: tuple[float, GazePoint, float | None] | None = None  # (time, point, error)
         self.smoother = smoother
         self.statistics = statistics
         if correction is None and statistics is not None:
@@ -120,12 +123,23 @@ class FramePipeline:
         return GazePoint(float(x), float(y)), float(error)
 
     def raw(self, frame: Frame) -> RawGaze:
-        """Prepare and predict one frame, without smoothing or statistics updates."""
+        """Prepare and predict one frame, without smoothing or statistics updates.
+
+        In a video, a frame whose eyes are shut for a blink gives the point of the last frame
+        before it, with the reason: the eyes do not move while the lids are down, and that
+        point is the best answer there is (a lasting closure gives none after BLINK_MAX_S)."""
         prepared = self.prepare(frame)
         if not prepared.found:
+            if self.blinks is not None and prepared.reason in BLINKING and self._last is not None:
+                seen_at, point, error = self._last
+                if 0.0 <= frame.timestamp - seen_at <= BLINK_MAX_S:
+                    return RawGaze(point, prepared.reason, prepared, error)
             return RawGaze(None, prepared.reason, prepared)
         point, error = self.predict(prepared)
-        return RawGaze(point, "" if point is not None else NOT_FINITE, prepared, error)
+        if point is None:
+            return RawGaze(None, NOT_FINITE, prepared)
+        self._last = (frame.timestamp, point, error)
+        return RawGaze(point, "", prepared, error)
 
     def sample(self, frame: Frame) -> GazeSample:
         """The tracker's step: raw point, statistics update, smoothing, timings."""
@@ -134,7 +148,7 @@ class FramePipeline:
         point = raw.point
         if point is not None:
             t = self.frame_time(frame)
-            if self.statistics is not None:
+            if self.statistics is not None and raw.prepared.found:
                 before = self.clock()
                 prepared = raw.prepared
                 if self.statistics.observe(prepared.pixels, prepared.geometry, t):

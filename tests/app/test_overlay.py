@@ -18,9 +18,9 @@ from eyetracker.app.overlay import NO_TRANSLUCENCY, GazeOverlay
 from eyetracker.core.types import GazePoint, GazeSample
 
 
-def sample(x: float, y: float, valid: bool = True, expected_error=None, reason="") -> GazeSample:
+def sample(x: float, y: float, valid: bool = True, expected_error=None) -> GazeSample:
     point = GazePoint(x, y)
-    return GazeSample(point, point, valid, 0.0, 0.0, 0, reason, expected_error=expected_error)
+    return GazeSample(point, point, valid, 0.0, 0.0, 0, expected_error=expected_error)
 
 
 @pytest.fixture
@@ -75,7 +75,7 @@ def test_without_translucency_a_small_dot_window_follows_the_gaze(overlay, qtbot
     assert widget.take_limitation() == NO_TRANSLUCENCY and widget.take_limitation() == ""
 
 
-def test_the_halo_shows_the_expected_error_and_a_blink_keeps_the_dot(overlay, qtbot, qapp):
+def test_the_halo_shows_the_expected_error(overlay, qtbot, qapp):
     widget = overlay(True)
     area = qapp.primaryScreen().geometry()
     widget.place_on(qapp.primaryScreen())
@@ -90,11 +90,6 @@ def test_the_halo_shows_the_expected_error_and_a_blink_keeps_the_dot(overlay, qt
         return widget.grab().toImage().pixelColor(area.width() // 2 + 40, area.height() // 2)
 
     assert halo_pixel(10.0).alpha() > 0 and halo_pixel(1.0).alpha() == 0
-    widget.show_sample(sample(0.9, 0.9))
-    widget.show_sample(GazeSample(None, None, False, 0.1, 0.1, 1, reason="blink"))
-    assert widget.latest.point == GazePoint(0.9, 0.9) and widget.samples_received == 4
-    widget.show_sample(GazeSample(None, None, False, 0.2, 0.2, 2, reason="no face"))
-    assert widget.latest.point is None
 
 
 def test_the_dot_windows_picture_is_cut_to_its_shape(overlay, qtbot, qapp):
