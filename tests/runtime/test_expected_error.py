@@ -4,6 +4,8 @@ its lowered lids included) with a blink in between, as one camera stream."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -27,8 +29,9 @@ def spearman(a, b):
 
 
 @pytest.fixture(scope="module")
-def tracked():
-    """(samples, truths, closure per frame) of one synthetic person tracked after calibrating."""
+def calibrated():
+    """(backend with the profile's statistics, the statistics, person, sitting, rng, time): a
+    synthetic person calibrated on nine dots, three frames each."""
     backend = create_backend(default_model_path(), "torch", "cpu")
     person = person_for(SEED, 1)
     sitting = sitting_for(SEED, person, 1, 0)
@@ -43,6 +46,14 @@ def tracked():
             t += 1 / FPS
         t += 1.0  # the next dot
     statistics = SessionStatistics.of_profile(backend, collector.fit(backend, user="test"))
+    return backend, statistics, person, sitting, rng, t
+
+
+@pytest.fixture(scope="module")
+def tracked(calibrated):
+    """(samples, truths, closure per frame, the blink's first frame) of the calibrated person
+    following dots, one stream."""
+    backend, statistics, person, sitting, rng, t = calibrated
     pipeline = FramePipeline(backend, video=True, statistics=statistics)
     # Dots anywhere, then a row along the bottom edge; 4 frames at each; a 200 ms blink (both
     # lids fully down) in the middle of a fixation at the bottom.
@@ -87,3 +98,33 @@ def test_a_blink_holds_the_point_before_it_with_its_reason(tracked):
     before = next(s for s in reversed(samples[: blink_at + 1]) if s.reason == "")
     assert all(s.raw_point == before.raw_point for s in during)
     assert all(s.reason == "" for s in samples[blink_at + 8 :])
+
+
+def test_a_turned_head_or_half_shut_eyes_still_give_points_with_a_larger_expected_error(
+    calibrated,
+):
+    """Beyond what the calibration saw, the point is its own evidence that it is less sure."""
+    backend, statistics, person, sitting, rng, _ = calibrated
+    targets = [(0.3, 0.4), (0.7, 0.6), (0.5, 0.5)]
+
+    def expected(sitting, closure=0.0):
+        pipeline = FramePipeline(backend, video=False, statistics=statistics)
+        try:
+            raws = [
+                pipeline.raw(
+                    Frame(
+                        render_frame(person, sitting, GazePoint(*target), rng, blink=closure)[0],
+                        0.0,
+                        0,
+                    )
+                )
+                for target in targets
+            ]
+        finally:
+            pipeline.close()
+        assert all(raw.point is not None for raw in raws)
+        return np.mean([raw.expected_error for raw in raws])
+
+    frontal = expected(sitting)
+    assert expected(replace(sitting, head_yaw_deg=sitting.head_yaw_deg + 30)) > 1.2 * frontal
+    assert expected(sitting, closure=0.5) > frontal
