@@ -192,7 +192,7 @@ class GazeOverlay(QWidget):
         across and of its height down (a dot window has no room for it)."""
         rx, ry = self.halo_radii(error_pct)
         halo = QColor(self.color)
-        halo.setAlpha(40)
+        halo.setAlpha(18)  # a faint tint: the screen under it stays readable
         painter.setBrush(halo)
         edge = QColor(self.color)
         edge.setAlpha(110)
