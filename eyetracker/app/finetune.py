@@ -10,12 +10,18 @@ averaged; what a cancelled or failed run kept for --resume is removed, since the
 resumes (a single-model run, --members 1, may leave its epochs so far in the new file: the
 dialog says so and does not offer it). The command line and the reading of progress are in
 eyetracker.runtime.finetune_job (no Qt).
+
+Given `check` (dots kept out of the training) and `compare` (a worker's job: the new model's
+path -> eyetracker.runtime.model_choice.ModelChoice), the dialog checks the new model against
+the one in use once training ends, says which is better with both figures and emits
+`chosen`; there is then no button to press.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QProcess, QProcessEnvironment, Signal
@@ -30,7 +36,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from eyetracker.app.tasks import Task
 from eyetracker.runtime.finetune_job import Progress, train_command, unfinished_files
+from eyetracker.runtime.model_choice import CheckDots, ModelChoice
 
 STEPS = 1000  # progress bar resolution
 
@@ -43,6 +51,7 @@ class FinetuneDialog(QDialog):
     """
 
     model_ready = Signal(object)  # Path of the new model, when the user chooses to use it
+    chosen = Signal(object)  # the ModelChoice, when the new model was checked
     ended = Signal(str)  # "finished", "failed" or "cancelled"
 
     def __init__(
@@ -53,11 +62,20 @@ class FinetuneDialog(QDialog):
         *,
         extra_args: tuple[str, ...] = (),
         python: str = sys.executable,
+        check: CheckDots | None = None,
+        compare: Callable[[Path], ModelChoice] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Fine-tune on my measurements")
         self.out_model = Path(out_model)
+        self.check, self.compare = check, compare if check is not None else None
+        self.checking: Task | None = None
+        self.leave_out: Path | None = None
+        if check is not None:  # its dots never reach the training
+            self.leave_out = self.out_model.with_name(f"{self.out_model.name}.check")
+            check.write_list(self.leave_out)
+            extra_args = ("--leave-out", str(self.leave_out), *extra_args)
         self.program, self.arguments = train_command(
             dataset_dir, init_model, out_model, extra=extra_args, python=python
         )
@@ -83,6 +101,7 @@ class FinetuneDialog(QDialog):
         self.cancel_button.clicked.connect(self.cancel)
         self.use_button = QPushButton("Use the new model", objectName="use", enabled=False)
         self.use_button.clicked.connect(self._use)
+        self.use_button.setVisible(self.compare is None)  # a check chooses by itself
         self.close_button = QPushButton("Close", objectName="close")
         self.close_button.clicked.connect(self.close)
         buttons = QHBoxLayout()
@@ -131,6 +150,8 @@ class FinetuneDialog(QDialog):
     def _finished(self, code: int, status: QProcess.ExitStatus) -> None:
         self._read_stdout()
         self.cancel_button.setEnabled(False)
+        if self.leave_out is not None:  # read by the training only
+            self.leave_out.unlink(missing_ok=True)
         if self.state == "cancelled" or code != 0 or status != QProcess.ExitStatus.NormalExit:
             for path in unfinished_files(self.out_model):  # kept for --resume; never used here
                 path.unlink(missing_ok=True)
@@ -138,14 +159,47 @@ class FinetuneDialog(QDialog):
             left = f" {self.out_model} holds the epochs finished so far;" if self._exists() else ""
             self.status.setText(f"Cancelled.{left} the current model stays in use.")
         elif code == 0 and status == QProcess.ExitStatus.NormalExit and self._exists():
-            self.state = "finished"
             self.bar.setValue(STEPS)
+            if self.compare is not None:
+                self._check()
+                return
+            self.state = "finished"
             self.status.setText(f"{self.progress.summary()}. The new model is {self.out_model}.")
             self.use_button.setEnabled(True)
             self.use_button.setDefault(True)
         else:
             self.state = "failed"
             self.status.setText(f"Training stopped: {self._last_error_line()}")
+        self.ended.emit(self.state)
+
+    def _check(self) -> None:
+        """Score the new model and the one in use on the dots kept aside, in a worker."""
+        import eyetracker.model.landmarks  # noqa: F401 (imported in the GUI thread; workers.py)
+
+        self.state = "checking"
+        against = (
+            f"Checking it against the model in use on {self.check.dots} dots kept aside…"
+            if self.check.dots
+            else "Making a profile from your measurement…"
+        )
+        self.status.setText(f"{self.progress.summary()}. {against}")
+        self.checking = Task(self.compare, self.out_model, name="finetune-check")
+        self.checking.done.connect(self._checked)
+        self.checking.raised.connect(self._check_failed)
+        self.checking.start()
+
+    def _checked(self, choice: ModelChoice) -> None:
+        self.state = "finished"
+        self.status.setText(choice.sentence)
+        self.chosen.emit(choice)
+        self.ended.emit(self.state)
+
+    def _check_failed(self, error: BaseException) -> None:
+        self.state = "failed"
+        self.status.setText(
+            f"The new model could not be checked ({error}); the model in use stays. The new "
+            f"model is {self.out_model}."
+        )
         self.ended.emit(self.state)
 
     def _error(self, error: QProcess.ProcessError) -> None:
@@ -173,4 +227,8 @@ class FinetuneDialog(QDialog):
         if self.running:
             self.cancel()
             self.process.waitForFinished(3000)
+        if self.state == "checking":  # its answer is dropped; the model in use stays
+            self.checking.cancel()
+            self.state = "cancelled"
+            self.ended.emit(self.state)
         super().closeEvent(event)

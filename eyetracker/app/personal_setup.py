@@ -1,14 +1,16 @@
-"""Set up for me: measure (about 100 dots) -> fine-tune -> track, one guided sequence.
+"""Set up for me: measure (about 100 dots) -> fine-tune -> check -> track, one guided sequence.
 
     setup = PersonalSetup(tools)      # Tools menu "Set up for me…", offered on a first run
     setup.start()
 
 1. The measurement screen (measurement.py) saves the person's dots into the dataset.
 2. The fine-tuning dialog (finetune.py) tunes the model in use on the dataset, with the
-   trainer's fine-tuning defaults (a few minutes on 2 CPU cores).
-3. "Use the new model" makes it the model in use; its profile (statistics and correction,
-   eyetracker.runtime.calibration.measurement_profile) comes from the same measurement, in a
-   worker thread, under the person's name; then tracking starts. No calibration on top.
+   trainer's fine-tuning defaults (a few minutes on 2 CPU cores), every few dots of the new
+   measurement left out.
+3. Both the model in use and the new one get a profile (statistics and correction,
+   eyetracker.runtime.calibration.measurement_profile) from the other dots and are scored on
+   the dots left out (eyetracker.runtime.model_choice); the better one becomes the model in
+   use with its profile, under the person's name, and tracking starts. No calibration on top.
 
 Cancelling a step ends the sequence; what was saved stays (the measurement, a model).
 """
@@ -19,17 +21,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from eyetracker.app.errors import show_error
-from eyetracker.app.paths import profiles_dir
-from eyetracker.app.tasks import Task
-from eyetracker.app.workers import preload_front_end
 from eyetracker.core.manifest import MANIFEST, read_manifest
-from eyetracker.runtime.calibration import measurement_profile, save_profile
-
-
-def fit_and_save(backend, folder: Path, user: str, profiles: Path) -> Path:
-    """The measurement's profile for `backend`, saved where tracking looks for it (a worker)."""
-    return save_profile(measurement_profile(backend, [folder], user), profiles)
 
 
 class PersonalSetup(QObject):
@@ -43,7 +35,7 @@ class PersonalSetup(QObject):
         self.window = tools.window
         self.folder: Path | None = None
         self.person = ""
-        self.fitting: Task | None = None
+        self.choice = None  # what the check chose (model_choice.ModelChoice), once it has
         self.state = ""  # how it ended, once it has
 
     def _end(self, state: str) -> None:
@@ -64,40 +56,17 @@ class PersonalSetup(QObject):
             return
         self.folder = Path(folder)
         self.person = str(manifest["person"])
-        dialog = self.tools.finetune()
+        dialog = self.tools.finetune(self.folder, save_current=True)
         if dialog is None:  # the tools said why
             self._end("failed")
             return
-        dialog.setWindowTitle("Set up, step 2 of 3: fine-tune on your measurement")
+        dialog.setWindowTitle("Set up, steps 2 and 3 of 3: fine-tune on your measurement, check")
         dialog.ended.connect(lambda state: None if state == "finished" else self._end(state))
-        dialog.model_ready.connect(self._tuned)
-        dialog.rejected.connect(lambda: self._end("cancelled"))  # closed without the model
+        dialog.chosen.connect(lambda choice: self._chosen(choice, dialog.out_model))
+        dialog.rejected.connect(lambda: self._end("cancelled"))  # closed before the end
 
-    def _tuned(self, _model: Path) -> None:
-        # The Tools menu has made the new model the model in use; its profile is this person's.
-        self.window.controls.user.setCurrentText(self.person)
-        self.tools.load_model(self._fit_profile, resume=False)
-
-    def _fit_profile(self, loaded, _config) -> None:
-        preload_front_end(loaded.backend.info.preprocessing)
-        self.window.busy.start("setup", "Set up, step 3 of 3: your profile from the measurement…")
-        self.fitting = Task(
-            fit_and_save, loaded.backend, self.folder, self.person, profiles_dir(), name="setup"
-        )
-        self.fitting.done.connect(self._ready)
-        self.fitting.raised.connect(self._failed)
-        self.fitting.start()
-
-    def _ready(self, path: Path) -> None:
-        self.window.busy.stop("setup")
-        self.window.statusBar().showMessage(
-            f"Set up for {self.person}: your model and profile ({path.name}) are in use.", 15000
-        )
-        if not self.window.session.tracking:
-            self.window.toggle_tracking()
+    def _chosen(self, choice, tuned_model: Path) -> None:
+        # The chosen model's profile is saved: track with it.
+        self.choice = choice
+        self.tools.use_choice(choice, tuned_model, track=True)
         self._end("tracking")
-
-    def _failed(self, error: BaseException) -> None:
-        self.window.busy.stop("setup")
-        show_error(self.window, f"The profile could not be made from the measurement: {error}")
-        self._end("failed")

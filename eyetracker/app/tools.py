@@ -11,6 +11,7 @@ paused while they run and resumed after. The dots the screens show go to the ses
 
 from __future__ import annotations
 
+import functools
 import sys
 from datetime import datetime
 
@@ -20,6 +21,7 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from eyetracker.app.errors import show_error
 from eyetracker.app.model_loader import ModelLoader
 from eyetracker.app.paths import data_dir, profiles_dir
+from eyetracker.app.workers import preload_model_loading
 from eyetracker.core.errors import UserError
 
 FROZEN_FINETUNE = (
@@ -215,24 +217,69 @@ class Tools(QObject):
         """The window is closing: a model still loading is dropped when it arrives."""
         self.loader.cancel()
 
-    def finetune(self):
+    def finetune(self, measured=None, save_current: bool = False):
         """Open the fine-tuning dialog on the dataset and start it; returns it (None, after
-        saying why, when it cannot run)."""
+        saying why, when it cannot run).
+
+        Every few dots of one measurement (`measured`; by default the newest of the person in
+        the User field) are kept out of the training; once it ends, the new model and the one
+        in use are scored on them (eyetracker.runtime.model_choice) and the better one is
+        used, with a profile from that measurement; the in-use model's new profile is saved
+        only when `save_current` (Set up's)."""
         from eyetracker.app.finetune import FinetuneDialog
+        from eyetracker.runtime.model_choice import choose_and_save, hold_out, newest_measurement
 
         if getattr(sys, "frozen", False):  # no Python to run `-m eyetracker train` with
             show_error(self.window, FROZEN_FINETUNE)
             return None
         try:
-            model = self.window.tracking_config().model
+            config = self.window.tracking_config()
         except UserError as error:
             show_error(self.window, str(error))
             return None
         out = data_dir() / "models" / f"finetuned-{datetime.now():%Y%m%d-%H%M%S}.pt"
         out.parent.mkdir(parents=True, exist_ok=True)
-        dialog = FinetuneDialog(dataset_dir(), model, out, parent=self.window)
+        measured = measured or newest_measurement(dataset_dir(), config.user)
+        check = compare = None
+        if measured is not None:
+            preload_model_loading(config.backend)
+            check = hold_out(measured)
+            compare = functools.partial(
+                choose_and_save,
+                config.model,
+                check=check,
+                profiles=profiles_dir(),
+                backend=config.backend,
+                device=config.device,
+                save_current=save_current,
+            )
+        dialog = FinetuneDialog(
+            dataset_dir(), config.model, out, check=check, compare=compare, parent=self.window
+        )
         dialog.model_ready.connect(lambda path: self.window.controls.add_model(str(path)))
+        if not save_current:  # Set up applies the choice itself
+            dialog.chosen.connect(
+                lambda choice: (
+                    self.use_choice(choice, out)
+                    if choice.use_tuned  # else nothing changed: the dialog says why
+                    else None
+                )
+            )
         self._keep(dialog, dialog.ended)
         dialog.show()
         dialog.start()
         return dialog
+
+    def use_choice(self, choice, tuned_model, track: bool | None = None) -> None:
+        """Track with what a fine-tuning's check chose (model_choice.ModelChoice): the new model
+        `tuned_model` if it won, under the measured person's name, whose profile it saved.
+        `track`: whether to track afterwards (None: if tracking now)."""
+        window = self.window
+        track = window.session.tracking if track is None else track
+        window.session.stop_tracking()  # a running tracker keeps the model it loaded
+        if choice.use_tuned:
+            window.controls.add_model(str(tuned_model))
+        window.controls.user.setCurrentText(choice.profile.user)
+        window.statusBar().showMessage(choice.sentence, 15000)
+        if track and not window.session.tracking:
+            window.toggle_tracking()

@@ -24,6 +24,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "the error on held-out dots stops improving)",
     )
     parser.add_argument(
+        "--leave-out",
+        metavar="LIST",
+        help="a file naming images (one path a line) that training never sees: the app keeps "
+        "some of your dots this way to check the fine-tuned model on",
+    )
+    parser.add_argument(
         "--resume", action="store_true", help="continue an interrupted run of the same --out"
     )
     parser.add_argument(
@@ -208,6 +214,7 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
         held_out_people=args.held_out_people,
         init=args.init,
+        leave_out=args.leave_out,
         members=members,
         resume=args.resume,
         device=args.device,

@@ -10,7 +10,7 @@ profile as well.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -200,16 +200,28 @@ def _spread(used: list[GazePoint], grid: list[GazePoint]) -> bool:
     return True
 
 
-def measurement_profile(backend, folders: Sequence[Path], user: str) -> Profile:
+def measurement_profile(
+    backend, folders: Sequence[Path], user: str, keep: Callable[[Path], bool] | None = None
+) -> Profile:
     """The profile that measurements give `backend`: every sample's frame at its dot, fitted
     as the quick calibration fits its grid (guarded statistics, then the correction). A model
     fine-tuned on measurements tracks with the statistics and correction of those same
-    measurements, with no calibration on top.
+    measurements, with no calibration on top. `keep` (an image's path -> bool): which
+    samples to use (default: all).
 
     Measurements need not cover the screen as the calibration's grid does: where their dots
     hardly move along an axis (`informative_axes`; a sweep along one row), the correction
     leaves that axis to the network, as fine-tuning leaves it out of the loss; fitted there,
     it would hold every later point at the measurement's row."""
+    collector, what = measurement_collector(folders, keep)
+    return collector.fit(backend, user, what=what)
+
+
+def measurement_collector(
+    folders: Sequence[Path], keep: Callable[[Path], bool] | None = None
+) -> tuple[CalibrationCollector, str]:
+    """The measurements' frames at their dots, as a calibration's, with what they are (for the
+    profile's source); `keep` as measurement_profile's."""
     if isinstance(folders, (str, Path)) or not folders:
         raise ValueError("measurement_profile needs a list of one or more measurement folders")
     frames: list[Frame] = []
@@ -219,7 +231,7 @@ def measurement_profile(backend, folders: Sequence[Path], user: str) -> Profile:
             dotted = [
                 (frame, Path(frame.meta["path"]).relative_to(source.path).as_posix())
                 for frame in source
-                if frame.truth is not None
+                if frame.truth is not None and (keep is None or keep(Path(frame.meta["path"])))
             ]
         if not dotted:
             continue
@@ -239,7 +251,7 @@ def measurement_profile(backend, folders: Sequence[Path], user: str) -> Profile:
     collector = CalibrationCollector(points, axes=tuple(informative_axes(targets)))
     for frame in frames:
         collector.add(points.index(frame.truth), frame)
-    return collector.fit(backend, user, what=what)
+    return collector, what
 
 
 def save_profile(profile: Profile, profiles_dir: str | Path) -> Path:

@@ -175,11 +175,14 @@ def prepare_dataset(
     workers: int | None = None,
     cache: bool = True,
     progress: bool = True,
+    leave_out: str | os.PathLike[str] | None = None,
 ) -> list[PreparedMeasurement]:
     """Every measurement under `path`, preprocessed; problems in the tree are reported, not fatal.
 
     A measurement in which no frame had a usable face is returned too (empty, its samples in
-    `failed`): training skips it, an evaluation counts it."""
+    `failed`): training skips it, an evaluation counts it. `leave_out`: a file listing images
+    (one path a line) to leave out, such as the dots the app keeps to check a fine-tuned
+    model on (eyetracker.runtime.model_choice)."""
     from tqdm import tqdm
 
     dataset = load_dataset(path)
@@ -201,11 +204,36 @@ def prepare_dataset(
             leave=False,
         ):
             prepared.append(prepare_measurement(measurement, preprocessing, pool, cache_dir))
+    if leave_out is not None:
+        left_out = read_image_list(leave_out)
+        prepared = [
+            without_images(m, {s.image for s in d.samples if d.image_path(s).resolve() in left_out})
+            for m, d in zip(prepared, dataset.measurements, strict=True)
+        ]
     if not any(len(m) for m in prepared):
         raise UserError(
             f"No face was found in any image under {path}; check the images and lighting."
         )
     return prepared  # measurements without a usable frame too: an evaluation counts them
+
+
+def read_image_list(path: str | os.PathLike[str]) -> set[Path]:
+    """The images a list file names (one path a line, blank lines ignored), resolved."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        raise UserError(
+            f"Could not read the image list {path}: {error.strerror or error}."
+        ) from None
+    return {Path(line.strip()).resolve() for line in lines if line.strip()}
+
+
+def without_images(m: PreparedMeasurement, images: set[str]) -> PreparedMeasurement:
+    """`m` without the samples whose image (name in the manifest) is in `images`."""
+    if not images:
+        return m
+    kept = _subset(m, np.array([image not in images for image in m.images], bool))
+    return replace(kept, failed=[f for f in m.failed if f.image not in images])
 
 
 @dataclass

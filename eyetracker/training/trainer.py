@@ -86,6 +86,8 @@ class TrainConfig:
     # (without it, every epoch's model replaces the last).
     patience: int | None = None
     init: str | None = None
+    # A file listing images (one path a line) that training never sees (prepare_dataset).
+    leave_out: str | None = None
     # Models fine-tuned from `init` and averaged into the one written (eyetracker.training.soup).
     members: int = 1
     resume: bool = False
@@ -176,6 +178,7 @@ def train(config: TrainConfig, prepared: list[PreparedMeasurement] | None = None
             info.preprocessing,
             workers=config.workers,
             progress=config.progress and dist.is_main,
+            leave_out=config.leave_out,
         )
     prepared = [m for m in prepared if len(m)]  # a sitting with no usable frame teaches nothing
     split = choose_split(prepared, config)
@@ -354,7 +357,11 @@ def train_members(config: TrainConfig, prepared: list[PreparedMeasurement] | Non
     if prepared is None:
         preprocessing = load_checkpoint(config.init).info.preprocessing
         prepared = prepare_dataset(
-            config.data, preprocessing, workers=config.workers, progress=config.progress
+            config.data,
+            preprocessing,
+            workers=config.workers,
+            progress=config.progress,
+            leave_out=config.leave_out,
         )
     paths = []
     for number in range(1, config.members + 1):
