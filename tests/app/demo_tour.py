@@ -2,6 +2,11 @@
 camera and the bundled model, Tools > Quick calibration, Validate now, the validation report.
 
     xvfb-run -a -s "-screen 0 1600x900x24" python tests/app/demo_tour.py OUT [--timeout 480]
+        [--real-settings]
+
+It runs in settings and data folders of its own (a temporary folder, removed afterwards;
+the data folder is EYETRACKER_DATA_DIR when that is set), so the backend, device, user and
+"demo" profile it chooses never reach the user's own; --real-settings uses the user's.
 
 It follows the calibration's advice once: when the verdict names a point to redo (the
 synthetic person blinked at that dot, say), it clicks "Redo point N" before "Validate now".
@@ -16,21 +21,46 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 CHECK_MS = 100
+
+
+def use_own_folders(folder: Path) -> None:
+    """Settings (QSettings' INI files) under folder/settings and, unless EYETRACKER_DATA_DIR
+    is set, data under folder/data: the tour's choices stay out of the user's own."""
+    from PySide6.QtCore import QSettings
+
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
+        QSettings.setPath(QSettings.Format.IniFormat, scope, str(folder / "settings"))
+    os.environ.setdefault("EYETRACKER_DATA_DIR", str(folder / "data"))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--timeout", type=float, default=480.0, help="seconds for the tour")
+    parser.add_argument(
+        "--real-settings",
+        action="store_true",
+        help="use the user's own settings and data folder (default: a temporary one)",
+    )
     args = parser.parse_args(argv)
-
     from eyetracker.runtime.qt_platform import forget_opencv_qt_paths
 
     forget_opencv_qt_paths()
+    if args.real_settings:
+        return run_tour(args)
+    with tempfile.TemporaryDirectory(prefix="eyetracker-demo-") as folder:
+        use_own_folders(Path(folder))
+        return run_tour(args)
+
+
+def run_tour(args: argparse.Namespace) -> int:
     from PySide6.QtCore import Qt, QTimer
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication, QMessageBox

@@ -24,3 +24,20 @@ def test_a_doubled_folder_from_earlier_versions_is_still_used(tmp_path, monkeypa
     earlier = tmp_path / "eyetracker" / "eyetracker"
     (earlier / "profiles").mkdir(parents=True)
     assert default_data_dir() == earlier
+
+
+def test_the_demo_tour_keeps_its_settings_and_data_out_of_the_users(tmp_path, monkeypatch):
+    from PySide6.QtCore import QSettings
+
+    from eyetracker.app.paths import data_dir
+    from eyetracker.app.settings import AppSettings
+    from tests.app import demo_tour
+
+    monkeypatch.delenv("EYETRACKER_DATA_DIR")
+    demo_tour.use_own_folders(tmp_path / "tour")
+    settings = AppSettings.load()
+    settings.user = "demo"
+    settings.save()
+    QSettings("eyetracker", "eyetracker").sync()
+    assert list((tmp_path / "tour" / "settings").rglob("*.ini")), "settings went elsewhere"
+    assert data_dir() == tmp_path / "tour" / "data"
