@@ -29,10 +29,10 @@ from eyetracker.capture.base import (
     SourceError,
     SourceLost,
     available_sources,
-    create_source,
 )
 from eyetracker.capture.gaze_target import GazeTarget
 from eyetracker.capture.resilient import ReconnectingSource
+from eyetracker.capture.spec import parse_source_spec
 from eyetracker.core.errors import UserError
 from eyetracker.core.smoothing import GazeSmoother, SmoothingSettings
 from eyetracker.core.types import Frame
@@ -70,6 +70,7 @@ def preload_front_end(preprocessing: Preprocessing) -> None:
 log = logging.getLogger(__name__)
 
 SYNTHETIC = "synthetic"  # the camera choice that means the synthetic demo camera
+CAMERA_KINDS = ("webcam", "synthetic")
 FACE_CHECK_SECONDS = 0.25
 
 
@@ -89,22 +90,25 @@ def open_camera(
     gaze_target: GazeTarget | None = None,
     resolution: tuple[int, int] | None = None,
 ) -> FrameSource:
-    """The source for a camera choice: "synthetic" or a webcam index, opened.
+    """The source for a camera choice, opened: "synthetic" or a webcam index (any live
+    source specification, capture/spec.py); a webcam reconnects when it is lost.
 
     The synthetic person looks at `gaze_target`'s point while the app shows one (a webcam's
     person looks where they like)."""
-    if choice == SYNTHETIC:
-        source = create_source(
-            "synthetic", script="fixations", realtime=True, gaze_target=gaze_target
-        )
-    else:
-        index = int(choice)
-        source = ReconnectingSource(
-            lambda: create_source("webcam", device=index, **_size(resolution)),
+    spec = parse_source_spec(choice, CAMERA_KINDS)
+    settings = {
+        "synthetic": {"realtime": True, "gaze_target": gaze_target},
+        "webcam": _size(resolution),
+    }
+    if spec.kind == "webcam":
+        source: FrameSource = ReconnectingSource(
+            lambda: spec.create(**settings),
             stop=stop,
             on_event=on_event,
-            description=f"Camera {index}",
+            description=f"Camera {spec.options.get('device', 0)}",
         )
+    else:
+        source = spec.create(**settings)
     source.open()
     return source
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import abc
+import importlib
+import pkgutil
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from eyetracker.core.errors import UserError
@@ -75,44 +78,60 @@ class FrameSource(abc.ABC):
                 return
 
 
-_REGISTRY: dict[str, Callable[..., FrameSource]] = {}
+@dataclass(frozen=True)
+class Registered:
+    """A registered source kind and how a source specification reaches it (capture/spec.py).
+
+    `option`: the keyword that receives the text after "kind:" ("webcam:1" -> device="1").
+    `claims`: whether a bare specification names this kind (an existing folder, a camera index).
+    """
+
+    factory: Callable[..., FrameSource]
+    option: str | None = None
+    claims: Callable[[str], bool] | None = None
+
+
+_REGISTRY: dict[str, Registered] = {}
 
 
 def register_source(
-    kind: str,
+    kind: str, option: str | None = None, claims: Callable[[str], bool] | None = None
 ) -> Callable[[Callable[..., FrameSource]], Callable[..., FrameSource]]:
-    """Class decorator: make a source available to `create_source(kind, ...)`."""
+    """Class decorator: make a source available to `create_source(kind, ...)` and, through
+    `option` and `claims`, to the source specifications of capture/spec.py."""
 
     def decorate(factory: Callable[..., FrameSource]) -> Callable[..., FrameSource]:
-        _REGISTRY[kind] = factory
+        _REGISTRY[kind] = Registered(factory, option, claims)
         return factory
 
     return decorate
 
 
 def available_sources() -> list[str]:
+    return sorted(registered_sources())
+
+
+def registered_sources() -> dict[str, Registered]:
+    """Every registered kind, the package's own sources imported first."""
     _load_builtin_sources()
-    return sorted(_REGISTRY)
+    return dict(_REGISTRY)
 
 
 def create_source(kind: str, **options: Any) -> FrameSource:
     """Build a registered source ("webcam", "video", "folder", "synthetic") from options."""
     _load_builtin_sources()
     try:
-        factory = _REGISTRY[kind]
+        entry = _REGISTRY[kind]
     except KeyError:
         known = ", ".join(sorted(_REGISTRY))
         raise SourceOpenError(f"Unknown source kind {kind!r}; choose one of: {known}.") from None
-    return factory(**options)
+    return entry.factory(**options)
 
 
 def _load_builtin_sources() -> None:
-    # Importing the modules runs their @register_source decorators.
-    import importlib
+    # A new source is one module in this package: importing it runs its @register_source.
+    import eyetracker.capture
 
-    for module in ("webcam", "video", "folder", "synthetic"):
-        try:
-            importlib.import_module(f"eyetracker.capture.{module}")
-        except ModuleNotFoundError as error:
-            if error.name != f"eyetracker.capture.{module}":
-                raise
+    for module in pkgutil.iter_modules(eyetracker.capture.__path__):
+        if not module.name.startswith("_"):
+            importlib.import_module(f"eyetracker.capture.{module.name}")

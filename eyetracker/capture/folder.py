@@ -72,7 +72,7 @@ def read_truth(folder: Path) -> dict[str, GazePoint]:
     return {s.image: GazePoint(s.x, s.y) for s in samples if isinstance(s, Sample)}
 
 
-@register_source("folder")
+@register_source("folder", option="path", claims=lambda spec: Path(spec).is_dir())
 class ImageFolderSource(FrameSource):
     """The .jpg/.png/.bmp images in a folder matching `pattern`, in natural sorted order.
 

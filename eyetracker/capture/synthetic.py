@@ -46,7 +46,7 @@ def parse_events(events) -> list[tuple[str, float]]:
     return parsed
 
 
-@register_source("synthetic")
+@register_source("synthetic", option="script")
 class SyntheticCamera(FrameSource):
     """Frames of a synthetic person following `script` (one of `SCRIPTS`), with the truth.
 

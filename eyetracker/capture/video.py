@@ -23,7 +23,7 @@ from eyetracker.core.types import Frame
 _FALLBACK_FPS = 30.0
 
 
-@register_source("video")
+@register_source("video", option="path", claims=lambda spec: Path(spec).is_file())
 class VideoFileSource(FrameSource):
     """Any video OpenCV can decode (.mp4, .avi, .mkv, ...).
 

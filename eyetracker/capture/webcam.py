@@ -116,7 +116,7 @@ def _backend_id(backend: int | str | None) -> int:
     return getattr(cv2, name)
 
 
-@register_source("webcam")
+@register_source("webcam", option="device", claims=str.isdigit)
 class WebcamSource(FrameSource):
     """A camera by index (0, 1, ...) or device path ("/dev/video0").
 

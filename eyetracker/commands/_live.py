@@ -58,11 +58,13 @@ def add_stream_options(parser: argparse.ArgumentParser, default: str | None = No
 def camera_hint(source: str) -> Iterator[None]:
     """A webcam that cannot be opened: its sentence, plus how to run without one."""
     from eyetracker.capture.base import SourceOpenError
+    from eyetracker.capture.spec import parse_source_spec
+    from eyetracker.runtime.live import LIVE_KINDS
 
     try:
         yield
     except SourceOpenError as error:
-        if source.partition(":")[0] != "webcam":
+        if parse_source_spec(source, LIVE_KINDS).kind != "webcam":
             raise
         raise SourceOpenError(
             f"{str(error).rstrip('.')}; to run without a camera, use --source synthetic:fixations."

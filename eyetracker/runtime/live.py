@@ -10,7 +10,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from eyetracker.capture.base import FrameSource, create_source
+from eyetracker.capture.base import FrameSource
+from eyetracker.capture.spec import parse_source_spec
 from eyetracker.core.errors import UserError
 from eyetracker.core.smoothing import GazeSmoother
 from eyetracker.core.types import Frame, GazeSample
@@ -18,11 +19,8 @@ from eyetracker.runtime.backends import Backend
 from eyetracker.runtime.session_statistics import SessionStatistics
 from eyetracker.runtime.tracker import Tracker
 
+LIVE_KINDS = ("webcam", "synthetic")
 LIVE_SOURCES = "webcam, webcam:<index or device>, synthetic:<script>"
-
-
-class LiveSourceError(UserError):
-    """A live source specification that names no known kind."""
 
 
 def open_live_source(
@@ -33,15 +31,10 @@ def open_live_source(
     A synthetic source ends after `seconds` (None: never); a webcam runs until stopped.
     """
     if seconds is not None and not seconds > 0:
-        raise LiveSourceError(f"--seconds must be positive, not {seconds:g}.")
-    kind, _, option = spec.partition(":")
-    if kind == "webcam":
-        return create_source("webcam", device=option or 0, fps=fps)
-    if kind == "synthetic":
-        return create_source(
-            "synthetic", script=option or "fixations", seed=seed, fps=fps, duration=seconds
-        )
-    raise LiveSourceError(f"Unknown source {spec!r}; give one of {LIVE_SOURCES}.")
+        raise UserError(f"--seconds must be positive, not {seconds:g}.")
+    return parse_source_spec(spec, LIVE_KINDS, f"one of {LIVE_SOURCES}").create(
+        webcam={"fps": fps}, synthetic={"seed": seed, "fps": fps, "duration": seconds}
+    )
 
 
 class TeeSource(FrameSource):

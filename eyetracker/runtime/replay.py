@@ -22,7 +22,8 @@ from typing import BinaryIO
 
 import numpy as np
 
-from eyetracker.capture.base import FrameSource, create_source
+from eyetracker.capture.base import FrameSource
+from eyetracker.capture.spec import parse_source_spec
 from eyetracker.core.atomic import atomic_write
 from eyetracker.core.errors import UserError
 from eyetracker.core.gaze_csv import GazeCsvWriter
@@ -33,39 +34,21 @@ from eyetracker.runtime.backends import Backend
 from eyetracker.runtime.session_statistics import SessionStatistics
 from eyetracker.runtime.tracker import Tracker
 
-
-class ReplaySourceError(UserError):
-    """The replay source is missing or of a kind replay does not know."""
+REPLAY_KINDS = ("video", "folder", "synthetic")
+REPLAY_SOURCES = "a video file, an image folder or synthetic:<script>"
 
 
 def open_replay_source(
     spec: str, realtime: bool = False, seconds: float = 10.0, seed: int = 0, fps: float = 30.0
 ) -> FrameSource:
     """A (not yet opened) source for `spec`: a video file, an image folder or `synthetic:NAME`."""
-    path = Path(spec)
-    if path.is_dir():
-        return create_source("folder", path=path, realtime=realtime, fps=fps)
-    if path.is_file():
-        return create_source("video", path=path, realtime=realtime)
-    kind, colon, option = spec.partition(":")
-    if colon and kind == "synthetic":
-        if not seconds > 0:
-            raise ReplaySourceError(f"--seconds must be positive, not {seconds:g}.")
-        return create_source(
-            "synthetic",
-            script=option or "fixations",
-            seed=seed,
-            fps=fps,
-            realtime=realtime,
-            duration=seconds,
-        )
-    # A one-letter "kind" is a Windows drive ("C:\\clips\\a.mp4"), i.e. a missing file.
-    if colon and len(kind) > 1 and kind.isidentifier():
-        raise ReplaySourceError(
-            f"Unknown source kind {kind!r}; give a video file, an image folder or synthetic:<script>."
-        )
-    raise ReplaySourceError(
-        f"{spec} does not exist; give a video file, an image folder or synthetic:<script>."
+    parsed = parse_source_spec(spec, REPLAY_KINDS, REPLAY_SOURCES)
+    if parsed.kind == "synthetic" and not seconds > 0:
+        raise UserError(f"--seconds must be positive, not {seconds:g}.")
+    return parsed.create(
+        folder={"realtime": realtime, "fps": fps},
+        video={"realtime": realtime},
+        synthetic={"seed": seed, "fps": fps, "realtime": realtime, "duration": seconds},
     )
 
 

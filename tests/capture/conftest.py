@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.capture.toy_source import toy_registered  # noqa: F401  (a fixture)
 from tests.helpers.capture_inputs import write_video
 
 

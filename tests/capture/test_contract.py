@@ -17,7 +17,9 @@ from eyetracker.capture.base import (
     create_source,
 )
 from eyetracker.capture.resilient import ReconnectingSource
+from eyetracker.capture.spec import parse_source_spec
 from eyetracker.capture.webcam import list_cameras
+from tests.capture.toy_source import TOY_FRAMES
 from tests.helpers.capture_inputs import FOLDER_IMAGES, VIDEO_FRAMES, write_folder, write_video
 
 Builder = Callable[[Path], FrameSource]
@@ -48,6 +50,8 @@ BUILDERS: dict[str, tuple[Builder, int | str | None]] = {
     "folder": (lambda tmp: create_source("folder", path=write_folder(tmp / "img")), FOLDER_IMAGES),
     "synthetic": (_synthetic, None),
     "reconnecting(video)": (_reconnecting_video, VIDEO_FRAMES),
+    # A source plugged in from outside the package (tests/capture/toy_source.py), by spec.
+    "toy": (lambda tmp: parse_source_spec(f"toy:{TOY_FRAMES}").create(), TOY_FRAMES),
 }
 KINDS = sorted(set(available_sources()) | set(BUILDERS))
 MAX_FRAMES = 2000  # a finite source that has not ended by now never will
@@ -58,7 +62,7 @@ def test_every_registered_source_has_a_contract_fixture():
 
 
 @pytest.fixture(params=KINDS)
-def case(request, tmp_path) -> tuple[FrameSource, int | str | None]:
+def case(request, tmp_path, toy_registered) -> tuple[FrameSource, int | str | None]:
     builder, length = BUILDERS[request.param]
     return builder(tmp_path), length
 

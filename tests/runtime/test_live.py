@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from eyetracker.capture.spec import SourceSpecError
 from eyetracker.cli import main
-from eyetracker.runtime.live import LiveSourceError, open_live_source
+from eyetracker.runtime.live import open_live_source
 from tests.helpers.models import save_tiny_model
 
 
@@ -21,7 +22,7 @@ def cli(*args):
 def test_live_sources_are_webcams_or_the_synthetic_camera():
     assert open_live_source("synthetic:reading", seconds=1).script_name == "reading"
     assert open_live_source("webcam:2").device == 2
-    with pytest.raises(LiveSourceError, match="Unknown source 'clip.mp4'"):
+    with pytest.raises(SourceSpecError, match="Unknown source 'clip.mp4'; give one of webcam"):
         open_live_source("clip.mp4")
 
 
