@@ -20,20 +20,9 @@ from eyetracker.app.elided_label import ElidedLabel
 from eyetracker.app.errors import show_error
 from eyetracker.app.record import GazeRecording, camera_fps
 from eyetracker.core.errors import UserError
-from eyetracker.runtime.streams import GazeStreams
+from eyetracker.runtime.streams import GazeStreams, available_stream_kinds
 
 STATUS_MS = 500
-
-
-def stream_kinds() -> list[str]:
-    """WebSocket always; LSL too when pylsl and its liblsl load."""
-    from eyetracker.runtime.streams.lsl import import_pylsl
-
-    try:
-        import_pylsl()
-    except UserError:
-        return ["websocket"]
-    return ["websocket", "lsl"]
 
 
 class Outputs(QObject):
@@ -117,7 +106,7 @@ class Outputs(QObject):
         settings = self.window.settings
         port = settings.stream_port
         chosen = {"websocket": settings.stream_websocket, "lsl": settings.stream_lsl_network}
-        kinds = [kind for kind in stream_kinds() if chosen[kind]]
+        kinds = [kind for kind in available_stream_kinds() if chosen.get(kind)]
         if not kinds:
             settings.stream_gaze = False
             self.window.actions["stream"].setChecked(False)

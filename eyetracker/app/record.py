@@ -128,7 +128,7 @@ class GazeRecording(QObject):
         if recorder.started_at is not None and sample.capture_time < recorder.started_at:
             return  # its frame was captured before the recording started (time < 0)
         try:
-            recorder.write(sample)
+            recorder.publish(sample)
         except RecordingError as error:  # closed already, its whole rows kept
             self.session.taps.remove(on_sample=self._write, on_frame=recorder.add_frame)
             self.write_failed.emit(str(error))

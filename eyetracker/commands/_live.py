@@ -28,12 +28,15 @@ def add_source_options(parser: argparse.ArgumentParser) -> None:
 
 
 def add_stream_options(parser: argparse.ArgumentParser, default: str | None = None) -> None:
+    from eyetracker.runtime.streams import stream_kinds
+
+    kinds = stream_kinds()
     parser.add_argument(
         "--stream",
         default=default,
         metavar="KINDS",
-        help="stream gaze to other programs: websocket, lsl or websocket,lsl"
-        + (f" (default: {default})" if default else " (default: none)"),
+        help=f"stream gaze to other programs: {', '.join(kinds)}, or several with commas "
+        f"({','.join(kinds)})" + (f" (default: {default})" if default else " (default: none)"),
     )
     parser.add_argument(
         "--stream-host", default="127.0.0.1", help="loopback address to listen on (127.0.0.1)"
@@ -132,7 +135,7 @@ def model_metadata(args: argparse.Namespace, backend, statistics) -> dict[str, A
 
 def status_details(streams, *parts: str) -> str:
     """`parts` and, when a WebSocket stream runs, its clients: "1200 rows, 2 clients"."""
-    socket = streams.websocket if streams is not None else None
+    socket = streams.get("websocket") if streams is not None else None
     if socket is not None:
         clients = socket.clients
         parts = (*parts, f"{clients} WebSocket client{'' if clients == 1 else 's'}")

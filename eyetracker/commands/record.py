@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     )
 
     def on_sample(sample) -> None:
-        recorder.write(sample)
+        recorder.publish(sample)
         if streams is not None:
             streams.publish(sample)
         status.count(sample.valid)

@@ -23,9 +23,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from eyetracker.core.errors import UserError
     from eyetracker.runtime.live import open_live_source, track_live
+    from eyetracker.runtime.streams import stream_kinds
 
     if not args.stream:
-        raise UserError("Nothing to stream; pass --stream websocket, lsl or websocket,lsl.")
+        kinds = stream_kinds()
+        raise UserError(f"Nothing to stream; pass --stream {', '.join(kinds)} or several.")
     source = open_live_source(args.source, seconds=args.seconds, seed=args.seed)
     streams = _live.create_streams(args, None)
     _live.note("the stream opens once the model is loaded and the camera runs")
@@ -37,8 +39,9 @@ def run(args: argparse.Namespace) -> int:
         status.count(sample.valid)
 
     def started(opened) -> None:
-        if streams.lsl is not None and opened.fps:
-            streams.lsl.fps = float(opened.fps)  # the nominal rate is the camera's
+        lsl = streams.get("lsl")
+        if lsl is not None and opened.fps:
+            lsl.fps = float(opened.fps)  # the nominal rate is the camera's
         streams.start()
         for line in streams.describe():
             print(f"streaming {line}", flush=True)

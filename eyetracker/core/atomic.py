@@ -7,6 +7,7 @@ and each caller states how durable the new content must be.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from collections.abc import Callable
@@ -52,26 +53,50 @@ def atomic_write(path: str | os.PathLike[str], content: Content, *, durable: boo
     not a power cut (for caches). If anything fails, the temporary file is removed, `path`
     is left as it was and the error is raised.
     """
-    path = Path(path)
-    temporary, fd = _create_temporary(path)
+    file = AtomicFile(path, durable=durable)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            if isinstance(content, str):
-                handle.write(content.encode("utf-8"))
-            elif isinstance(content, bytes | bytearray | memoryview):
-                handle.write(content)
-            else:
-                content(handle)
-            handle.flush()
-            if durable:
-                os.fsync(handle.fileno())
-        os.replace(temporary, path)
+        if isinstance(content, str):
+            file.handle.write(content.encode("utf-8"))
+        elif isinstance(content, bytes | bytearray | memoryview):
+            file.handle.write(content)
+        else:
+            content(file.handle)
     except BaseException:
-        temporary.unlink(missing_ok=True)
+        file.discard()
         raise
-    if durable:
-        _fsync_folder(path.parent)
-    return path
+    return file.commit()
+
+
+class AtomicFile:
+    """The new content of `path` while it is written (`handle`, a temporary file beside it):
+    `commit` renames it over `path`, `discard` removes it and leaves `path` as it was. For a
+    writer that cannot hand `atomic_write` all its content at once (rows as they come)."""
+
+    def __init__(self, path: str | os.PathLike[str], *, durable: bool) -> None:
+        self.path = Path(path)
+        self.durable = durable
+        self.temporary, fd = _create_temporary(self.path)
+        self.handle: BinaryIO = os.fdopen(fd, "wb")
+
+    def commit(self) -> Path:
+        """Flush (and with `durable`, sync), then replace `path`; on failure, discard and raise."""
+        try:
+            self.handle.flush()
+            if self.durable:
+                os.fsync(self.handle.fileno())
+            self.handle.close()
+            os.replace(self.temporary, self.path)
+        except BaseException:
+            self.discard()
+            raise
+        if self.durable:
+            _fsync_folder(self.path.parent)
+        return self.path
+
+    def discard(self) -> None:
+        with contextlib.suppress(OSError):  # a full disk fails the close's flush too
+            self.handle.close()
+        self.temporary.unlink(missing_ok=True)
 
 
 def _create_temporary(path: Path) -> tuple[Path, int]:

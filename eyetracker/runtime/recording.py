@@ -3,7 +3,7 @@
     recorder = GazeRecorder("session-1", metadata={"model": ..., "screen": ...}, video=True)
     recorder.start()
     recorder.add_frame(frame)     # capture thread, only with video=True
-    recorder.write(sample)        # tracker thread (on_sample)
+    recorder.publish(sample)      # tracker thread (on_sample)
     recorder.stop()
 
 Crash safety follows the measurement writer: the file is unbuffered and each row (the
@@ -56,7 +56,8 @@ def _reason(error: OSError) -> str:
 
 
 class GazeRecorder:
-    """Writes one recording into `folder` (created; must not already hold a recording).
+    """Writes one recording into `folder` (created; must not already hold a recording); a
+    gaze sink (runtime/streams/base.py GazeSink) as the streams are.
 
     `metadata` (model, statistics, screen, source, ...: plain JSON) goes into the sidecar.
     With `video`, frames given to `add_frame` are written to video.avi (MJPG) at `fps`.
@@ -170,7 +171,10 @@ class GazeRecorder:
             return None
         return writer
 
-    def write(self, sample: GazeSample) -> None:
+    def describe(self) -> str:
+        return f"recording: {self.rows} samples into {self.folder}"
+
+    def publish(self, sample: GazeSample) -> None:
         """Append one row (eyetracker.core.gaze_csv), whole or not at all.
 
         If it cannot be written (a full disk), the file is cut back to its last whole row, the

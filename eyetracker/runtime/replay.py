@@ -3,9 +3,9 @@
 `open_replay_source("clip.mp4" | "frames/" | "synthetic:reading", ...)` picks the source;
 `replay(...)` runs the tracker over it either synchronously (every frame, as fast as the
 machine goes) or at the recording's own pace with the threaded tracker (frames may drop, as
-live). Rows are those of a recording's gaze.csv (eyetracker.core.gaze_csv), written through
-`atomic_write`: the output file is the earlier one until the new one is complete, never a mix
-or a half row. A replay that fails or is interrupted (Ctrl-C) still writes its rows so far; a
+live). Rows are those of a recording's gaze.csv (eyetracker.core.gaze_csv), written by the
+gaze sink `GazeCsvFile` through core/atomic.py: the output file is the earlier one until the
+new one is complete, never a mix or a half row. A replay that fails or is interrupted (Ctrl-C) still writes its rows so far; a
 killed one leaves the output as it was.
 """
 
@@ -18,13 +18,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 import numpy as np
 
 from eyetracker.capture.base import FrameSource
 from eyetracker.capture.spec import parse_source_spec
-from eyetracker.core.atomic import atomic_write
+from eyetracker.core.atomic import AtomicFile
 from eyetracker.core.errors import UserError
 from eyetracker.core.gaze_csv import GazeCsvWriter
 from eyetracker.core.metrics import error_pct
@@ -81,6 +80,43 @@ def recording_time(frame: Frame, fps: float = 30.0) -> float:
     return frame.index / fps
 
 
+class GazeCsvFile:
+    """The replay's gaze CSV as a gaze sink (runtime/streams/base.py GazeSink): rows go to a
+    new version of `path` that replaces it at `stop`; `discard` leaves the earlier file."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self.rows = 0
+        self._file: AtomicFile | None = None
+        self._writer: GazeCsvWriter | None = None
+
+    def describe(self) -> str:
+        return f"gaze CSV: {self.rows} rows into {self.path}"
+
+    def start(self) -> None:
+        """An OSError when the folder or the file cannot be made."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._file = AtomicFile(self.path, durable=True)
+        text = codecs.getwriter("utf-8")(self._file.handle)
+        self._writer = GazeCsvWriter(text, start=time.monotonic())
+
+    def publish(self, sample: GazeSample) -> None:
+        if self._writer is not None:
+            self._writer.write(sample)
+            self.rows += 1
+
+    def stop(self) -> None:
+        """Replace `path` with the rows written; idempotent; an OSError when it cannot."""
+        file, self._file, self._writer = self._file, None, None
+        if file is not None:
+            file.commit()
+
+    def discard(self) -> None:
+        file, self._file, self._writer = self._file, None, None
+        if file is not None:
+            file.discard()
+
+
 @dataclass
 class ReplaySummary:
     frames: int
@@ -111,17 +147,14 @@ def replay(
     A UserError when `out` cannot be written; an error of the tracking itself is raised
     after the rows before it are written.
     """
-    out = Path(out)
-    writer: GazeCsvWriter | None = None
+    rows = GazeCsvFile(out)
     errors: list[float] = []
-    counts = {"frames": 0, "valid": 0}
+    counts = {"valid": 0}
 
     def record(sample: GazeSample) -> None:
-        assert writer is not None
-        writer.write(sample)
+        rows.publish(sample)
         if on_sample is not None:
             on_sample(sample)
-        counts["frames"] += 1
         if sample.valid:
             counts["valid"] += 1
             if sample.truth is not None and sample.point is not None:
@@ -140,21 +173,17 @@ def replay(
         frame_time=lambda frame: recording_time(frame, source.fps or 30.0),
     )
     stopped_by: list[BaseException] = []
-
-    def track_into(handle: BinaryIO) -> None:
-        nonlocal writer
-        writer = GazeCsvWriter(codecs.getwriter("utf-8")(handle), start=time.monotonic())
+    try:
+        rows.start()
         try:
             with source:
                 tracker.run(every_frame=not realtime)
         except OSError:
-            raise  # a failed write (a full disk): the earlier file stays as it was
+            rows.discard()  # a failed write (a full disk): the earlier file stays as it was
+            raise
         except BaseException as error:  # raised below, once the rows before it are written
             stopped_by.append(error)
-
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(out, track_into, durable=True)
+        rows.stop()
     except OSError as error:
         reason = (error.strerror or str(error)).rstrip(".").lower()
         raise UserError(f"Cannot write {out} ({reason}); choose another --out.") from None
@@ -163,7 +192,7 @@ def replay(
     timings = tracker.timings.to_json()
     latency = timings["stages_ms"]["latency"]
     return ReplaySummary(
-        frames=counts["frames"],
+        frames=rows.rows,
         valid=counts["valid"],
         error_pct=float(np.mean(errors)) if errors else None,
         latency_p50_ms=latency["p50"],

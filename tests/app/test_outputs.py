@@ -127,8 +127,8 @@ def test_streamed_gaze_reaches_a_websocket_client(make_window, qtbot, tmp_path, 
     window.toggle_tracking()
     streams = window.outputs.streams
     assert streams is not None and streams.started
-    assert streams.lsl is None  # open to the network: only when Preferences allow it
-    url = streams.websocket.url
+    assert streams.get("lsl") is None  # open to the network: only when Preferences allow it
+    url = streams.get("websocket").url
     qtbot.waitUntil(lambda: url in window.outputs.labels["streams"].text(), timeout=5000)
 
     messages = []

@@ -70,7 +70,7 @@ def record(folder: Path, samples=None, metadata=None, stop: bool = True) -> Path
     recorder.start()
     recorder.started_at = recorder._writer.start = 100.0  # the samples' clock
     for sample in samples if samples is not None else fixation_samples():
-        recorder.write(sample)
+        recorder.publish(sample)
     if stop:
         recorder.stop()
     return folder

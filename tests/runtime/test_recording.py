@@ -40,7 +40,7 @@ def test_rows_and_sidecar_describe_the_recording(tmp_path):
         sidecar = json.loads((tmp_path / "rec" / "recording.json").read_text())
         assert "stopped" not in sidecar and sidecar["model"] == {"fingerprint": "abc"}
         for i in range(3):
-            recorder.write(sample(i, valid=i != 1))
+            recorder.publish(sample(i, valid=i != 1))
     rows = read_rows(tmp_path / "rec" / "gaze.csv")
     assert tuple(rows[0]) == COLUMNS
     assert [r["frame"] for r in rows] == ["0", "1", "2"]
@@ -58,7 +58,7 @@ def test_read_gaze_csv_gives_back_every_sample_the_recorder_wrote(tmp_path):
     for sample in SAMPLES:
         if sample.frame_index != 8:  # the tracker skipped frame 8 in the video: no video_frame
             recorder.add_frame(Frame(drawn_image(sample.frame_index), 0.0, sample.frame_index))
-        recorder.write(sample)
+        recorder.publish(sample)
     recorder.stop()
     table = read_gaze_csv(recorder.csv_path)
     assert_rows_match(table, SAMPLES, start=recorder.started_at)
@@ -77,7 +77,7 @@ def test_video_frames_are_linked_to_rows(tmp_path):
         frame = Frame(drawn_image(i), 50.0 + i / 30, 100 + i)
         recorder.add_frame(frame)
         if i % 2 == 0:  # the tracker dropped the odd frames: rows link to the right ones
-            recorder.write(
+            recorder.publish(
                 GazeSample(
                     GazePoint(0.5, 0.5), None, True, frame.timestamp, frame.timestamp, frame.index
                 )
@@ -110,7 +110,7 @@ def test_a_killed_process_leaves_a_valid_csv_of_the_rows_written(tmp_path):
         from eyetracker.runtime.recording import GazeRecorder
         recorder = GazeRecorder({str(folder)!r}).start()
         for i in range(25):
-            recorder.write(GazeSample(GazePoint(0.5, 0.25), None, True, i / 30, i / 30, i))
+            recorder.publish(GazeSample(GazePoint(0.5, 0.25), None, True, i / 30, i / 30, i))
         print("written", flush=True)
         sys.stdin.read()  # wait to be killed
         """
@@ -155,23 +155,23 @@ def test_a_write_that_fails_at_any_byte_of_a_row_keeps_every_whole_row(tmp_path)
     samples = [sample(i, valid=i % 3 != 1) for i in range(4)]
     whole = GazeRecorder(tmp_path / "whole").start()
     for s in samples[:3]:
-        whole.write(s)
+        whole.publish(s)
     before = whole.csv_path.stat().st_size
-    whole.write(samples[3])
+    whole.publish(samples[3])
     row_bytes = whole.csv_path.stat().st_size - before
     whole.stop()
 
     for room in range(row_bytes):  # the disk fills up at every byte of the fourth row
         recorder = GazeRecorder(tmp_path / f"at-{room}").start()
         for s in samples[:3]:
-            recorder.write(s)
+            recorder.publish(s)
         recorder._file = NearlyFullDisk(recorder._file, room)
         with pytest.raises(RecordingWriteError) as caught:
-            recorder.write(samples[3])
+            recorder.publish(samples[3])
         message = str(caught.value)
         assert message.startswith("Recording stopped because no space left on device")
         assert "the 3 rows written before are kept" in message and "\n" not in message
-        recorder.write(samples[3])  # closed: later samples are dropped, not raised again
+        recorder.publish(samples[3])  # closed: later samples are dropped, not raised again
         recorder.stop()  # and stopping is quiet
 
         recording = read(recorder.folder)

@@ -69,7 +69,7 @@ def test_a_websocket_client_receives_published_samples_as_json():
     from websockets.sync.client import connect
 
     with GazeStreams(["websocket"], port=0) as streams:
-        server = streams.websocket
+        server = streams.get("websocket")
         assert server.url.startswith("ws://127.0.0.1:") and server.port > 0
         with connect(server.url) as client:
             # The server learns of the client a moment after the handshake: publish until
@@ -99,7 +99,7 @@ def test_a_browser_origin_is_refused_unless_allowed():
     from websockets.sync.client import connect
 
     with GazeStreams(["websocket"], port=0, origins=["http://localhost:3000"]) as streams:
-        url = streams.websocket.url
+        url = streams.get("websocket").url
         with pytest.raises(InvalidStatus):
             connect(url, origin="https://evil.example", open_timeout=10)
         with connect(url, origin="http://localhost:3000", open_timeout=10):

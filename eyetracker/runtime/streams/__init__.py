@@ -10,7 +10,8 @@ cannot (liblsl listens on every interface), so it needs `allow_network=True`:
     streams.stop()
 
 `publish` never blocks the tracker: each stream keeps a bounded buffer and drops the oldest
-samples for a client that cannot keep up. The wire formats are in docs/streaming.md.
+samples for a client that cannot keep up. The wire formats are in docs/streaming.md; a new
+kind plugs in through `register_stream` (base.py).
 """
 
 from __future__ import annotations
@@ -21,20 +22,29 @@ from eyetracker.core.types import GazeSample
 from eyetracker.runtime.streams.base import (
     DEFAULT_HOST,
     DEFAULT_PORT,
+    GazeSink,
     StreamError,
+    StreamSettings,
+    available_stream_kinds,
+    create_stream,
+    register_stream,
     sample_to_json,
+    stream_kinds,
+    unknown_stream,
 )
-
-STREAM_KINDS = ("websocket", "lsl")
 
 __all__ = [
     "DEFAULT_HOST",
     "DEFAULT_PORT",
-    "STREAM_KINDS",
+    "GazeSink",
     "GazeStreams",
     "StreamError",
+    "StreamSettings",
+    "available_stream_kinds",
     "parse_stream_kinds",
+    "register_stream",
     "sample_to_json",
+    "stream_kinds",
 ]
 
 
@@ -43,12 +53,11 @@ def parse_stream_kinds(text: str | Sequence[str] | None) -> list[str]:
     if not text:
         return []
     parts = text.split(",") if isinstance(text, str) else list(text)
+    known = stream_kinds()
     kinds: list[str] = []
     for part in (p.strip().lower() for p in parts):
-        if part not in STREAM_KINDS:
-            raise StreamError(
-                f"Unknown stream {part!r}; choose websocket, lsl or both (--stream websocket,lsl)."
-            )
+        if part not in known:
+            raise StreamError(unknown_stream(part))
         if part not in kinds:
             kinds.append(part)
     return kinds
@@ -57,46 +66,17 @@ def parse_stream_kinds(text: str | Sequence[str] | None) -> list[str]:
 class GazeStreams:
     """The chosen streams behind one `publish(sample)` that the tracker's on_sample calls."""
 
-    def __init__(
-        self,
-        kinds: Iterable[str] = (),
-        *,
-        host: str = DEFAULT_HOST,
-        port: int = DEFAULT_PORT,
-        fps: float = 30.0,
-        origins: Sequence[str] = (),
-        lsl_name: str = "eyetracker",
-        lsl_source_id: str = "",
-        allow_network: bool = False,
-    ) -> None:
-        """A StreamError for an unknown kind, a host that is not loopback, or LSL without
-        `allow_network` (see lsl.NETWORK_REFUSAL)."""
+    def __init__(self, kinds: Iterable[str] = (), **settings) -> None:
+        """`settings`: StreamSettings' fields. A StreamError for an unknown kind, a host that
+        is not loopback, or LSL without `allow_network` (see lsl.NETWORK_REFUSAL)."""
         self.kinds = parse_stream_kinds(list(kinds))
-        self._streams: list = []
-        for kind in self.kinds:
-            if kind == "websocket":
-                from eyetracker.runtime.streams.websocket import WebSocketStream
-
-                self._streams.append(WebSocketStream(host, port, origins=origins))
-            else:
-                from eyetracker.runtime.streams.lsl import LslStream
-
-                self._streams.append(
-                    LslStream(
-                        fps, name=lsl_name, source_id=lsl_source_id, allow_network=allow_network
-                    )
-                )
+        self.settings = StreamSettings(**settings)
+        self._streams: list[GazeSink] = [create_stream(kind, self.settings) for kind in self.kinds]
         self.started = False
 
-    @property
-    def websocket(self):
-        """The WebSocketStream, if one was asked for (its `url` holds the bound port)."""
-        return next((s for s in self._streams if s.kind == "websocket"), None)
-
-    @property
-    def lsl(self):
-        """The LslStream, if one was asked for."""
-        return next((s for s in self._streams if s.kind == "lsl"), None)
+    def get(self, kind: str):
+        """The stream of `kind`, if one was asked for (a WebSocket's `url` holds its port)."""
+        return next((s for s in self._streams if getattr(s, "kind", "") == kind), None)
 
     def start(self) -> None:
         """Open every stream; if one fails, the ones already open are closed again."""

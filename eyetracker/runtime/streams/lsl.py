@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 from eyetracker.core.types import GazeSample
-from eyetracker.runtime.streams.base import StreamError
+from eyetracker.runtime.streams.base import StreamError, StreamSettings, register_stream
 
 CHANNELS = (
     # label, unit, type
@@ -77,8 +77,25 @@ def quiet_liblsl(pylsl) -> bool:
     return True
 
 
+@register_stream("lsl")
 class LslStream:
-    kind = "lsl"
+    @classmethod
+    def from_settings(cls, settings: StreamSettings) -> LslStream:
+        return cls(
+            settings.fps,
+            name=settings.lsl_name,
+            source_id=settings.lsl_source_id,
+            allow_network=settings.allow_network,
+        )
+
+    @staticmethod
+    def available() -> bool:
+        """Whether pylsl and its liblsl load."""
+        try:
+            import_pylsl()
+        except StreamError:
+            return False
+        return True
 
     def __init__(
         self,

@@ -20,7 +20,13 @@ from collections import deque
 from collections.abc import Sequence
 
 from eyetracker.core.types import GazeSample
-from eyetracker.runtime.streams.base import StreamError, loopback_host, sample_to_json
+from eyetracker.runtime.streams.base import (
+    StreamError,
+    StreamSettings,
+    loopback_host,
+    register_stream,
+    sample_to_json,
+)
 
 PENDING_LIMIT = 256  # samples between two wake-ups of the loop (~8 s at 30 fps)
 CLIENT_LIMIT = 64  # samples one client may fall behind before its oldest are dropped
@@ -34,8 +40,11 @@ class _Client:
         self.dropped = 0
 
 
+@register_stream("websocket")
 class WebSocketStream:
-    kind = "websocket"
+    @classmethod
+    def from_settings(cls, settings: StreamSettings) -> WebSocketStream:
+        return cls(settings.host, settings.port, origins=settings.origins)
 
     def __init__(self, host: str = "127.0.0.1", port: int = 8765, origins: Sequence[str] = ()):
         self.host = loopback_host(host)
