@@ -1,7 +1,7 @@
 """Real webcam frames: this project against GazeFollower and EyeTrax on the same frames, one run.
 
     python benchmarks/real_world.py DATA [--k 9] [--out benchmarks/results/real_world.json]
-                                         [--peers-venv /work/peer-venv] [--setup-peers]
+                                         [--peers-venv VENV] [--setup-peers]
 
 DATA is any dataset in the measurement format (../shared/realdata/README.md says how to make
 one from a public collection; evaluation only: never commit those frames or anything derived
@@ -19,7 +19,9 @@ The error is eyetracker.core.metrics.error_pct (mean Euclidean distance, % of th
 
 Trackers: the screen centre; each peer with each of its regressors (run by benchmarks/peers.py
 inside a separate venv, built here on first use and never a project dependency; their face
-model is ../shared/assets/face_landmarker.task, nothing downloaded at run time); and ours
+model is ../shared/assets/face_landmarker.task, nothing downloaded at run time; the venv is
+--peers-venv, by default <cache>/eyetracker/peer-venv with <cache> $XDG_CACHE_HOME or ~/.cache);
+and ours
 (`ours_predictions`, the project's public calibration and backend calls).
 Each peer regressor runs in every one of protocols.PEER_MODES (landmarks on still frames or
 as a stream, its blink filter on or off); its figure per protocol is its best mode
@@ -58,7 +60,9 @@ from protocols import (  # noqa: E402
     score,
 )
 
-DEFAULT_VENV = Path("/work/peer-venv")
+DEFAULT_VENV = (
+    Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "eyetracker" / "peer-venv"
+)
 DEFAULT_FACE_MODEL = REPO.parent / "shared" / "assets" / "face_landmarker.task"
 DEFAULT_CACHE = Path(tempfile.gettempdir()) / "eyetracker-real-world"
 
@@ -627,7 +631,9 @@ def main(argv: list[str] | None = None) -> int:
         "corner in turn (a repeated choice dropped)",
     )
     parser.add_argument("--out", type=Path, default=HERE / "results" / "real_world.json")
-    parser.add_argument("--peers-venv", type=Path, default=DEFAULT_VENV)
+    parser.add_argument(
+        "--peers-venv", type=Path, default=DEFAULT_VENV, help=f"the peers' venv ({DEFAULT_VENV})"
+    )
     parser.add_argument(
         "--setup-peers",
         action="store_true",
