@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from eyetracker.app.elided_label import ElidedComboBox
 from eyetracker.app.workers import SYNTHETIC
 
 BACKENDS = [("Automatic (fastest)", "auto"), ("PyTorch", "torch"), ("ONNX Runtime", "onnxruntime")]
@@ -30,7 +31,7 @@ class ControlsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.camera = QComboBox()
-        self.model = QComboBox()
+        self.model = ElidedComboBox()  # a fine-tuned model's long file name loses its middle
         self.model.addItem(DEFAULT_MODEL_LABEL, "")
         self.model.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon

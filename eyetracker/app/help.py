@@ -10,8 +10,8 @@ from __future__ import annotations
 import importlib.metadata
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QImage, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 import eyetracker
@@ -41,11 +41,64 @@ def packaged_readme() -> str:
     return metadata.get("Description") or metadata.get_payload() or ""
 
 
+class DocumentationBrowser(QTextBrowser):
+    """A text browser no wider than its window: images shrink to its width (never grow) and
+    follow it as it is resized; code blocks wrap their long lines (a command's) instead of
+    widening the page."""
+
+    IMAGE = QTextDocument.ResourceType.ImageResource
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, objectName="documentation")
+        self._images: dict[str, QImage] = {}  # as loaded, by the name the document uses
+        self.sourceChanged.connect(lambda _url: self.wrap_code_blocks())
+
+    def wrap_code_blocks(self) -> None:
+        """Let the blocks that keep their lines whole (code) wrap at the browser's width."""
+        block = self.document().begin()
+        while block.isValid():
+            fmt = block.blockFormat()
+            if fmt.nonBreakableLines():
+                fmt.setNonBreakableLines(False)
+                QTextCursor(block).setBlockFormat(fmt)
+            block = block.next()
+
+    def image_room(self) -> int:
+        """The widest an image may be: the viewport less the document's margins."""
+        margin = 2 * self.document().documentMargin()
+        return max(16, self.viewport().width() - round(margin) - 4)
+
+    def _fitted(self, image: QImage) -> QImage:
+        room = self.image_room()
+        if image.width() <= room:
+            return image
+        return image.scaledToWidth(room, Qt.TransformationMode.SmoothTransformation)
+
+    def loadResource(self, kind: int, url: QUrl):  # noqa: N802 (Qt's name)
+        data = super().loadResource(kind, url)
+        if kind != self.IMAGE or data is None:
+            return data
+        image = data if isinstance(data, QImage) else QImage.fromData(data)
+        if image.isNull():
+            return data
+        self._images[url.toString()] = image
+        return self._fitted(image)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        if not self._images:
+            return
+        document = self.document()
+        for name, image in self._images.items():
+            document.addResource(self.IMAGE, QUrl(name), self._fitted(image))
+        document.markContentsDirty(0, document.characterCount())
+
+
 class DocumentationDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("eyetracker documentation")
-        self.browser = QTextBrowser(objectName="documentation")
+        self.browser = DocumentationBrowser()
         self.browser.setOpenExternalLinks(True)
         readme = checkout_readme()
         if readme is not None:
@@ -54,6 +107,7 @@ class DocumentationDialog(QDialog):
             self.browser.setMarkdown(
                 packaged_readme() or "The documentation is the README of the eyetracker project."
             )
+            self.browser.wrap_code_blocks()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMainWindow, QV
 from eyetracker.app import menus
 from eyetracker.app.busy import BusyIndicator
 from eyetracker.app.controls import ControlsPanel, select_data
+from eyetracker.app.elided_label import ElidingStatusBar
 from eyetracker.app.errors import show_error
 from eyetracker.app.outputs import Outputs
 from eyetracker.app.overlay import GazeOverlay
@@ -23,6 +24,7 @@ from eyetracker.app.paths import profiles_dir
 from eyetracker.app.preview import PreviewWidget
 from eyetracker.app.session import Session
 from eyetracker.app.settings import AppSettings, parse_resolution
+from eyetracker.app.stimulus import shown_screens
 from eyetracker.app.tools import Tools
 from eyetracker.app.workers import SYNTHETIC, TrackingConfig
 from eyetracker.core.smoothing import SMOOTHING_STRENGTHS
@@ -84,6 +86,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.overlay = GazeOverlay(self.settings.overlay_size, self.settings.overlay_color)
+        self.setStatusBar(ElidingStatusBar())  # a long path or address loses its middle
         self.busy = BusyIndicator()  # a model loading in a worker thread
         self.statusBar().addPermanentWidget(self.busy)
         self.status_labels = menus.build_status_bar(self)
@@ -119,6 +122,9 @@ class MainWindow(QMainWindow):
         c.browse_requested.connect(self.choose_model_file)
         c.camera.currentIndexChanged.connect(lambda _: self._camera_chosen())
         c.model.currentIndexChanged.connect(lambda _: self.check_default_model())
+        # The gaze dot would sit, frozen or moving, beside the calibration's, validation's or
+        # measurement's target: hidden while one of those screens is shown.
+        shown_screens().changed.connect(self._stimulus_screens_changed)
 
     def _apply_settings(self, cameras: list[tuple[str, str]]) -> None:
         st, c = self.settings, self.controls
@@ -245,14 +251,22 @@ class MainWindow(QMainWindow):
 
     def set_overlay_visible(self, visible: bool) -> None:
         self.settings.overlay_visible = visible
-        self.overlay.setVisible(visible)
+        self._show_overlay_if_wanted()
         self.actions["overlay"].setChecked(visible)
         limitation = self.overlay.take_limitation() if visible else ""
         if limitation:
             self.statusBar().showMessage(limitation, 10000)
 
+    def _show_overlay_if_wanted(self) -> None:
+        """Shown when the user wants it and no full-screen stimulus screen is up."""
+        if not getattr(self, "_closed", False):  # closed: the overlay is being deleted
+            self.overlay.setVisible(self.settings.overlay_visible and not shown_screens().any_shown)
+
+    def _stimulus_screens_changed(self, _any_shown: bool) -> None:
+        self._show_overlay_if_wanted()
+
     def toggle_overlay(self) -> None:
-        self.set_overlay_visible(not self.overlay.isVisible())
+        self.set_overlay_visible(not self.settings.overlay_visible)
 
     # --- status ------------------------------------------------------------------------
 

@@ -2,13 +2,15 @@
 
 It paints a dark background, at most one dot at normalized coordinates, a discreet progress
 text in the bottom-right corner and a message line; the screens add the sequencing.
+`shown_screens().changed` says when the first opens and the last closes: the main window
+hides the gaze overlay meanwhile (its dot would sit beside the target, frozen or distracting).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QColor,
@@ -27,6 +29,41 @@ from eyetracker.core.types import GazePoint
 BACKGROUND = QColor("#2b2b2b")
 TEXT = QColor("#9a9a9a")
 WARNING = QColor("#ffcc66")
+
+
+class ShownScreens(QObject):
+    """Which stimulus screens are on screen; `changed(bool)`: whether any is, when that flips."""
+
+    changed = Signal(bool)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._shown: set[int] = set()
+
+    @property
+    def any_shown(self) -> bool:
+        return bool(self._shown)
+
+    def set_shown(self, key: int, shown: bool) -> None:
+        """Screen `key` (its id()) is shown, or hidden or gone."""
+        before = self.any_shown
+        if shown:
+            self._shown.add(key)
+        else:
+            self._shown.discard(key)
+        if self.any_shown != before:
+            self.changed.emit(self.any_shown)
+
+
+_shown_screens: ShownScreens | None = None
+
+
+def shown_screens() -> ShownScreens:
+    """The one record of the stimulus screens shown, for the whole app."""
+    global _shown_screens
+    if _shown_screens is None:
+        _shown_screens = ShownScreens()
+    return _shown_screens
 
 
 @dataclass(frozen=True)
@@ -75,6 +112,8 @@ class StimulusScreen(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setCursor(Qt.CursorShape.BlankCursor)
+        key = id(self)  # the widget is gone by the time `destroyed` arrives
+        self.destroyed.connect(lambda *_: shown_screens().set_shown(key, False))
 
     @property
     def target(self) -> Target | None:
@@ -131,6 +170,14 @@ class StimulusScreen(QWidget):
 
     def paint_content(self, painter: QPainter) -> None:
         """Subclasses: draw more over the background and the dot, under the texts."""
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        shown_screens().set_shown(id(self), True)
+
+    def hideEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        shown_screens().set_shown(id(self), False)
+        super().hideEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         if self.gaze_target is not None:
