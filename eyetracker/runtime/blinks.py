@@ -2,7 +2,7 @@
 
     blinks = BlinkFilter()
     if blinks.is_blink(openness, t, expected):   # openness: (right, left) lid gaps in eye units
-        ...                                       # no gaze for this frame: reason BLINK
+        ...                                       # the eyes cannot be read: reason BLINK
 
 A narrow eye is not a closed one. When people look down (the lower half of a tall screen, a
 laptop below eye level, the last line of a page) their upper lids follow the eye and the gap
@@ -12,7 +12,7 @@ them again. So a frame is a blink only while both eyes sit well below their base
 down, its frames give gaze again, and it becomes the baseline a later blink is measured against.
 
 The baseline is what this person's eyes look like here: the lesser of `expected`, the openness
-the calibration saw at the same vertical gaze and head pitch (Correction.expected_openness),
+the calibration saw at the same vertical gaze and head pitch (Correction.openness),
 and the median of the last BASELINE_S of this stream's frames outside blinks. Timing needs a
 video: frames further apart than VIDEO_GAP_S (a folder of photos, dots a second apart) carry no
 timing, and only the front end's rule (both lids meeting) refuses them.
@@ -27,10 +27,10 @@ import numpy as np
 BLINK = "blink"
 
 BLINK_MAX_S = 0.4  # the longest blink; a longer dip is a narrowed eye
-# Both eyes below this share of their baseline: a dip. Closed lids leave a real eye's landmarks
-# at under half of its open gap in still images; in a stream MediaPipe follows the closing lid
-# only part of the way (a synthetic person's full blink read 0.4 of the open gap as stills and
-# 0.6 as a stream), while looking at the bottom of the screen narrowed real eyes to about 0.8.
+# Both eyes below this share of their baseline: a dip. In a stream MediaPipe follows a closing
+# lid only part of the way, so a full blink reads well above a shut eye's gap; a look at the
+# screen's bottom edge narrows the eyes less (docs/benchmarks.md, "Closed eyes and looking
+# down").
 DIP_RATIO = 0.7
 BASELINE_S = 2.0  # the running baseline's window
 VIDEO_GAP_S = 0.2  # frames further apart carry no timing
