@@ -24,8 +24,13 @@ extrapolate; the network's point is not held. Measured on real webcam frames
 (docs/benchmarks.md, "Calibration correction"): the network's point and the geometry together
 beat either alone, holding the geometry helps on real and synthetic frames alike, and
 regressing the truth beats regressing the network's residual (whose pull toward the network's
-own scale hurts where the network reads real eyes poorly). Follows Pupil's gazer model:
-`fit`, `apply`, parameters that serialise to JSON.
+own scale hurts where the network reads real eyes poorly).
+
+The fit also says how far off its points are (`expected_error`): a ridge regression's
+predictive error, from its held-out dots and each frame's distance from the frames it was
+fitted on; and, given the front end's openness (`openness`), how this person's lids narrow as
+they look down, against which a blink is judged (eyetracker.runtime.blinks). Follows Pupil's
+gazer model: `fit`, `apply`, parameters that serialise to JSON.
 """
 
 from __future__ import annotations
