@@ -4,7 +4,9 @@
     screen.finished.connect(on_done)      # the measurement folder, or None if nothing saved
     screen.start()                        # asks name and notes, then goes full screen
 
-Keys: Space saves the frame captured right after the press with the dot's position;
+Keys: Space saves the frame captured right after the press with the dot's position; at
+about one dot in five a letter shows inside the dot, and typing it instead of Space is the
+attention check (any other key saves the sample marked `"attended": false`);
 Shift+Space saves even when no face is found (marked "face": false); Backspace drops the
 last sample; Esc pauses (Resume / Finish). Each sample is on disk as soon as it is taken.
 The sequencing and saving live in eyetracker.runtime.measurement_session (no Qt).
@@ -57,6 +59,7 @@ class MeasurementScreen(StimulusScreen):
     `suggested_person`: the name it starts with.
     `camera`: camera facts for the manifest (default: the frame size). `has_face`: the
     face check (default: the bundled model's front end, the tracker's own check).
+    `check_every`: the attention check's letter at about one dot in that many (0: none).
     """
 
     finished = Signal(object)  # Path of the measurement folder, or None
@@ -75,13 +78,19 @@ class MeasurementScreen(StimulusScreen):
         has_face: Callable[[np.ndarray], bool] | None = None,
         seed: int | None = None,
         writer_factory: Callable[..., MeasurementWriter] = MeasurementWriter,
+        check_every: int = 5,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(screen, parent)
         self.setWindowTitle("Measurement")
         self.dataset_dir = Path(dataset_dir)
         self._options = dict(
-            count=count, camera=camera, has_face=has_face, seed=seed, writer_factory=writer_factory
+            count=count,
+            camera=camera,
+            has_face=has_face,
+            seed=seed,
+            writer_factory=writer_factory,
+            check_every=check_every,
         )
         self._person, self._notes = person, notes
         self._suggested_person = suggested_person  # prefilled in the question (the User field)
@@ -117,13 +126,19 @@ class MeasurementScreen(StimulusScreen):
             extra={"app_version": __version__, "mode": "measurement"},
             **self._options,
         )
-        self.message = "Look at the dot and press Space. Esc pauses."
+        self.message = (
+            "Look at the dot and press Space; when a letter shows in it, type that letter "
+            "instead. Esc pauses."
+        )
         self._show_dot()
         self.show_full_screen()
 
     def _show_dot(self) -> None:
         dot = self.session.dot
-        self.target = Target(dot.x, dot.y, dot.colour, dot.radius_px)
+        letter = self.session.letter or ""
+        # A dot with a letter is drawn larger, so the letter can be read.
+        radius = max(dot.radius_px, 14.0) if letter else dot.radius_px
+        self.target = Target(dot.x, dot.y, dot.colour, radius, letter=letter)
         self.progress = self.session.progress_text()
         self.update()
 
@@ -172,28 +187,31 @@ class MeasurementScreen(StimulusScreen):
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape):
                 self.resume()
             return
+        typed = event.text().strip()
+        shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
         if key == Qt.Key.Key_Escape:
             self.pause()
+        elif self.session.letter and typed.isalpha() and not self.waiter.active:
+            self._capture(time.monotonic(), force=shift, key=typed)  # the check's answer
         elif key == Qt.Key.Key_Space and not self.waiter.active:
-            shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
             self._capture(time.monotonic(), force=shift)
         elif key == Qt.Key.Key_Backspace and not self.waiter.active:
             self._drop_last()
         else:
             super().keyPressEvent(event)
 
-    def _capture(self, pressed_at: float, force: bool) -> None:
+    def _capture(self, pressed_at: float, force: bool, key: str = " ") -> None:
         def captured(frames: list[Frame]) -> None:
             if not frames:
                 self.set_message(NO_FRAME, warning=True)
                 return
-            self._save(frames[0], pressed_at, force)
+            self._save(frames[0], pressed_at, force, key)
 
         self.waiter.collect(pressed_at, captured, count=1, timeout_s=FRAME_TIMEOUT_S)
 
-    def _save(self, frame: Frame, pressed_at: float, force: bool) -> None:
+    def _save(self, frame: Frame, pressed_at: float, force: bool, key: str = " ") -> None:
         try:
-            outcome = self.session.capture(frame, pressed_at, force=force)
+            outcome = self.session.capture(frame, pressed_at, force=force, key=key)
         except MeasurementError as error:
             self.pause()
             show_error(self, str(error))

@@ -75,6 +75,7 @@ class Target:
     colour: str = "#ffffff"
     radius_px: float = 10.0
     centre: bool = False  # a small dark centre helps the eye land on one point
+    letter: str = ""  # the attention check: a letter inside the dot, to be typed
 
 
 def screen_info(screen: QScreen) -> Screen:
@@ -193,6 +194,15 @@ class StimulusScreen(QWidget):
             painter.setBrush(BACKGROUND)
             inner = max(1.5, target.radius_px / 5)
             painter.drawEllipse(centre, inner, inner)
+        if target.letter:
+            font = QFont(self.font())
+            font.setBold(True)
+            font.setPixelSize(max(8, round(target.radius_px * 1.3)))
+            painter.setFont(font)
+            painter.setPen(BACKGROUND)
+            r = target.radius_px
+            box = QRectF(centre.x() - r, centre.y() - r, 2 * r, 2 * r)
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, target.letter)
 
 
 class CentredPanel(QFrame):

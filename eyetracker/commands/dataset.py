@@ -46,7 +46,7 @@ def summarize(dataset: Any) -> dict[str, Any]:
         person: {"measurements": len(items), "samples": sum(len(m.samples) for m in items)}
         for person, items in dataset.people.items()
     }
-    return {
+    summary = {
         "path": str(dataset.root),
         "people": len(per_person),
         "measurements": len(dataset.measurements),
@@ -56,6 +56,28 @@ def summarize(dataset: Any) -> dict[str, Any]:
         "per_person": per_person,
         "problems": [str(problem) for problem in dataset.problems],
     }
+    attention = attention_checks(dataset)
+    if attention:  # only where a sitting had checks: older datasets' summaries stay as they were
+        summary["attention"] = attention
+    return summary
+
+
+def attention_checks(dataset: Any) -> list[dict[str, Any]]:
+    """Per sitting with attention checks: how many were made and how many failed."""
+    sittings = []
+    for measurement in dataset.measurements:
+        checks = [s.attended for s in measurement.samples if s.attended is not None]
+        if checks:
+            failed = checks.count(False)
+            sittings.append(
+                {
+                    "folder": str(measurement.folder),
+                    "checks": len(checks),
+                    "failed": failed,
+                    "failed_share": failed / len(checks),
+                }
+            )
+    return sittings
 
 
 def _plural(count: int, word: str, plural: str = "") -> str:
@@ -80,6 +102,12 @@ def format_summary(summary: dict[str, Any]) -> str:
         line(header),
     ]
     lines += [line(row) for row in rows]
+    for sitting in summary.get("attention", []):
+        lines.append(
+            f"{sitting['folder']}: {sitting['failed']} of "
+            f"{_plural(sitting['checks'], 'attention check')} failed "
+            f"({100 * sitting['failed_share']:.0f}%)"
+        )
     skipped, unreadable = summary["skipped_samples"], summary["unreadable_measurements"]
     if summary["problems"]:
         lines.append(

@@ -60,6 +60,13 @@ class Sample:
     def to_json(self) -> dict[str, Any]:
         return with_extras({"image": self.image, "x": self.x, "y": self.y}, self.extra)
 
+    @property
+    def attended(self) -> bool | None:
+        """The attention check at this sample: passed (True), failed (False), or none made
+        (None; every sample of a file written before the check)."""
+        value = self.extra.get("attended")
+        return value if isinstance(value, bool) else None
+
 
 def with_extras(known: dict[str, Any], extras: dict[str, Any]) -> dict[str, Any]:
     """`known` followed by the extras it does not already hold (known keys always win)."""
@@ -230,6 +237,9 @@ def parse_sample(raw: Any) -> Sample | str:
             return f"{key} must be a number, not {describe(value)}"
         if not 0.0 <= value <= 1.0:
             return f"{key} is {describe(value)}, outside [0, 1]"
+    attended = raw.get("attended")
+    if attended is not None and not isinstance(attended, bool):
+        return f"attended must be true or false, not {describe(attended)}"
     extra = {k: v for k, v in raw.items() if k not in ("image", "x", "y")}
     return Sample(image, float(raw["x"]), float(raw["y"]), extra)
 

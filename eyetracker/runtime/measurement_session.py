@@ -62,6 +62,9 @@ class Outcome(Enum):
     DONE = "done"  # saved, and that was the last one
 
 
+CHECK_LETTERS = "ACDEFHKLNPRSTUXZ"  # distinct at a glance; no I/O/Q/B, which look alike
+
+
 class MeasurementSession:
     """The sequence of `count` random dots and the writer they are saved with.
 
@@ -83,6 +86,7 @@ class MeasurementSession:
         has_face: Callable[[np.ndarray], bool] | None = None,
         seed: int | None = None,
         writer_factory: Callable[..., MeasurementWriter] = MeasurementWriter,
+        check_every: int = 5,
     ) -> None:
         self.dataset, self.person, self.screen = Path(dataset), person, screen
         self.count = count
@@ -94,7 +98,18 @@ class MeasurementSession:
         self.writer: MeasurementWriter | None = None
         self.dots: list[Dot] = []  # the dot of each saved sample, in order
         self.dot = self._next_dot()
+        # The attention check (as GazeCapture's): at about one dot in `check_every`, at random
+        # (0: never), a letter inside the dot that the person types instead of Space. Its own
+        # generator, so the dots of a seed stay the same with the check on or off.
+        self.check_every = check_every
+        self._check_rng = np.random.default_rng(None if seed is None else seed + 1)
+        self.letter = self._next_letter()
         self.started = time.monotonic()
+
+    def _next_letter(self) -> str | None:
+        if self.check_every <= 0 or self._check_rng.random() >= 1.0 / self.check_every:
+            return None
+        return str(self._check_rng.choice(list(CHECK_LETTERS)))
 
     def _next_dot(self) -> Dot:
         return random_dot(self._rng, self.screen.width_px, self.screen.height_px)
@@ -114,8 +129,12 @@ class MeasurementSession:
     def progress_text(self) -> str:
         return f"{self.saved} / {self.count}"
 
-    def capture(self, frame: Frame, pressed_at: float, *, force: bool = False) -> Outcome:
-        """Save `frame` as looking at the current dot, unless it shows no face (see above)."""
+    def capture(
+        self, frame: Frame, pressed_at: float, *, force: bool = False, key: str = " "
+    ) -> Outcome:
+        """Save `frame` as looking at the current dot, unless it shows no face (see above).
+        `key`: what was typed; at a dot with a letter, the sample records whether it was that
+        letter (`attended`), so a sample taken without looking can be left out later."""
         face = self.has_face(frame.image)
         if not face and not force:
             return Outcome.NO_FACE
@@ -133,9 +152,13 @@ class MeasurementSession:
         }
         if not face:
             extras["face"] = False
+        if self.letter is not None:
+            extras["attended"] = key.upper() == self.letter
+            extras["letter"] = self.letter
         self.writer.add(frame.image, self.dot.x, self.dot.y, **extras)
         self.dots.append(self.dot)
         self.dot = self._next_dot()
+        self.letter = self._next_letter()
         return Outcome.DONE if self.done else Outcome.SAVED
 
     def drop_last(self) -> Sample | None:
@@ -144,4 +167,5 @@ class MeasurementSession:
             return None
         sample = self.writer.drop_last()
         self.dot = self.dots.pop()
+        self.letter = self._next_letter()
         return sample

@@ -159,3 +159,38 @@ def test_asks_for_the_person_first(qtbot, provider, tmp_path):
         press_space(qtbot, screen)
     [measurement] = load_dataset(tmp_path / "data").measurements
     assert measurement.person == "p07" and measurement.extras["notes"] == "window on the left"
+
+
+def test_the_attention_check_records_whether_the_letter_was_typed(qtbot, provider, tmp_path):
+    screen = open_screen(qtbot, provider, tmp_path, count=3, check_every=1)  # every dot
+    letters = []
+    with qtbot.waitSignal(screen.finished, timeout=5000) as done:
+        for key in ("right", "wrong", "space"):
+            letter = screen.session.letter
+            assert letter and screen.target.letter == letter  # drawn inside the dot
+            letters.append(letter)
+            before = screen.session.saved
+            if key == "right":
+                qtbot.keyClicks(screen, letter.lower())
+            elif key == "wrong":
+                other = "Z" if letter != "Z" else "A"
+                qtbot.keyClicks(screen, other.lower())
+            else:
+                qtbot.keyClick(screen, Qt.Key.Key_Space)
+            qtbot.waitUntil(lambda b=before: screen.session.saved == b + 1, timeout=3000)
+    [measurement] = load_dataset(done.args[0].parent.parent).measurements
+    assert [s.attended for s in measurement.samples] == [True, False, False]
+    assert [s.extra["letter"] for s in measurement.samples] == letters
+
+
+def test_without_the_check_no_sample_says_it_was_attended(qtbot, provider, tmp_path):
+    screen = open_screen(qtbot, provider, tmp_path, count=2, check_every=0)
+    with qtbot.waitSignal(screen.finished, timeout=5000):
+        for _ in range(2):
+            assert screen.session.letter is None
+            qtbot.keyClicks(screen, "a")  # a letter where none is asked: nothing happens
+            assert screen.session.saved == _
+            press_space(qtbot, screen)
+    [measurement] = load_dataset(tmp_path / "data").measurements
+    assert [s.attended for s in measurement.samples] == [None, None]
+    assert all("attended" not in s.to_json() for s in measurement.samples)
