@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMainWindow, QV
 
 from eyetracker.app import menus
 from eyetracker.app.busy import BusyIndicator
+from eyetracker.app.click_drift import ClickDrift
 from eyetracker.app.controls import ControlsPanel, select_data
 from eyetracker.app.elided_label import ElidingStatusBar
 from eyetracker.app.errors import show_error
@@ -94,6 +95,8 @@ class MainWindow(QMainWindow):
         self.tray = menus.build_tray(self)
         self.tools = Tools(self)
         self.outputs = Outputs(self)  # Record gaze / Stream gaze
+        self.click_drift = ClickDrift(self)  # opt-in: clicks estimate the current error
+        self.actions["click_check"].setChecked(self.settings.click_check)
 
         self._connect()
         self._apply_settings(cameras if cameras is not None else find_cameras())
@@ -272,6 +275,8 @@ class MainWindow(QMainWindow):
 
     def refresh_status(self) -> None:
         labels, tracker = self.status_labels, self.session.tracker
+        estimate = self.click_drift.estimate()
+        labels["clicks"].setText(estimate.text() if estimate is not None else "")
         if tracker is None:
             labels["fps"].setText("not tracking")
             for key in ("latency", "backend", "statistics"):

@@ -20,6 +20,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QColorDialog, QLabel, QMenu, QMessageBox, QSystemTrayIcon
 
+from eyetracker.app.click_drift import EXPLANATION as CLICK_CHECK_TIP
 from eyetracker.app.elided_label import ElidedLabel
 from eyetracker.app.help import open_log_folder, show_documentation
 
@@ -28,7 +29,7 @@ OVERLAY_SIZES = [("&Small dot", 24), ("&Medium dot", 40), ("&Large dot", 64)]
 
 def build_status_bar(window) -> dict[str, QLabel]:
     labels = {}
-    for key in ("fps", "latency", "backend", "statistics"):
+    for key in ("fps", "latency", "backend", "statistics", "clicks"):
         label = ElidedLabel()  # the whole text in its tooltip: the messages keep their room
         label.setObjectName(f"status-{key}")
         label.setStyleSheet("QLabel { padding: 0 8px; border-left: 1px solid palette(mid); }")
@@ -67,7 +68,13 @@ def build_menus(window) -> dict[str, QAction]:
         "track": _action(window, "&Start/stop tracking", None, "Ctrl+T", True),
         "overlay": _action(window, "Show gaze &overlay", None, "Ctrl+G", True),
         "color": _action(window, "Overlay dot &colour…", lambda: choose_color(window)),
+        "click_check": _action(window, "Check accuracy from my &clicks", None, checkable=True),
     }
+    actions["click_check"].setStatusTip(CLICK_CHECK_TIP)
+    actions["click_check"].setToolTip(CLICK_CHECK_TIP)
+    actions["click_check"].triggered.connect(
+        lambda checked: window.click_drift.set_enabled(checked)
+    )
     # The checkable actions mirror state: the window sets their check marks itself.
     actions["track"].triggered.connect(lambda _checked: window.toggle_tracking())
     actions["overlay"].triggered.connect(lambda checked: window.set_overlay_visible(checked))
@@ -82,6 +89,7 @@ def build_menus(window) -> dict[str, QAction]:
     file_menu.addAction(actions["quit"])
     window.tracking_menu = bar.addMenu("&Tracking")
     window.tracking_menu.addAction(actions["track"])
+    window.tracking_menu.addAction(actions["click_check"])
     view = bar.addMenu("&View")
     view.addAction(actions["overlay"])
     screens = view.addMenu("Overlay &screen")

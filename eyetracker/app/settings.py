@@ -66,6 +66,8 @@ class AppSettings:
     # the user ticks it; a new name, so that the old `stream_lsl` (once on by default) is not
     # taken as consent.
     stream_lsl_network: bool = False
+    # Clicks in the app's windows estimate the error while tracking (click_drift.py): opt-in.
+    click_check: bool = False
 
     @classmethod
     def load(cls, store: QSettings | None = None) -> AppSettings:

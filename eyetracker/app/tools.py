@@ -163,6 +163,7 @@ class Tools(QObject):
                 8000,
             )
         )
+        screen.profile_ready.connect(lambda *_: self.window.click_drift.recalibrated())
         screen.failed.connect(lambda text: show_error(self.window, text))
         screen.closed.connect(lambda: self._calibration_closed(screen))
         self._keep(screen, screen.closed)
@@ -195,6 +196,9 @@ class Tools(QObject):
             lambda report, path: self.window.statusBar().showMessage(
                 f"Validation report saved: {path}", 8000
             )
+        )
+        screen.report_ready.connect(
+            lambda report, _path: self.window.click_drift.validated(report.get("accuracy_pct"))
         )
         screen.closed.connect(self._resume_tracking)
         self._keep(screen, screen.closed)
