@@ -63,7 +63,8 @@ def summarize(dataset: Any) -> dict[str, Any]:
 
 
 def attention_checks(dataset: Any) -> list[dict[str, Any]]:
-    """Per sitting with attention checks: how many were made and how many failed."""
+    """Per sitting with attention checks: how many were made, how many failed, and the
+    samples next to a failed one (`suspect`)."""
     sittings = []
     for measurement in dataset.measurements:
         checks = [s.attended for s in measurement.samples if s.attended is not None]
@@ -75,9 +76,19 @@ def attention_checks(dataset: Any) -> list[dict[str, Any]]:
                     "checks": len(checks),
                     "failed": failed,
                     "failed_share": failed / len(checks),
+                    "suspect": suspect_samples(measurement.samples),
                 }
             )
     return sittings
+
+
+def suspect_samples(samples: list[Any]) -> list[str]:
+    """The images of the samples just before and after a failed attention check, in capture
+    order: the person may have looked away for them too. Training keeps them (it leaves out
+    only the failed ones); listed so that a person can look."""
+    failed = [i for i, sample in enumerate(samples) if sample.attended is False]
+    near = sorted({j for i in failed for j in (i - 1, i + 1) if 0 <= j < len(samples)})
+    return [samples[j].image for j in near if samples[j].attended is not False]
 
 
 def _plural(count: int, word: str, plural: str = "") -> str:
@@ -108,6 +119,8 @@ def format_summary(summary: dict[str, Any]) -> str:
             f"{_plural(sitting['checks'], 'attention check')} failed "
             f"({100 * sitting['failed_share']:.0f}%)"
         )
+        if sitting["suspect"]:
+            lines.append(f"  next to a failed check: {', '.join(sitting['suspect'])}")
     skipped, unreadable = summary["skipped_samples"], summary["unreadable_measurements"]
     if summary["problems"]:
         lines.append(

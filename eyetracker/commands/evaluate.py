@@ -76,6 +76,7 @@ def run(args: argparse.Namespace) -> int:
     failed = sum(m.skipped for m in measurements)
     samples = failed + sum(len(m) for m in measurements)
     reasons = _reason_counts(measurements)
+    failed_checks = sum(m.failed_checks for m in measurements)  # left out, not scored
     if args.json:
         print(
             json.dumps(
@@ -83,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
                     "samples": samples,
                     "no_usable_face": failed,
                     "no_usable_face_reasons": reasons,
+                    "failed_checks": failed_checks,
                     "measurements": len(measurements),
                     "per_measurement": {
                         m.key: {"usable": len(m), "no_usable_face": m.skipped} for m in measurements
@@ -98,6 +100,11 @@ def run(args: argparse.Namespace) -> int:
     print(
         f"{samples} samples in {len(measurements)} measurements; {failed} without a usable "
         f"face{f' ({why})' if why else ''}, scored as the screen centre"
+        + (
+            f"; {failed_checks} more left out, their attention check failed"
+            if failed_checks
+            else ""
+        )
     )
     print(f"{'mode':<12}{'error %':>9}{'found %':>9}{'px':>8}{'mm':>8}{'deg':>7}{'samples':>9}")
     for mode, r in results.items():

@@ -25,7 +25,10 @@ class PreparedMeasurement:
     """One sitting's frames, ready for the network.
 
     Only usable frames are network inputs; the others stay accounted for in `failed` (their
-    image, target and the front end's reason), so an evaluation can count every frame.
+    image, target and the front end's reason), so an evaluation can count every frame. A
+    sample whose attention check failed (`Sample.attended is False`: the person typed the
+    wrong key, so may not have looked at the dot) is neither: it is left out, and counted in
+    `failed_checks`.
     """
 
     person: str
@@ -37,6 +40,7 @@ class PreparedMeasurement:
     failed: list[FailedSample] = field(default_factory=list)
     screen: dict = field(default_factory=dict)  # Screen.known_json(): validated values only
     viewing_distance_mm: float | None = None
+    failed_checks: int = 0  # samples left out: their attention check failed
 
     def __len__(self) -> int:
         return len(self.targets)
@@ -147,14 +151,17 @@ def prepare_measurement(
 def _assemble(
     measurement: Measurement, pixels: np.ndarray, face: np.ndarray, reasons: np.ndarray
 ) -> PreparedMeasurement:
-    """Usable frames become the network inputs; the others are kept as `failed`."""
+    """Usable frames become the network inputs; the others are kept as `failed`. Samples whose
+    attention check failed are left out of both (done here, after the cache, so that the cache
+    stays one entry per manifest sample)."""
     samples = measurement.samples
-    keep = [i for i, reason in enumerate(reasons) if not reason]
+    checked = [i for i, sample in enumerate(samples) if sample.attended is not False]
+    keep = [i for i in checked if not reasons[i]]
     targets = np.array([[samples[i].x, samples[i].y] for i in keep], np.float32).reshape(-1, 2)
     failed = [
-        FailedSample(samples[i].image, (samples[i].x, samples[i].y), str(reason))
-        for i, reason in enumerate(reasons)
-        if reason
+        FailedSample(samples[i].image, (samples[i].x, samples[i].y), str(reasons[i]))
+        for i in checked
+        if reasons[i]
     ]
     return PreparedMeasurement(
         person=measurement.person,
@@ -166,6 +173,7 @@ def _assemble(
         failed=failed,
         screen=measurement.screen.known_json(),
         viewing_distance_mm=measurement.viewing_distance_mm,
+        failed_checks=len(samples) - len(checked),
     )
 
 
@@ -233,7 +241,9 @@ def without_images(m: PreparedMeasurement, images: set[str]) -> PreparedMeasurem
     if not images:
         return m
     kept = _subset(m, np.array([image not in images for image in m.images], bool))
-    return replace(kept, failed=[f for f in m.failed if f.image not in images])
+    return replace(
+        kept, failed=[f for f in m.failed if f.image not in images], failed_checks=m.failed_checks
+    )
 
 
 @dataclass
@@ -287,6 +297,7 @@ def _subset(m: PreparedMeasurement, keep: np.ndarray) -> PreparedMeasurement:
         targets=m.targets[keep],
         images=[image for image, k in zip(m.images, keep, strict=True) if k],
         failed=[],
+        failed_checks=0,  # a part of a sitting: its count stays with the whole
     )
 
 

@@ -180,6 +180,9 @@ def train(config: TrainConfig, prepared: list[PreparedMeasurement] | None = None
             progress=config.progress and dist.is_main,
             leave_out=config.leave_out,
         )
+    failed_checks = sum(m.failed_checks for m in prepared)
+    if failed_checks and dist.is_main:
+        say_left_out(failed_checks, config.progress)
     prepared = [m for m in prepared if len(m)]  # a sitting with no usable frame teaches nothing
     split = choose_split(prepared, config)
     if not split.train:
@@ -237,7 +240,7 @@ def train(config: TrainConfig, prepared: list[PreparedMeasurement] | None = None
         "statistics": config.statistics,
         "device": str(device),
     }
-    info.data = {"path": str(config.data), **split.summary()}
+    info.data = {"path": str(config.data), **split.summary(), "failed_checks": failed_checks}
     autocast = (
         torch.autocast("cuda", dtype=torch.bfloat16) if device.type == "cuda" else nullcontext()
     )
@@ -339,6 +342,18 @@ def train(config: TrainConfig, prepared: list[PreparedMeasurement] | None = None
                 mark_complete(config.out)
         state_file.unlink(missing_ok=True)
     return metrics
+
+
+def say_left_out(failed_checks: int, progress: bool) -> None:
+    """Log (and, with progress, print) how many samples training left out for a failed
+    attention check (eyetracker.training.data)."""
+    from tqdm import tqdm
+
+    noun = "sample" if failed_checks == 1 else "samples"
+    message = f"left out {failed_checks} {noun} whose attention check failed"
+    log.info(message)
+    if progress:
+        tqdm.write(message)
 
 
 def train_members(config: TrainConfig, prepared: list[PreparedMeasurement] | None = None) -> dict:

@@ -49,3 +49,14 @@ def test_dataset_info_reports_the_share_of_failed_checks_per_sitting(tmp_path):
     assert (sitting["checks"], sitting["failed"]) == (4, 1)
     assert sitting["failed_share"] == 0.25
     assert "1 of 4 attention checks failed (25%)" in format_summary(summary)
+
+
+def test_dataset_info_names_the_samples_next_to_a_failed_check(tmp_path):
+    write(tmp_path, [None, False, None, True, False, False, None])
+    [measurement] = load_dataset(tmp_path).measurements
+    names = [s.image for s in measurement.samples]
+    summary = summarize(load_dataset(tmp_path))
+    # Before and after each failed one, in capture order; the failed ones themselves are not
+    # "next to" one, and a passed check beside a failed one is suspect too.
+    assert summary["attention"][0]["suspect"] == [names[0], names[2], names[3], names[6]]
+    assert f"next to a failed check: {names[0]}, {names[2]}" in format_summary(summary)
