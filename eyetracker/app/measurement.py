@@ -29,6 +29,7 @@ from eyetracker.app.errors import show_error
 from eyetracker.app.frame_wait import FrameWaiter
 from eyetracker.app.frames import FrameProvider
 from eyetracker.app.person_dialog import PersonDialog
+from eyetracker.app.preferences import attention_check_on
 from eyetracker.app.stimulus import CentredPanel, StimulusScreen, Target, screen_info
 from eyetracker.core.measurement import MeasurementError, MeasurementWriter
 from eyetracker.core.types import Frame
@@ -40,6 +41,7 @@ NO_FACE = (
 )
 NO_FRAME = "The camera gave no image; check that it is running and press Space again."
 FRAME_TIMEOUT_S = 1.0
+CHECK_EVERY = 5  # the attention check's letter at about one dot in five
 
 
 class PausePanel(CentredPanel):
@@ -59,7 +61,8 @@ class MeasurementScreen(StimulusScreen):
     `suggested_person`: the name it starts with.
     `camera`: camera facts for the manifest (default: the frame size). `has_face`: the
     face check (default: the bundled model's front end, the tracker's own check).
-    `check_every`: the attention check's letter at about one dot in that many (0: none).
+    `check_every`: the attention check's letter at about one dot in that many (0: none);
+    by default CHECK_EVERY, or none when Preferences turned the check off.
     """
 
     finished = Signal(object)  # Path of the measurement folder, or None
@@ -78,12 +81,14 @@ class MeasurementScreen(StimulusScreen):
         has_face: Callable[[np.ndarray], bool] | None = None,
         seed: int | None = None,
         writer_factory: Callable[..., MeasurementWriter] = MeasurementWriter,
-        check_every: int = 5,
+        check_every: int | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(screen, parent)
         self.setWindowTitle("Measurement")
         self.dataset_dir = Path(dataset_dir)
+        if check_every is None:
+            check_every = CHECK_EVERY if attention_check_on() else 0
         self._options = dict(
             count=count,
             camera=camera,

@@ -1,9 +1,11 @@
-"""File > Preferences: data folder, streams, overlay dot, smoothing, camera resolution.
+"""File > Preferences: data folder, streams, overlay dot, smoothing, camera resolution, the
+measurements' attention check.
 
 The dialog edits a copy of the window's `AppSettings` fields in `settings.PREFERENCES`; OK
 saves them to QSettings at once and applies each where it is used (`apply_preferences`):
 the data folder and the overlay at once, the streams and the camera by restarting them,
-smoothing from the next start of tracking. Command-line choices never reach this dialog.
+smoothing from the next start of tracking, the attention check from the next measurement.
+Command-line choices never reach this dialog.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QSettings
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -33,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from eyetracker.app.errors import show_error
 from eyetracker.app.paths import default_data_dir
-from eyetracker.app.settings import PREFERENCES, AppSettings, parse_resolution
+from eyetracker.app.settings import PREFERENCES, AppSettings, _convert, parse_resolution, qsettings
 from eyetracker.app.workers import SYNTHETIC
 
 SMOOTHING_CHOICES = [
@@ -46,6 +49,21 @@ RESOLUTIONS = [("Camera default (640x480)", ""), ("640x480", "640x480")] + [
     (size, size) for size in ("1280x720", "1920x1080")
 ]
 DEFAULTS = {item.name: item.default for item in fields(AppSettings)}
+
+# The attention check of measurements (measurement.py): on unless turned off here. AppSettings
+# has no field for it yet, so it has its own key in the same QSettings file, read with the
+# same fallback to its default.
+ATTENTION_CHECK = "attention_check"
+
+
+def attention_check_on(store: QSettings | None = None) -> bool:
+    return _convert((store or qsettings()).value(ATTENTION_CHECK, None), True)
+
+
+def save_attention_check(on: bool, store: QSettings | None = None) -> None:
+    store = store or qsettings()
+    store.setValue(ATTENTION_CHECK, on)
+    store.sync()
 
 
 class PreferencesDialog(QDialog):
@@ -86,6 +104,12 @@ class PreferencesDialog(QDialog):
         self._color = DEFAULTS["overlay_color"]
         self.smoothing = _combo(SMOOTHING_CHOICES)
         self.camera_resolution = _combo(RESOLUTIONS)
+        self.attention_check = QCheckBox("&Attention check: a letter at some dots, to be typed")
+        self.attention_check.setToolTip(
+            "At about one dot in five a letter shows inside the dot; typing it instead of Space "
+            "says you looked. Training leaves out the dots where the wrong key was pressed."
+        )
+        self.attention_check.setChecked(attention_check_on())
 
         form = QFormLayout()
         _row(form, "&Data folder:", folder_row, self.data_folder)
@@ -97,6 +121,7 @@ class PreferencesDialog(QDialog):
         _row(form, "Overlay dot &colour:", self.overlay_color)
         _row(form, "&Smoothing:", self.smoothing)
         _row(form, "Camera &resolution:", self.camera_resolution)
+        form.addRow("Measurements:", self.attention_check)
 
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok
@@ -142,6 +167,7 @@ class PreferencesDialog(QDialog):
 
     def restore_defaults(self) -> None:
         self.show_values(DEFAULTS)
+        self.attention_check.setChecked(True)
 
     def set_color(self, name: str) -> None:
         color = QColor(name)
@@ -169,6 +195,7 @@ class PreferencesDialog(QDialog):
         if problem:
             show_error(self, problem)
             return
+        save_attention_check(self.attention_check.isChecked())
         super().accept()
 
     @classmethod

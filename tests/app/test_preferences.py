@@ -7,6 +7,7 @@ import argparse
 from dataclasses import fields
 
 import pytest
+from PySide6.QtCore import Qt
 
 from eyetracker.app.paths import data_dir
 from eyetracker.app.preferences import DEFAULTS, PreferencesDialog
@@ -202,3 +203,45 @@ def test_streaming_with_no_protocol_chosen_is_a_dialog(make_window, qtbot, qapp,
     boxes[0].close()
     assert window.outputs.streams is None and not window.actions["stream"].isChecked()
     window.toggle_tracking()
+
+
+def test_turning_the_attention_check_off_gives_a_measurement_without_letters(qtbot, tmp_path):
+    from eyetracker.app.measurement import CHECK_EVERY, MeasurementScreen
+    from eyetracker.app.preferences import attention_check_on
+    from eyetracker.core.dataset import load_dataset
+    from tests.helpers.app_feeds import FeedingProvider, synthetic_faces
+
+    dialog = PreferencesDialog(AppSettings.load())
+    qtbot.addWidget(dialog)
+    assert dialog.attention_check.isChecked() and attention_check_on()  # on by default
+    dialog.attention_check.setChecked(False)
+    dialog.accept()
+    assert not attention_check_on()  # saved at OK
+
+    faces = synthetic_faces(2)
+    provider = FeedingProvider(lambda i: faces[i % len(faces)])
+    screen = MeasurementScreen(provider, tmp_path / "data", person="Ada", count=6, seed=1)
+    qtbot.addWidget(screen)
+    screen.start()
+    qtbot.waitExposed(screen)
+    assert screen.session.check_every == 0
+    with qtbot.waitSignal(screen.finished, timeout=10_000):
+        for _ in range(6):
+            assert screen.session.letter is None and not screen.target.letter
+            before = screen.session.saved
+            qtbot.keyClick(screen, Qt.Key.Key_Space)
+            qtbot.waitUntil(lambda b=before: screen.session.saved == b + 1, timeout=3000)
+    provider.stop()
+    [measurement] = load_dataset(tmp_path / "data").measurements
+    assert all("attended" not in s.to_json() and "letter" not in s.extra for s in measurement)
+
+    again = PreferencesDialog(AppSettings.load())
+    qtbot.addWidget(again)
+    assert not again.attention_check.isChecked()
+    again.restore_defaults()
+    again.accept()
+    on = MeasurementScreen(provider, tmp_path / "data", person="Ada", count=1)
+    qtbot.addWidget(on)
+    on.start()
+    assert on.session.check_every == CHECK_EVERY
+    on.close()
