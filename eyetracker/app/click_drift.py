@@ -64,7 +64,7 @@ class ClickDrift(QObject):
         self._clear_offer()
 
     def recalibrated(self) -> None:
-        """A new calibration: its error is not validated yet, the samples' expected error is
+        """A new calibration: its error is not validated yet; the first clicks after it give
         the reference until it is."""
         self.validated(None)
 
@@ -128,7 +128,7 @@ class ClickDrift(QObject):
         estimate = self.check.estimate()
         if estimate.drifted and not self._offered:
             self._offered = True
-            against = "validated" if estimate.reference == VALIDATED else "expected"
+            against = "validated" if estimate.reference == VALIDATED else "after calibrating"
             self.window.show_notice(
                 "click-drift",
                 f"Your last {estimate.clicks} clicks put the error at "

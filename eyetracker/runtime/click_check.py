@@ -13,8 +13,11 @@ eyetracker.core.metrics.error_pct), so that it estimates what validation would m
 
 The running estimate is a robust mean of the last CLICKS_KEPT clicks: clicks whose error is
 far above the median (OUTLIER_RATIO) are left out, as the person looked elsewhere while
-clicking. It is compared with a reference: the validated error when there is one, otherwise
-the error the samples themselves expect (GazeSample.expected_error). Drift is said when, over
+clicking. It is compared with a reference: the validated error when there is one, otherwise a
+baseline taken once from the first MIN_CLICKS clicks after a calibration: the lesser of their
+estimate and the error their samples expected (GazeSample.expected_error). The baseline is
+frozen because the expected error rises with the drift itself (a head beyond what the
+calibration saw makes every point less sure), so the current one would excuse it. Drift is said when, over
 at least MIN_CLICKS clicks, the estimate exceeds the reference by both DRIFT_RATIO and
 DRIFT_MARGIN_PCT; the app then offers a quick recalibration.
 
@@ -43,7 +46,7 @@ DRIFT_RATIO = 1.5  # drift: the estimate is this many times the reference ...
 DRIFT_MARGIN_PCT = 2.0  # ... and this many points (% of the screen) above it
 
 VALIDATED = "validated"
-EXPECTED = "expected"
+BASELINE = "baseline"
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,7 @@ class ClickSample:
 @dataclass(frozen=True)
 class DriftEstimate:
     """The running error estimate from clicks (None before the first), the reference it is
-    compared with and where that comes from (VALIDATED, EXPECTED or ""), and whether the
+    compared with and where that comes from (VALIDATED, BASELINE or ""), and whether the
     rule says the calibration has drifted."""
 
     error_pct: float | None
@@ -93,11 +96,13 @@ class ClickCheck:
         self.validated_pct = validated_pct
         self._samples: deque[tuple[float, np.ndarray, float | None]] = deque()
         self._clicks: deque[ClickSample] = deque(maxlen=CLICKS_KEPT)
+        self._baseline: float | None = None  # the reference without validation
 
     def reset(self, validated_pct: float | None = None) -> None:
         """A new calibration or validation: forget every click, keep the new reference."""
         self.validated_pct = validated_pct
         self._clicks.clear()
+        self._baseline = None
 
     def add_sample(self, sample: GazeSample) -> None:
         """A tracker sample; one without a fresh point of its own (no face, a blink) is not
@@ -130,6 +135,11 @@ class ClickCheck:
             expected_error=float(np.mean(expected)) if expected else None,
         )
         self._clicks.append(click)
+        if self._baseline is None and len(self._clicks) == MIN_CLICKS:
+            clicks = list(self._clicks)
+            baseline = robust_mean(np.array([c.error_pct for c in clicks]))
+            expected = [c.expected_error for c in clicks if c.expected_error is not None]
+            self._baseline = min(baseline, float(np.mean(expected))) if expected else baseline
         return click
 
     def estimate(self) -> DriftEstimate:
@@ -149,5 +159,4 @@ class ClickCheck:
     def _reference(self, clicks: list[ClickSample]) -> tuple[float | None, str]:
         if self.validated_pct is not None:
             return self.validated_pct, VALIDATED
-        expected = [c.expected_error for c in clicks if c.expected_error is not None]
-        return (float(np.mean(expected)), EXPECTED) if expected else (None, "")
+        return (self._baseline, BASELINE) if self._baseline is not None else (None, "")

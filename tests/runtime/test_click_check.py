@@ -8,8 +8,8 @@ import pytest
 
 from eyetracker.core.types import GazePoint, GazeSample
 from eyetracker.runtime.click_check import (
+    BASELINE,
     CLICKS_KEPT,
-    EXPECTED,
     MIN_CLICKS,
     VALIDATED,
     ClickCheck,
@@ -116,13 +116,18 @@ def test_drift_is_said_when_the_error_rises_well_above_the_validated_one():
     assert check.estimate().clicks == 0 and not check.estimate().drifted
 
 
-def test_without_validation_the_samples_expected_error_is_the_reference():
+def test_without_validation_the_first_clicks_after_calibrating_are_the_reference():
     check = ClickCheck()
-    clicks(check, 10, (0.03, 0.0), expected=3.5)
+    clicks(check, MIN_CLICKS - 1, (0.03, 0.0), expected=3.5)
+    assert check.estimate().reference_pct is None  # no baseline yet: no drift can be said
+    clicks(check, 6, (0.03, 0.0), expected=3.5, t=50.0)
     estimate = check.estimate()
-    assert estimate.reference == EXPECTED and estimate.reference_pct == pytest.approx(3.5)
+    # The lesser of the clicks' error (3%) and what the samples expected (3.5%).
+    assert estimate.reference == BASELINE and estimate.reference_pct == pytest.approx(3.0)
     assert not estimate.drifted
-    clicks(check, 10, (0.09, 0.0), expected=3.5, t=100.0)
+    # Drift raises the samples' expected error too; the frozen baseline does not follow it.
+    clicks(check, 10, (0.09, 0.0), expected=12.0, t=100.0)
+    assert check.estimate().reference_pct == pytest.approx(3.0)
     assert check.estimate().drifted
 
 
