@@ -43,6 +43,23 @@ from eyetracker.runtime.model_choice import CheckDots, ModelChoice
 STEPS = 1000  # progress bar resolution
 
 
+def progress_text(progress: Progress) -> str:
+    """The status while training runs, in percent of training as the bar is: the running
+    model's share done (the bar shows all models together), and its latest training error."""
+    if not progress.epochs:  # before the trainer's bar has said how many epochs
+        return progress.describe()
+    own = progress.fraction * progress.members - (progress.member - 1)
+    text = (
+        f"Model {progress.member} of {progress.members}: {own:.0%} of its training done"
+        if progress.members > 1
+        else f"{own:.0%} of the training done"
+    )
+    if not progress.finished:  # the history's last epoch is another model's
+        return text
+    loss = progress.history[-1].get("train_loss_pct")
+    return text + (f"; training error {loss:.1f}% of the screen" if loss is not None else "")
+
+
 class FinetuneDialog(QDialog):
     """Runs the fine-tuning of `init_model` on `dataset_dir` into `out_model`.
 
@@ -97,6 +114,7 @@ class FinetuneDialog(QDialog):
         )
         self.status = QLabel("", objectName="finetune-status", wordWrap=True)
         self.bar = QProgressBar(maximum=STEPS)
+        self.bar.setFormat("%p% of all training")  # the status says how far the running model is
         self.cancel_button = QPushButton("Cancel", objectName="cancel")
         self.cancel_button.clicked.connect(self.cancel)
         self.use_button = QPushButton("Use the new model", objectName="use", enabled=False)
@@ -137,14 +155,18 @@ class FinetuneDialog(QDialog):
 
     def _read_stdout(self) -> None:
         text = bytes(self.process.readAllStandardOutput()).decode("utf-8", "replace")
-        if self.progress.feed_stdout(text):
-            self.status.setText(self.progress.describe())
-        self.bar.setValue(round(STEPS * self.progress.fraction))
+        self.progress.feed_stdout(text)
+        self._show_progress()
 
     def _read_stderr(self) -> None:
         text = bytes(self.process.readAllStandardError()).decode("utf-8", "replace")
         self._stderr_tail = (self._stderr_tail + text)[-4000:]
         self.progress.feed_stderr(text)
+        self._show_progress()
+
+    def _show_progress(self) -> None:
+        if self.state == "running":
+            self.status.setText(progress_text(self.progress))
         self.bar.setValue(round(STEPS * self.progress.fraction))
 
     def _finished(self, code: int, status: QProcess.ExitStatus) -> None:

@@ -78,3 +78,41 @@ def test_a_failed_training_shows_the_trainers_sentence(qtbot, tmp_path):
     assert text.startswith("Training stopped: ") and "eyetracker:" not in text
     assert not dialog.use_button.isEnabled()
     assert not kept_for_resume.exists()
+
+
+FAKE_TRAINER = """#!/bin/sh
+# The lines `eyetracker train` prints while it fine-tunes: epochs on stdout, tqdm on stderr.
+echo "member=1/3"
+echo "epoch=1 train_loss_pct=9.00 seconds=1.0"
+echo "epoch=2 train_loss_pct=8.50 seconds=1.0"
+sleep 0.3
+echo "member=2/3"
+sleep 0.3
+printf 'epoch 1/2:  50%%|#####     | 1/2 [00:01<00:01]\\r' >&2
+sleep 0.3
+echo "epoch=1 train_loss_pct=8.00 seconds=1.0"
+sleep 0.3
+printf 'epoch 2/2:  50%%|#####     | 1/2 [00:01<00:01]\\r' >&2
+exec sleep 60
+"""
+
+
+def test_the_status_and_the_bar_speak_of_the_same_training(qtbot, tmp_path):
+    trainer = tmp_path / "trainer"
+    trainer.write_text(FAKE_TRAINER)
+    trainer.chmod(0o755)
+    dialog = FinetuneDialog(
+        tmp_path, tmp_path / "base.pt", tmp_path / "mine.pt", python=str(trainer)
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.start()
+    # Model 2 of 3 has one of its two epochs done and half the next: 75% of its training;
+    # the bar counts all three models: (1 + 0.75) / 3 of the way.
+    expected = "Model 2 of 3: 75% of its training done; training error 8.0% of the screen"
+    qtbot.waitUntil(lambda: dialog.status.text() == expected, timeout=10_000)
+    assert dialog.bar.value() == round(STEPS * 1.75 / 3)
+    assert dialog.bar.text() == "58% of all training"
+    assert "Epoch" not in dialog.status.text()
+    with qtbot.waitSignal(dialog.ended, timeout=10_000):
+        dialog.cancel()
