@@ -33,6 +33,7 @@ from eyetracker.core.types import Frame, GazePoint
 from eyetracker.runtime.backends import create_backend
 from eyetracker.runtime.calibration import CalibrationCollector, grid_points
 from eyetracker.runtime.click_check import ClickCheck
+from eyetracker.runtime.click_correction import ClickCorrection
 from eyetracker.runtime.pipeline import FramePipeline
 from eyetracker.runtime.resources import default_model_path
 from eyetracker.runtime.session_statistics import SessionStatistics
@@ -43,15 +44,18 @@ FPS = 30.0
 FIXATION_FRAMES = 15  # half a second on each click target
 CLICK_AFTER_S = 0.45  # the click comes this long after the eyes land
 CHECKPOINTS = (5, 10, 20)
+TEST_TARGETS = 20
+# (slope, offset) ridge strengths of the click update, in clicks (click_correction.py).
+UPDATE_RIDGES = ((1.0, 1.0), (3.0, 1.0), (5.0, 2.0), (10.0, 5.0), (20.0, 10.0))
 
 
-def calibrate(backend, person, sitting, rng):
+def calibrate(backend, person, sitting, rng, offset=None):
     points = grid_points(9)
     collector = CalibrationCollector(points)
     t = 0.0
     for index, point in enumerate(points):
         for _ in range(3):
-            image = render_frame(person, sitting, point, rng, blink=0.0)[0]
+            image = render_frame(person, sitting, point, rng, blink=0.0, head_offset_mm=offset)[0]
             collector.add(index, Frame(image, timestamp=t, index=0))
             t += 1 / FPS
         t += 1.0
@@ -85,7 +89,34 @@ def phase(backend, statistics, person, sitting, rng, t0, clicks, offset):
                 estimates[n] = check.estimate().error_pct
     finally:
         pipeline.close()
-    return float(np.mean(errors)), estimates, events, t
+    return float(np.mean(errors)), estimates, events, t, check.clicks()
+
+
+def test_phase(backend, statistics, person, sitting, seed, offset, corrections):
+    """Mean error over fixations on TEST_TARGETS fresh random points, the same frames for
+    every caller (the rng is made anew); per correction (name -> ClickCorrection or None)."""
+    rng = np.random.default_rng(seed)
+    pipeline = FramePipeline(backend, video=True, statistics=statistics)
+    raws, truths = [], []
+    try:
+        for i in range(TEST_TARGETS * FIXATION_FRAMES):
+            if i % FIXATION_FRAMES == 0:
+                target = rng.uniform(0.05, 0.95, 2)
+            t = 1000.0 + i / FPS
+            image = render_frame(
+                person, sitting, GazePoint(*target), rng, t=t, head_offset_mm=offset
+            )[0]
+            sample = pipeline.sample(Frame(image, timestamp=t, index=i))
+            if sample.raw_point is not None and sample.valid and not sample.reason:
+                raws.append((sample.raw_point.x, sample.raw_point.y))
+                truths.append(target)
+    finally:
+        pipeline.close()
+    raws, truths = np.array(raws), np.array(truths)
+    return {
+        name: float(error_pct(raws if c is None else c.apply(raws), truths).mean())
+        for name, c in corrections.items()
+    }
 
 
 def replay(check: ClickCheck, events) -> dict:
@@ -133,7 +164,7 @@ def main() -> int:
         after_calibration = ClickCheck()
         phases = {}
         for name, offset in (("as calibrated", None), ("leaned back", (0, 0, -args.lean_mm))):
-            true, estimates, events, t = phase(
+            true, estimates, events, t, kept = phase(
                 backend, statistics, person, sitting, rng, t + 2.0, args.clicks,
                 None if offset is None else np.array(offset, float),
             )  # fmt: skip
@@ -144,6 +175,23 @@ def main() -> int:
                 "ratio": {str(n): (e / true if e is not None else None) for n, e in estimates.items()},
                 "rule": {"no validation": replay(after_calibration, events)},
             }  # fmt: skip
+        # The click update, fitted on the leaned-back phase's clicks, against a fresh
+        # calibration leaned back, on the same new frames.
+        gaze = np.array([(c.gaze.x, c.gaze.y) for c in kept])
+        pointers = np.array([(c.pointer.x, c.pointer.y) for c in kept])
+        corrections = {"calibration": None} | {
+            f"click update {a:g}/{b:g}": ClickCorrection.fit(gaze, pointers, a, b)
+            for a, b in UPDATE_RIDGES
+        }
+        lean = np.array((0, 0, -args.lean_mm), float)
+        test_seed = [args.seed, k, 7]
+        row["after 20 clicks"] = test_phase(
+            backend, statistics, person, sitting, test_seed, lean, corrections
+        )
+        fresh, _ = calibrate(backend, person, sitting, rng, lean)
+        row["after 20 clicks"] |= test_phase(
+            backend, fresh, person, sitting, test_seed, lean, {"fresh calibration": None}
+        )
         # With validation: the as-calibrated phase's true error stands in for a validation's.
         validated = phases["as calibrated"][0]
         for name, (_, events) in phases.items():
@@ -183,6 +231,17 @@ def main() -> int:
             f"{key:<20} estimate / true: mean {value['mean_ratio']:.2f}, worst "
             f"{value['worst_ratio']:.2f}, within 25%: {value['share_within_25pct']:.0%}"
         )
+    updates = {}
+    for name in rows[0]["after 20 clicks"]:
+        errors = [row["after 20 clicks"][name] for row in rows]
+        fresh = [row["after 20 clicks"]["fresh calibration"] for row in rows]
+        updates[name] = {"error_pct": float(np.mean(errors)),
+                         "vs_fresh": float(np.mean(errors) / np.mean(fresh))}  # fmt: skip
+        print(
+            f"leaned back, new frames: {name:<24} {np.mean(errors):5.1f}% "
+            f"({np.mean(errors) / np.mean(fresh):.2f}x a fresh calibration)"
+        )
+    summary["after 20 clicks"] = updates
     report = {
         "benchmark": "click_drift",
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),

@@ -142,6 +142,10 @@ class ClickCheck:
             self._baseline = min(baseline, float(np.mean(expected))) if expected else baseline
         return click
 
+    def clicks(self) -> tuple[ClickSample, ...]:
+        """The clicks the estimate rests on, oldest first."""
+        return tuple(self._clicks)
+
     def estimate(self) -> DriftEstimate:
         clicks = list(self._clicks)
         if not clicks:
