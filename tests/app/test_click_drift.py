@@ -72,3 +72,23 @@ def test_drift_offers_a_recalibration_without_a_dialog(make_window, qtbot, model
     window.click_drift.validated(50.0)  # a new validation: the offer goes
     assert "Recalibrate" not in window.notice.text()
     window.toggle_tracking()
+
+
+def test_a_click_through_the_window_system_counts_once(make_window, qtbot, model_file):
+    """A real click reaches the QWindow, then the widget and the parents it passes to."""
+    window = make_window()
+    window.click_drift.set_enabled(True)
+    track(window, qtbot, model_file)
+    handle = window.windowHandle()
+    where = window.preview.mapTo(window, window.preview.rect().center())
+    steps = []
+
+    def clicked() -> bool:
+        before = window.click_drift.check.estimate().clicks
+        QTest.mouseClick(handle, Qt.MouseButton.LeftButton, pos=where)
+        steps.append(window.click_drift.check.estimate().clicks - before)
+        return steps[-1] > 0
+
+    qtbot.waitUntil(clicked, timeout=20000)
+    assert steps[-1] == 1
+    window.toggle_tracking()
