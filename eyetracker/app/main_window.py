@@ -275,8 +275,9 @@ class MainWindow(QMainWindow):
 
     def refresh_status(self) -> None:
         labels, tracker = self.status_labels, self.session.tracker
-        estimate = self.click_drift.estimate()
+        estimate = self.click_drift.estimate()  # None unless the click check is on
         labels["clicks"].setText(estimate.text() if estimate is not None else "")
+        labels["clicks"].setVisible(estimate is not None)
         if tracker is None:
             labels["fps"].setText("not tracking")
             for key in ("latency", "backend", "statistics"):
