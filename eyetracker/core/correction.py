@@ -64,6 +64,9 @@ MEAN_OF_RMS = float(np.sqrt(np.pi / 4))
 # err as much as the bundled model does on real faces with session statistics alone
 # (docs/benchmarks.md, "Expected error").
 UNCALIBRATED_ERROR_PCT = 25.0
+# How far beyond the calibration's range a geometry feature still adds to the expected error,
+# in units of that range (docs/benchmarks.md, "Expected error").
+GEOMETRY_REACH = 1.0
 # Holding one dot out needs this many dots: with fewer the fit has nothing left to learn from.
 MIN_DOTS_TO_HOLD_OUT = 4
 
@@ -214,13 +217,18 @@ class Correction:
         uncertainty of the weights there, which grows with the distance from those frames.
         sigma^2 comes from the calibration's held-out dots (`_held_out_rms`), and for a 2-D
         error of equal spread in x and y the mean distance is sqrt(pi/4) of its RMS. The
-        geometry counts as it is, not held at the calibration's edge as `apply` holds it: a
-        face turned further than ever calibrated, or an eye half shut, is the point's own
-        evidence that it is less sure; the hidden layer is held as `apply` holds it."""
+        features are held as `apply` holds them, except that the geometry may reach
+        GEOMETRY_REACH of its calibrated span beyond that: a face turned further than ever
+        calibrated, or an eye half shut, is the point's own evidence that it is less sure,
+        but `apply` holds such a feature at the edge, so the error it adds is bounded."""
         z = self._standardised(points, geometry, hidden)
         if self.precision is None or not np.isfinite(self.held_out_rms):
             return np.full(len(z), np.nan)
         features = len(self.mean) - self.hidden_count
+        reach = GEOMETRY_REACH * (self.high[2:features] - self.low[2:features])
+        z[:, 2:features] = np.clip(
+            z[:, 2:features], self.low[2:features] - reach, self.high[2:features] + reach
+        )
         z[:, features:] = np.clip(z[:, features:], self.low[features:], self.high[features:])
         d = np.concatenate([z, np.ones((len(z), 1))], axis=1)
         leverage = np.einsum("ij,jk,ik->i", d, self.precision, d)
