@@ -1,15 +1,16 @@
-"""Frames the front end refuses, and where the person looked then: does looking down read as
+"""Frames the tracker refuses, and where the person looked then: does looking down read as
 closed eyes?
 
     python benchmarks/refusals.py FOLDER [--out benchmarks/results/refusals.json]
 
 A frame is refused when the tracker gives no point for it (eyetracker.runtime.pipeline, the
 bundled model). FOLDER is either a dataset in the measurement format (each sample's target
-height is known: the refusals are counted per fifth of the screen's height, each sitting seen
-as a stream at its samples' capture times, as the tracker sees a camera) or a folder of images in subfolders named
-by screen region (`bottom`, `top_left`, ...: such as the EyeGazePipeline crops; each image seen
-on its own, as a still). Either is evaluation data: never commit it or anything derived from it,
-only this script's figures. Prints one line per group and writes the JSON figures.
+height is known: the refusals are counted per fifth of the screen's height, each sitting
+seen as a stream at its samples' capture times, as the tracker sees a camera) or a folder of
+images in subfolders named by screen region (`bottom`, `top_left`, ...: such as the
+EyeGazePipeline crops; each image seen on its own, as a still). Either is evaluation data:
+never commit it or anything derived from it, only this script's figures. Prints one line per
+group and writes the JSON figures.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """The landmark front end: MediaPipe's Face Landmarker -> eye patches + a geometry vector.
 
     front_end = LandmarkFrontEnd(video=True, width=120, height=36)
-    prepared = front_end.prepare(image_bgr, timestamp_s)   # Prepared(pixels, geometry, found, reason)
+    prepared = front_end.prepare(image_bgr, timestamp_s)  # Prepared(pixels, geometry, ...)
 
-The Face Landmarker (a face detector, a 478-point mesh with irises and the
-facial transformation matrix) runs in VIDEO mode for a stream and in IMAGE mode for images
+The Face Landmarker (a face detector, a 478-point mesh with irises and the facial
+transformation matrix) runs in VIDEO mode for a stream and in IMAGE mode for images
 that stand alone. A stream follows one face: MediaPipe tracks it from the last frame's mesh
 and runs its detector only when it loses it (asked for two faces it runs the detector on
 every frame and tracks nothing: measured, the meshes equal IMAGE mode's to the bit), so a
@@ -82,12 +82,12 @@ RESOURCE_PACKAGE, MODEL_RESOURCE = "eyetracker.resources", ("models", "face_land
 NO_FACE, EYES_CLOSED, OUTSIDE = "no face", "eyes closed", "face partly outside the frame"
 
 # Both eyes count as shut, and the frame gives no gaze, only when their lids (nearly) meet: a
-# gap under a fifth of the eye's half-width shows no iris. A narrow eye is not a shut one. When people look down their upper lids
-# follow the eye and drop, and MediaPipe's eyeBlink blendshape rises with them, so neither a
-# narrow gap nor that blendshape says "closed" on its own. Whether a narrow eye is a blink is
-# decided where the time and this person's own openness are known (eyetracker.runtime.blinks);
-# one eye shut (a wink, a hand over it) still gives a point from the other, with a larger
-# expected error.
+# gap under a fifth of the eye's half-width shows no iris. A narrow eye is not a shut one:
+# when people look down their upper lids follow the eye and drop, and MediaPipe's eyeBlink
+# blendshape rises with them, so neither a narrow gap nor that blendshape says "closed" on
+# its own. Whether a narrow eye is a blink is decided where the time and this person's own
+# openness are known (eyetracker.runtime.blinks); one eye shut (a wink, a hand over it)
+# still gives a point from the other, with a larger expected error.
 SHUT_OPENNESS = 0.2
 # Tolerance for the eye patches' source regions past the frame's edge, in frame pixels; and
 # the share of the mesh that may lie outside (the landmarker extrapolates a cut-off chin or
