@@ -96,7 +96,7 @@ class MainWindow(QMainWindow):
         self.tools = Tools(self)
         self.outputs = Outputs(self)  # Record gaze / Stream gaze
         self.click_drift = ClickDrift(self)  # opt-in: clicks estimate the current error
-        self.actions["click_check"].setChecked(self.settings.click_check)
+        self.set_click_check(self.settings.click_check)
 
         self._connect()
         self._apply_settings(cameras if cameras is not None else find_cameras())
@@ -270,6 +270,11 @@ class MainWindow(QMainWindow):
 
     def toggle_overlay(self) -> None:
         self.set_overlay_visible(not self.settings.overlay_visible)
+
+    def set_click_check(self, on: bool) -> None:
+        """The click check on or off, from the Tracking menu or Preferences: both show it."""
+        self.click_drift.set_enabled(on)
+        self.actions["click_check"].setChecked(on)
 
     # --- status ------------------------------------------------------------------------
 

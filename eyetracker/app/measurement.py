@@ -29,7 +29,7 @@ from eyetracker.app.errors import show_error
 from eyetracker.app.frame_wait import FrameWaiter
 from eyetracker.app.frames import FrameProvider
 from eyetracker.app.person_dialog import PersonDialog
-from eyetracker.app.preferences import attention_check_on
+from eyetracker.app.settings import AppSettings
 from eyetracker.app.stimulus import CentredPanel, StimulusScreen, Target, screen_info
 from eyetracker.core.measurement import MeasurementError, MeasurementWriter
 from eyetracker.core.types import Frame
@@ -42,6 +42,11 @@ NO_FACE = (
 NO_FRAME = "The camera gave no image; check that it is running and press Space again."
 FRAME_TIMEOUT_S = 1.0
 CHECK_EVERY = 5  # the attention check's letter at about one dot in five
+
+
+def attention_check_every(settings: AppSettings) -> int:
+    """One dot in how many gets the attention check's letter under `settings` (0: none)."""
+    return CHECK_EVERY if settings.attention_check else 0
 
 
 class PausePanel(CentredPanel):
@@ -61,8 +66,9 @@ class MeasurementScreen(StimulusScreen):
     `suggested_person`: the name it starts with.
     `camera`: camera facts for the manifest (default: the frame size). `has_face`: the
     face check (default: the bundled model's front end, the tracker's own check).
-    `check_every`: the attention check's letter at about one dot in that many (0: none);
-    by default CHECK_EVERY, or none when Preferences turned the check off.
+    `check_every`: the attention check's letter at about one dot in that many (0: none).
+    `settings`: where the check is turned on or off (`attention_check`, in Preferences) when
+    `check_every` is not given: the window's; by default, as saved.
     """
 
     finished = Signal(object)  # Path of the measurement folder, or None
@@ -82,13 +88,14 @@ class MeasurementScreen(StimulusScreen):
         seed: int | None = None,
         writer_factory: Callable[..., MeasurementWriter] = MeasurementWriter,
         check_every: int | None = None,
+        settings: AppSettings | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(screen, parent)
         self.setWindowTitle("Measurement")
         self.dataset_dir = Path(dataset_dir)
         if check_every is None:
-            check_every = CHECK_EVERY if attention_check_on() else 0
+            check_every = attention_check_every(settings or AppSettings.load())
         self._options = dict(
             count=count,
             camera=camera,

@@ -72,9 +72,7 @@ def build_menus(window) -> dict[str, QAction]:
     }
     actions["click_check"].setStatusTip(CLICK_CHECK_TIP)
     actions["click_check"].setToolTip(CLICK_CHECK_TIP)
-    actions["click_check"].triggered.connect(
-        lambda checked: window.click_drift.set_enabled(checked)
-    )
+    actions["click_check"].triggered.connect(lambda checked: window.set_click_check(checked))
     # The checkable actions mirror state: the window sets their check marks itself.
     actions["track"].triggered.connect(lambda _checked: window.toggle_tracking())
     actions["overlay"].triggered.connect(lambda checked: window.set_overlay_visible(checked))

@@ -1,10 +1,11 @@
 """File > Preferences: data folder, streams, overlay dot, smoothing, camera resolution, the
-measurements' attention check.
+measurements' attention check, the click check.
 
 The dialog edits a copy of the window's `AppSettings` fields in `settings.PREFERENCES`; OK
 saves them to QSettings at once and applies each where it is used (`apply_preferences`):
 the data folder and the overlay at once, the streams and the camera by restarting them,
-smoothing from the next start of tracking, the attention check from the next measurement.
+smoothing from the next start of tracking, the attention check from the next measurement,
+the click check at once (as its Tracking menu entry, which shows it too).
 Command-line choices never reach this dialog.
 """
 
@@ -15,7 +16,6 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -34,9 +34,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from eyetracker.app.click_drift import EXPLANATION as CLICK_CHECK_TIP
 from eyetracker.app.errors import show_error
 from eyetracker.app.paths import default_data_dir
-from eyetracker.app.settings import PREFERENCES, AppSettings, _convert, parse_resolution, qsettings
+from eyetracker.app.settings import PREFERENCES, AppSettings, parse_resolution
 from eyetracker.app.workers import SYNTHETIC
 
 SMOOTHING_CHOICES = [
@@ -49,21 +50,6 @@ RESOLUTIONS = [("Camera default (640x480)", ""), ("640x480", "640x480")] + [
     (size, size) for size in ("1280x720", "1920x1080")
 ]
 DEFAULTS = {item.name: item.default for item in fields(AppSettings)}
-
-# The attention check of measurements (measurement.py): on unless turned off here. AppSettings
-# has no field for it yet, so it has its own key in the same QSettings file, read with the
-# same fallback to its default.
-ATTENTION_CHECK = "attention_check"
-
-
-def attention_check_on(store: QSettings | None = None) -> bool:
-    return _convert((store or qsettings()).value(ATTENTION_CHECK, None), True)
-
-
-def save_attention_check(on: bool, store: QSettings | None = None) -> None:
-    store = store or qsettings()
-    store.setValue(ATTENTION_CHECK, on)
-    store.sync()
 
 
 class PreferencesDialog(QDialog):
@@ -109,7 +95,11 @@ class PreferencesDialog(QDialog):
             "At about one dot in five a letter shows inside the dot; typing it instead of Space "
             "says you looked. Training leaves out the dots where the wrong key was pressed."
         )
-        self.attention_check.setChecked(attention_check_on())
+        self.click_check = QCheckBox(
+            "Chec&k accuracy from my clicks in this app's windows (off by default; "
+            "nothing is saved)"
+        )
+        self.click_check.setToolTip(CLICK_CHECK_TIP)
 
         form = QFormLayout()
         _row(form, "&Data folder:", folder_row, self.data_folder)
@@ -122,6 +112,7 @@ class PreferencesDialog(QDialog):
         _row(form, "&Smoothing:", self.smoothing)
         _row(form, "Camera &resolution:", self.camera_resolution)
         form.addRow("Measurements:", self.attention_check)
+        form.addRow("Tracking:", self.click_check)
 
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok
@@ -151,6 +142,8 @@ class PreferencesDialog(QDialog):
         if self.camera_resolution.findData(resolution) < 0:  # one typed into the INI file
             self.camera_resolution.addItem(resolution, resolution)
         _select(self.camera_resolution, resolution)
+        self.attention_check.setChecked(values["attention_check"])
+        self.click_check.setChecked(values["click_check"])
 
     def values(self) -> dict[str, Any]:
         """The choices shown, by AppSettings field name."""
@@ -163,11 +156,12 @@ class PreferencesDialog(QDialog):
             "overlay_color": self._color,
             "smoothing": self.smoothing.currentData(),
             "camera_resolution": self.camera_resolution.currentData(),
+            "attention_check": self.attention_check.isChecked(),
+            "click_check": self.click_check.isChecked(),
         }
 
     def restore_defaults(self) -> None:
         self.show_values(DEFAULTS)
-        self.attention_check.setChecked(True)
 
     def set_color(self, name: str) -> None:
         color = QColor(name)
@@ -195,7 +189,6 @@ class PreferencesDialog(QDialog):
         if problem:
             show_error(self, problem)
             return
-        save_attention_check(self.attention_check.isChecked())
         super().accept()
 
     @classmethod
@@ -244,6 +237,8 @@ def apply_preferences(window, values: dict[str, Any]) -> None:
         window.session.camera_resolution = parse_resolution(settings.camera_resolution)
         if window.session.camera_choice not in (None, SYNTHETIC):
             window.session.reopen_camera()
+    if "click_check" in changed:
+        window.set_click_check(settings.click_check)  # as the Tracking menu's entry does
     if "smoothing" in changed and window.session.tracking:
         window.statusBar().showMessage("The new smoothing applies when tracking starts again.")
 

@@ -68,6 +68,9 @@ class AppSettings:
     stream_lsl_network: bool = False
     # Clicks in the app's windows estimate the error while tracking (click_drift.py): opt-in.
     click_check: bool = False
+    # Measurements show a letter at some dots, to be typed (measurement.py). The key's name is
+    # the one Preferences used on its own before this field, so an older INI's choice holds.
+    attention_check: bool = True
 
     @classmethod
     def load(cls, store: QSettings | None = None) -> AppSettings:
@@ -111,6 +114,8 @@ PREFERENCES = (
     "overlay_color",
     "smoothing",
     "camera_resolution",
+    "attention_check",
+    "click_check",  # also Tracking > Check accuracy from my clicks
 )
 
 

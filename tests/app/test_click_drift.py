@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from eyetracker.app.preferences import PreferencesDialog
 from eyetracker.app.settings import AppSettings
 from tests.helpers.app_window import use_model
 
@@ -92,3 +93,22 @@ def test_a_click_through_the_window_system_counts_once(make_window, qtbot, model
     qtbot.waitUntil(clicked, timeout=20000)
     assert steps[-1] == 1
     window.toggle_tracking()
+
+
+def test_ticked_in_preferences_the_menu_shows_it_and_clicks_count(make_window, qtbot, model_file):
+    window = make_window()
+    dialog = PreferencesDialog.open_for(window)
+    assert not dialog.click_check.isChecked()
+    dialog.click_check.setChecked(True)
+    dialog.accept()
+    assert window.actions["click_check"].isChecked() and window.click_drift.enabled
+    assert AppSettings.load().click_check  # saved at OK, as every preference
+    track(window, qtbot, model_file)
+    click_until_counted(window, qtbot)
+    window.toggle_tracking()
+
+    window.actions["click_check"].trigger()  # off from the menu: Preferences shows it
+    again = PreferencesDialog.open_for(window)
+    assert not again.click_check.isChecked()
+    again.reject()
+    assert not window.click_drift.enabled

@@ -205,22 +205,26 @@ def test_streaming_with_no_protocol_chosen_is_a_dialog(make_window, qtbot, qapp,
     window.toggle_tracking()
 
 
-def test_turning_the_attention_check_off_gives_a_measurement_without_letters(qtbot, tmp_path):
+def test_turning_the_attention_check_off_gives_a_measurement_without_letters(
+    make_window, qtbot, tmp_path
+):
     from eyetracker.app.measurement import CHECK_EVERY, MeasurementScreen
-    from eyetracker.app.preferences import attention_check_on
     from eyetracker.core.dataset import load_dataset
     from tests.helpers.app_feeds import FeedingProvider, synthetic_faces
 
-    dialog = PreferencesDialog(AppSettings.load())
-    qtbot.addWidget(dialog)
-    assert dialog.attention_check.isChecked() and attention_check_on()  # on by default
+    window = make_window()
+    dialog = PreferencesDialog.open_for(window)
+    assert dialog.attention_check.isChecked() and window.settings.attention_check  # default
     dialog.attention_check.setChecked(False)
     dialog.accept()
-    assert not attention_check_on()  # saved at OK
+    assert not window.settings.attention_check
+    assert not AppSettings.load().attention_check  # saved at OK
 
     faces = synthetic_faces(2)
     provider = FeedingProvider(lambda i: faces[i % len(faces)])
-    screen = MeasurementScreen(provider, tmp_path / "data", person="Ada", count=6, seed=1)
+    screen = MeasurementScreen(
+        provider, tmp_path / "data", person="Ada", count=6, seed=1, settings=window.settings
+    )
     qtbot.addWidget(screen)
     screen.start()
     qtbot.waitExposed(screen)
@@ -235,13 +239,31 @@ def test_turning_the_attention_check_off_gives_a_measurement_without_letters(qtb
     [measurement] = load_dataset(tmp_path / "data").measurements
     assert all("attended" not in s.to_json() and "letter" not in s.extra for s in measurement)
 
-    again = PreferencesDialog(AppSettings.load())
-    qtbot.addWidget(again)
+    saved = MeasurementScreen(provider, tmp_path / "data", person="Ada", count=1)  # as saved
+    qtbot.addWidget(saved)
+    saved.start()
+    assert saved.session.check_every == 0
+    saved.close()
+
+    again = PreferencesDialog.open_for(window)
     assert not again.attention_check.isChecked()
     again.restore_defaults()
     again.accept()
-    on = MeasurementScreen(provider, tmp_path / "data", person="Ada", count=1)
+    assert window.settings.attention_check
+    on = MeasurementScreen(
+        provider, tmp_path / "data", person="Ada", count=1, settings=window.settings
+    )
     qtbot.addWidget(on)
     on.start()
     assert on.session.check_every == CHECK_EVERY
     on.close()
+
+
+def test_an_older_ini_with_the_attention_check_off_is_read_as_off(make_window):
+    write_ini(attention_check="false")  # the key Preferences once kept beside AppSettings
+    assert AppSettings.load().attention_check is False
+    window = make_window()
+    assert window.settings.attention_check is False
+    dialog = PreferencesDialog.open_for(window)
+    assert not dialog.attention_check.isChecked()
+    dialog.reject()
