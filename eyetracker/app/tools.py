@@ -124,6 +124,7 @@ class Tools(QObject):
             dataset_dir(),
             self._screen(),
             suggested_person=self.window.controls.user.currentText().strip(),
+            settings=self.window.settings,
         )
         screen.publish_targets(self.window.session.gaze_target)
         screen.finished.connect(
