@@ -29,3 +29,33 @@ def onnx_feed(session, values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     declared = {i.name for i in session.get_inputs()}
     declared |= {i.name for i in session.get_overridable_initializers()}
     return {k: v for k, v in values.items() if k in declared}
+
+
+MAX_INPUT_BYTES = 1 << 30  # what a batch of one may ask for in declared inputs: 1 GiB
+_ELEMENT_BYTES = {
+    "tensor(bool)": 1,
+    "tensor(int8)": 1,
+    "tensor(uint8)": 1,
+    "tensor(int16)": 2,
+    "tensor(uint16)": 2,
+    "tensor(float16)": 2,
+    "tensor(bfloat16)": 2,
+    "tensor(int32)": 4,
+    "tensor(uint32)": 4,
+    "tensor(float)": 4,
+    "tensor(int64)": 8,
+    "tensor(uint64)": 8,
+    "tensor(double)": 8,
+}
+
+
+def declared_input_bytes(session) -> int:
+    """Bytes the graph's declared inputs and overridable initializers take for a batch of one
+    (from an onnxruntime.InferenceSession): fixed dims as declared, named ones as 1."""
+    total = 0
+    for node in [*session.get_inputs(), *session.get_overridable_initializers()]:
+        count = 1
+        for dim in node.shape or []:
+            count *= dim if isinstance(dim, int) and dim >= 0 else 1
+        total += count * _ELEMENT_BYTES.get(node.type, 8)
+    return total
