@@ -25,6 +25,8 @@ namespace, see pyproject.toml).
 
 from __future__ import annotations
 
+import atexit
+import threading
 import time
 import weakref
 from importlib import resources
@@ -121,10 +123,12 @@ class LandmarkFrontEnd:
             raise ValueError("the landmark front end needs an even width >= 8 and a height >= 4")
         self.video = bool(video)
         self.width, self.height = int(width), int(height)
+        _close_collected()
         self._landmarker = _create_landmarker(model_path, self.video)
-        # Close the landmarker when this object is collected, at exit at the latest:
-        # MediaPipe's own __del__ fails with a traceback once the interpreter shuts down.
-        self._finalizer = weakref.finalize(self, _close_landmarker, self._landmarker)
+        # A front end that is collected without close() leaves its landmarker to be closed
+        # later (_collect), at exit at the latest: MediaPipe's own __del__ fails with a
+        # traceback once the interpreter shuts down.
+        self._finalizer = weakref.finalize(self, _collect, self._landmarker)
         self._last_ms: int | None = None
 
     def prepare(self, image_bgr: np.ndarray, timestamp_s: float | None = None) -> Prepared:
@@ -155,7 +159,9 @@ class LandmarkFrontEnd:
 
     def close(self) -> None:
         """Free the landmarker; idempotent."""
-        self._finalizer()
+        if self._finalizer.detach() is not None:
+            _close_landmarker(self._landmarker)
+        _close_collected()
 
     def __enter__(self) -> LandmarkFrontEnd:
         return self
@@ -279,6 +285,32 @@ def _box_fractions(points, frame_w, frame_h) -> tuple[float, float, float, float
 def _rgb(image: np.ndarray) -> np.ndarray:
     code = cv2.COLOR_GRAY2RGB if image.ndim == 2 else cv2.COLOR_BGR2RGB
     return np.ascontiguousarray(cv2.cvtColor(image, code))
+
+
+# Landmarkers of front ends that were collected without close(). The garbage collector runs
+# finalizers on whichever thread happens to allocate, which may be inside another landmarker's
+# call: closing there deadlocks MediaPipe's dispatcher (a tracker thread then never stops, and
+# Qt aborts when its QThread is destroyed). So they are closed where no MediaPipe call is in
+# flight: when a front end is made or closed, and at exit.
+_collected: list = []
+_collected_lock = threading.Lock()
+
+
+def _collect(landmarker) -> None:
+    if getattr(weakref.finalize, "_shutdown", False):  # at exit: nothing else is running
+        _close_landmarker(landmarker)
+        return
+    with _collected_lock:
+        _collected.append(landmarker)
+
+
+@atexit.register
+def _close_collected() -> None:
+    with _collected_lock:
+        waiting = list(_collected)
+        _collected.clear()
+    for landmarker in waiting:
+        _close_landmarker(landmarker)
 
 
 def _close_landmarker(landmarker) -> None:

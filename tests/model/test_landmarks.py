@@ -208,3 +208,20 @@ def test_even_width_is_required_and_a_missing_model_is_one_sentence(tmp_path):
     with pytest.raises(LandmarkerUnavailableError, match="Cannot read the face landmark model"):
         LandmarkFrontEnd(video=False, width=120, height=36, model_path=tmp_path / "absent.task")
     assert default_model_path().stat().st_size == 3_758_596
+
+
+def test_a_collected_front_end_is_closed_where_no_landmarker_call_runs():
+    """The garbage collector may run on a thread inside another landmarker's call: closing
+    there deadlocks MediaPipe, so a collected front end's landmarker waits for the next front
+    end to be made or closed."""
+    import gc
+
+    from eyetracker.model import landmarks
+
+    front_end = landmarks.LandmarkFrontEnd(video=True, width=WIDTH, height=HEIGHT)
+    landmarker = front_end._landmarker
+    del front_end
+    gc.collect()
+    assert landmarker in landmarks._collected  # not closed by the collector
+    landmarks.LandmarkFrontEnd(video=False, width=WIDTH, height=HEIGHT).close()
+    assert landmarker not in landmarks._collected
