@@ -35,7 +35,7 @@ from eyetracker.core.images import read_image
 from eyetracker.core.metrics import error_pct, on_screen
 from eyetracker.core.sampling import spread_choices
 from eyetracker.model.checkpoint import load_checkpoint
-from eyetracker.runtime.resources import default_model_path
+from eyetracker.model.resources import default_model_path
 from eyetracker.training.data import prepare_dataset
 from eyetracker.training.evaluate import guarded, to_tensors
 

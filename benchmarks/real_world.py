@@ -216,15 +216,15 @@ def ours_predictions(
     from eyetracker.core.dataset import load_dataset
     from eyetracker.core.images import read_image
     from eyetracker.core.types import Frame, GazePoint
-    from eyetracker.model.moments import guard_moments
-    from eyetracker.runtime.backends import create_backend
-    from eyetracker.runtime.calibration import (
+    from eyetracker.inference.backends import create_backend
+    from eyetracker.inference.calibration import (
         CalibrationCollector,
         NotEnoughDataError,
         measurement_profile,
     )
-    from eyetracker.runtime.pipeline import FramePipeline
-    from eyetracker.runtime.session_statistics import SessionStatistics
+    from eyetracker.inference.pipeline import FramePipeline
+    from eyetracker.inference.session_statistics import SessionStatistics
+    from eyetracker.model.moments import guard_moments
     from eyetracker.training.trainer import FINETUNE_MEMBERS, FINETUNE_STEPS
 
     notes = {} if notes is None else notes
@@ -715,7 +715,7 @@ def main(argv: list[str] | None = None) -> int:
         _limit_threads(args.threads)
         ours_notes["threads"] = args.threads
         if args.model is None:
-            from eyetracker.runtime.resources import default_model_path
+            from eyetracker.model.resources import default_model_path
 
             args.model = default_model_path()
         all_rows += ours_predictions(

@@ -40,18 +40,18 @@ from eyetracker.capture.video import VideoFileSource
 from eyetracker.core.dataset import UNTIMED_SPACING_S
 from eyetracker.core.smoothing import GazeSmoother
 from eyetracker.core.types import Frame, GazePoint
-from eyetracker.runtime.backends import create_backend, seconds_per_frame
-from eyetracker.runtime.calibration import (
+from eyetracker.inference.backends import create_backend, seconds_per_frame
+from eyetracker.inference.calibration import (
     CALIBRATION_POINTS,
     FRAMES_PER_POINT,
     CalibrationCollector,
     grid_points,
     serpentine,
 )
-from eyetracker.runtime.pipeline import FramePipeline
-from eyetracker.runtime.profile import Profile
-from eyetracker.runtime.resources import default_model_path
-from eyetracker.runtime.session_statistics import SessionStatistics
+from eyetracker.inference.pipeline import FramePipeline
+from eyetracker.inference.profile import Profile
+from eyetracker.inference.session_statistics import SessionStatistics
+from eyetracker.model.resources import default_model_path
 from eyetracker.runtime.tracker import Tracker
 from eyetracker.synth.dataset import render_measurement
 from eyetracker.synth.render import render_frame

@@ -3,7 +3,7 @@ closed eyes?
 
     python benchmarks/refusals.py FOLDER [--out benchmarks/results/refusals.json]
 
-A frame is refused when the tracker gives no point for it (eyetracker.runtime.pipeline, the
+A frame is refused when the tracker gives no point for it (eyetracker.inference.pipeline, the
 bundled model). FOLDER is either a dataset in the measurement format (each sample's target
 height is known: the refusals are counted per fifth of the screen's height, each sitting
 seen as a stream at its samples' capture times, as the tracker sees a camera) or a folder of
@@ -30,7 +30,7 @@ def region_refusals(folder: Path, backend) -> dict:
     """Per region subfolder: images, refused, and why (each image a still)."""
     from eyetracker.core.images import read_image
     from eyetracker.core.types import Frame
-    from eyetracker.runtime.pipeline import FramePipeline
+    from eyetracker.inference.pipeline import FramePipeline
 
     out = {}
     pipeline = FramePipeline(backend, video=False)
@@ -58,7 +58,7 @@ def height_refusals(folder: Path, backend) -> dict:
     from eyetracker.core.dataset import load_dataset
     from eyetracker.core.images import read_image
     from eyetracker.core.types import Frame
-    from eyetracker.runtime.pipeline import FramePipeline
+    from eyetracker.inference.pipeline import FramePipeline
 
     by_band: dict[str, Counter] = defaultdict(Counter)
     for measurement in load_dataset(folder):
@@ -93,8 +93,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None, help="the JSON figures file")
     args = parser.parse_args(argv)
     from eyetracker.core.dataset import NotADatasetError, load_dataset
-    from eyetracker.runtime.backends import create_backend
-    from eyetracker.runtime.resources import default_model_path
+    from eyetracker.inference.backends import create_backend
+    from eyetracker.model.resources import default_model_path
 
     # The bundled model with its running statistics: which frames give a point does not
     # depend on the statistics.

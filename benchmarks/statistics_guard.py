@@ -30,8 +30,8 @@ from eyetracker.core import metrics
 from eyetracker.core.sampling import spread_indices
 from eyetracker.model.checkpoint import load_checkpoint
 from eyetracker.model.moments import guard_moments
+from eyetracker.model.resources import default_model_path
 from eyetracker.model.statistics import Statistics, capture_statistics, predict, running_statistics
-from eyetracker.runtime.resources import default_model_path
 from eyetracker.training.data import prepare_dataset
 from eyetracker.training.evaluate import to_tensors
 

@@ -98,7 +98,7 @@ def test_the_wheel_ships_the_resources_and_its_install_passes_the_self_test(tmp_
         [
             sys.executable,
             "-c",
-            "import eyetracker; from eyetracker.runtime.resources import default_model_path; "
+            "import eyetracker; from eyetracker.model.resources import default_model_path; "
             "print(eyetracker.__file__); print(default_model_path())",
         ],
         tmp_path,

@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from eyetracker.runtime.qt_platform import (
+from eyetracker.doctor.qt_platform import (
     explain_qt_abort,
     forget_opencv_qt_paths,
     startup_problem,
@@ -64,9 +64,9 @@ def run_app(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QTimer
 
     from eyetracker.app.errors import install_excepthook
-    from eyetracker.app.help import log_file
-    from eyetracker.app.main_window import MainWindow
     from eyetracker.app.settings import APPLICATION, ORGANIZATION
+    from eyetracker.app.window.help import log_file
+    from eyetracker.app.window.main_window import MainWindow
 
     app = start_qapplication()
     app.setOrganizationName(ORGANIZATION)
@@ -96,7 +96,7 @@ def schedule_quit(window, seconds: float, shots: str | None, after_first_sample:
             return
         done.append(True)
         if shots:
-            from eyetracker.app.screenshots import save_screenshots
+            from eyetracker.app.window.screenshots import save_screenshots
 
             for path in save_screenshots(window, Path(shots)):
                 print(f"screenshot: {path}")
@@ -114,13 +114,13 @@ def schedule_quit(window, seconds: float, shots: str | None, after_first_sample:
             started.append(True)
             QTimer.singleShot(int(seconds * 1000), finish)
 
-    window.session.sample.connect(first_sample)
-    window.session.tracking_failed.connect(lambda _text: QTimer.singleShot(3000, finish))
+    window.live.sample.connect(first_sample)
+    window.live.tracking_failed.connect(lambda _text: QTimer.singleShot(3000, finish))
 
 
 def apply_options(window, args: argparse.Namespace) -> None:
     """Command-line choices override the saved settings for this run."""
-    from eyetracker.app.controls import select_data
+    from eyetracker.app.window.controls import select_data
 
     c = window.controls
     camera = getattr(args, "camera", None)
@@ -161,9 +161,9 @@ def self_test(args: argparse.Namespace, frames: int = 30) -> int:
     from eyetracker.capture.base import create_source
     from eyetracker.core.errors import UserError
     from eyetracker.core.smoothing import GazeSmoother
-    from eyetracker.runtime.backends import create_backend
-    from eyetracker.runtime.resources import default_model_path
-    from eyetracker.runtime.session_statistics import SessionStatistics
+    from eyetracker.inference.backends import create_backend
+    from eyetracker.inference.session_statistics import SessionStatistics
+    from eyetracker.model.resources import default_model_path
     from eyetracker.runtime.tracker import Tracker
 
     app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])

@@ -43,5 +43,5 @@ def default_data_dir() -> Path:
 
 
 def profiles_dir() -> Path:
-    """`<data>/profiles/<user>/<model fingerprint>.npz` (see eyetracker.runtime.profile)."""
+    """`<data>/profiles/<user>/<model fingerprint>.npz` (see eyetracker.inference.profile)."""
     return data_dir() / "profiles"

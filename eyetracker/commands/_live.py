@@ -28,7 +28,7 @@ def add_source_options(parser: argparse.ArgumentParser) -> None:
 
 
 def add_stream_options(parser: argparse.ArgumentParser, default: str | None = None) -> None:
-    from eyetracker.runtime.streams import stream_kinds
+    from eyetracker.outputs.streams import stream_kinds
 
     kinds = stream_kinds()
     parser.add_argument(
@@ -87,10 +87,10 @@ def note(message: str) -> None:
 
 def create_tracking(args: argparse.Namespace):
     """(backend, statistics) from --model/--backend/--device/--profile."""
-    from eyetracker.runtime.backends import create_backend
-    from eyetracker.runtime.profile import load_profile
-    from eyetracker.runtime.resources import default_model_path
-    from eyetracker.runtime.session_statistics import SessionStatistics
+    from eyetracker.inference.backends import create_backend
+    from eyetracker.inference.profile import load_profile
+    from eyetracker.inference.session_statistics import SessionStatistics
+    from eyetracker.model.resources import default_model_path
 
     model = args.model or default_model_path()
     # Loading takes seconds (minutes on a busy machine): say what is going on meanwhile.
@@ -107,7 +107,7 @@ def create_tracking(args: argparse.Namespace):
 
 def create_streams(args: argparse.Namespace, fps: float | None):
     """The GazeStreams --stream asks for (None when it asks for none), not yet started."""
-    from eyetracker.runtime.streams import GazeStreams, parse_stream_kinds
+    from eyetracker.outputs.streams import GazeStreams, parse_stream_kinds
 
     kinds = parse_stream_kinds(args.stream)
     if not kinds:
@@ -124,7 +124,7 @@ def create_streams(args: argparse.Namespace, fps: float | None):
 
 def model_metadata(args: argparse.Namespace, backend, statistics) -> dict[str, Any]:
     """What a recording says about the model and statistics that made it."""
-    from eyetracker.runtime.diagnostics import model_facts
+    from eyetracker.doctor.diagnose import model_facts
 
     return {
         "model": {"path": args.model or "bundled default", **model_facts(backend.info)},

@@ -19,7 +19,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from eyetracker.runtime.diagnostics import diagnose
+    from eyetracker.doctor.diagnose import diagnose
 
     report = diagnose(model_path=Path(args.model) if args.model else None)
     if args.json:

@@ -43,8 +43,8 @@ def run(args: argparse.Namespace) -> int:
 
     from eyetracker.commands._output import writable_folder
     from eyetracker.core.errors import UserError
+    from eyetracker.outputs.recorder import CSV_NAME, GazeRecorder
     from eyetracker.runtime.live import TeeSource, open_live_source, track_live
-    from eyetracker.runtime.recording import CSV_NAME, GazeRecorder
 
     screen = _screen(args.screen)
     writable_folder(args.folder, "record into")  # before the model loads

@@ -22,8 +22,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from eyetracker.core.errors import UserError
+    from eyetracker.outputs.streams import stream_kinds
     from eyetracker.runtime.live import open_live_source, track_live
-    from eyetracker.runtime.streams import stream_kinds
 
     if not args.stream:
         kinds = stream_kinds()

@@ -39,10 +39,12 @@ def run(args: argparse.Namespace) -> int:
     import math
     import sys
 
-    import eyetracker.recording
+    import eyetracker.outputs.recording
     from eyetracker.core.errors import UserError
 
-    recording = eyetracker.recording.read(args.recording)  # a one-sentence error if it cannot
+    recording = eyetracker.outputs.recording.read(
+        args.recording
+    )  # a one-sentence error if it cannot
     if recording.gaze.damaged_tail:
         print(f"eyetracker: {recording.gaze.damaged_tail}", file=sys.stderr)
     end = math.inf if args.end is None else args.end
@@ -54,19 +56,21 @@ def run(args: argparse.Namespace) -> int:
             "choose an earlier time."
         )
     if args.png is None:
-        from eyetracker.runtime.qt_platform import startup_problem
+        from eyetracker.doctor.qt_platform import startup_problem
 
         if problem := startup_problem():  # the desktop app's sentence, before Qt aborts
             raise UserError(
                 f"{problem.rstrip('.')}; or save the picture without a window: add --png OUT."
             )
-        from eyetracker.app.viewer import run_viewer  # imported here: --png needs no Qt
+        from eyetracker.app.viewer.recording_view import (
+            run_viewer,  # imported here: --png needs no Qt
+        )
 
         return run_viewer(recording)
-    image = eyetracker.recording.picture(
+    image = eyetracker.outputs.recording.picture(
         recording, args.start, end, heatmap=not args.no_heatmap, scanpath=not args.no_scanpath
     )
-    eyetracker.recording.save_png(image, args.png)
+    eyetracker.outputs.recording.save_png(image, args.png)
     g = recording.gaze
     shown = int(((g.time >= args.start) & (g.time <= end) & g.valid).sum())
     fixations = len(recording.fixations.between(args.start, end))

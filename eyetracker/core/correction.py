@@ -29,7 +29,7 @@ own scale hurts where the network reads real eyes poorly).
 The fit also says how far off its points are (`expected_error`): a ridge regression's
 predictive error, from its held-out dots and each frame's distance from the frames it was
 fitted on; and, given the front end's openness (`openness`), how this person's lids narrow as
-they look down, against which a blink is judged (eyetracker.runtime.blinks). Follows Pupil's
+they look down, against which a blink is judged (eyetracker.inference.blinks). Follows Pupil's
 gazer model: `fit`, `apply`, parameters that serialise to JSON.
 """
 

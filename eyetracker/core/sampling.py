@@ -73,7 +73,7 @@ def spread_choices(targets: np.ndarray, k: int, draws: int) -> list[np.ndarray]:
 # sitting, what the network sees of the eyes' height is normalized noise, and fitting it to a
 # constant teaches the network to ignore height. Fine-tuning leaves such an axis out of that
 # sitting's loss (eyetracker.training.trainer), and the profile made from such a measurement
-# leaves it out of its correction (eyetracker.runtime.calibration.measurement_profile). A
+# leaves it out of its correction (eyetracker.inference.calibration.measurement_profile). A
 # standard deviation of 0.1 is a band of about a third of the screen (a uniform spread over
 # the whole screen has 0.29, a 3 x 3 grid 0.33).
 MIN_AXIS_SPREAD = 0.1

@@ -88,7 +88,7 @@ NO_FACE, EYES_CLOSED, OUTSIDE = "no face", "eyes closed", "face partly outside t
 # when people look down their upper lids follow the eye and drop, and MediaPipe's eyeBlink
 # blendshape rises with them, so neither a narrow gap nor that blendshape says "closed" on
 # its own. Whether a narrow eye is a blink is decided where the time and this person's own
-# openness are known (eyetracker.runtime.blinks); one eye shut (a wink, a hand over it)
+# openness are known (eyetracker.inference.blinks); one eye shut (a wink, a hand over it)
 # still gives a point from the other, with a larger expected error.
 SHUT_OPENNESS = 0.2
 # Tolerance for the eye patches' source regions past the frame's edge, in frame pixels; and

@@ -15,8 +15,8 @@ from eyetracker.capture.spec import parse_source_spec
 from eyetracker.core.errors import UserError
 from eyetracker.core.smoothing import GazeSmoother
 from eyetracker.core.types import Frame, GazeSample
-from eyetracker.runtime.backends import Backend
-from eyetracker.runtime.session_statistics import SessionStatistics
+from eyetracker.inference.backends import Backend
+from eyetracker.inference.session_statistics import SessionStatistics
 from eyetracker.runtime.tracker import Tracker
 
 LIVE_KINDS = ("webcam", "synthetic")

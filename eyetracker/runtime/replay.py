@@ -3,7 +3,7 @@
 `open_replay_source("clip.mp4" | "frames/" | "synthetic:reading", ...)` picks the source;
 `replay(...)` runs the tracker over it either synchronously (every frame, as fast as the
 machine goes) or at the recording's own pace with the threaded tracker (frames may drop, as
-live). Rows are those of a recording's gaze.csv (eyetracker.core.gaze_csv), written by the
+live). Rows are those of a recording's gaze.csv (eyetracker.outputs.gaze_csv), written by the
 gaze sink `GazeCsvFile` through core/atomic.py: the output file is the earlier one until the
 new one is complete, never a mix or a half row. A replay that fails or is interrupted (Ctrl-C) still writes its rows so far; a
 killed one leaves the output as it was.
@@ -25,12 +25,12 @@ from eyetracker.capture.base import FrameSource
 from eyetracker.capture.spec import parse_source_spec
 from eyetracker.core.atomic import AtomicFile
 from eyetracker.core.errors import UserError
-from eyetracker.core.gaze_csv import GazeCsvWriter
 from eyetracker.core.metrics import error_pct
 from eyetracker.core.smoothing import GazeSmoother
 from eyetracker.core.types import Frame, GazeSample
-from eyetracker.runtime.backends import Backend
-from eyetracker.runtime.session_statistics import SessionStatistics
+from eyetracker.inference.backends import Backend
+from eyetracker.inference.session_statistics import SessionStatistics
+from eyetracker.outputs.gaze_csv import GazeCsvWriter
 from eyetracker.runtime.tracker import Tracker
 
 REPLAY_KINDS = ("video", "folder", "synthetic")
@@ -81,7 +81,7 @@ def recording_time(frame: Frame, fps: float = 30.0) -> float:
 
 
 class GazeCsvFile:
-    """The replay's gaze CSV as a gaze sink (runtime/streams/base.py GazeSink): rows go to a
+    """The replay's gaze CSV as a gaze sink (outputs/streams/base.py GazeSink): rows go to a
     new version of `path` that replaces it at `stop`; `discard` leaves the earlier file."""
 
     def __init__(self, path: str | os.PathLike[str]) -> None:

@@ -20,10 +20,10 @@ from collections.abc import Callable
 from eyetracker.capture.base import EndOfStream, FrameSource, SourceError, SourceLost
 from eyetracker.core.smoothing import GazeSmoother
 from eyetracker.core.types import Frame, GazeSample
-from eyetracker.runtime.backends import Backend
+from eyetracker.inference.backends import Backend
+from eyetracker.inference.pipeline import FramePipeline
+from eyetracker.inference.session_statistics import SessionStatistics
 from eyetracker.runtime.mailbox import Mailbox
-from eyetracker.runtime.pipeline import FramePipeline
-from eyetracker.runtime.session_statistics import SessionStatistics
 
 _POLL_S = 0.1  # how often a waiting loop checks the stop event
 

@@ -190,7 +190,7 @@ def prepare_dataset(
     A measurement in which no frame had a usable face is returned too (empty, its samples in
     `failed`): training skips it, an evaluation counts it. `leave_out`: a file listing images
     (one path a line) to leave out, such as the dots the app keeps to check a fine-tuned
-    model on (eyetracker.runtime.model_choice)."""
+    model on (eyetracker.training.model_choice)."""
     from tqdm import tqdm
 
     dataset = load_dataset(path)

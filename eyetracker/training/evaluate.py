@@ -7,7 +7,7 @@
   guarded, a correction fitted on those K samples' targets, then every other sample predicted
   one frame at a time with those frozen statistics and that correction. A dataset's images
   are each seen on their own (the front end's image mode), as the app calibrates and tracks
-  a folder of images; a camera's frames it sees as a stream (runtime.calibration).
+  a folder of images; a camera's frames it sees as a stream (inference.calibration).
 
 Every sample counts: a frame the front end could not use (no face, eyes closed, too dark) has
 no prediction and is scored as the screen centre; `face_found_pct` says how often that was.

@@ -384,7 +384,7 @@ def train_members(config: TrainConfig, prepared: list[PreparedMeasurement] | Non
         say = f"member={number}/{config.members}"
         log.info(say)
         if config.progress:
-            tqdm.write(say)  # the app's progress reads it (eyetracker.runtime.finetune_job)
+            tqdm.write(say)  # the app's progress reads it (eyetracker.training.finetune_job)
         paths.append(path)
         if config.resume and path.is_file() and not resume_path(path).exists():
             continue  # it finished before the stop

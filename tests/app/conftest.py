@@ -58,7 +58,7 @@ def model_file(tmp_path_factory):
 @pytest.fixture
 def make_window(qtbot):
     """Build main windows with no webcam (the synthetic camera) and close them at the end."""
-    from eyetracker.app.main_window import MainWindow
+    from eyetracker.app.window.main_window import MainWindow
 
     windows = []
 

@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         help="use the user's own settings and data folder (default: a temporary one)",
     )
     args = parser.parse_args(argv)
-    from eyetracker.runtime.qt_platform import forget_opencv_qt_paths
+    from eyetracker.doctor.qt_platform import forget_opencv_qt_paths
 
     forget_opencv_qt_paths()
     if args.real_settings:
@@ -65,13 +65,13 @@ def run_tour(args: argparse.Namespace) -> int:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from eyetracker.app.calibration import CalibrationScreen
-    from eyetracker.app.controls import select_data
     from eyetracker.app.errors import install_excepthook
-    from eyetracker.app.main_window import MainWindow
     from eyetracker.app.paths import data_dir
+    from eyetracker.app.screens.calibration import CalibrationScreen
+    from eyetracker.app.screens.validation import ValidationScreen
     from eyetracker.app.settings import APPLICATION, ORGANIZATION
-    from eyetracker.app.validation import ValidationScreen
+    from eyetracker.app.window.controls import select_data
+    from eyetracker.app.window.main_window import MainWindow
 
     app = QApplication(sys.argv[:1])
     app.setOrganizationName(ORGANIZATION)  # as the app: its data and settings folders

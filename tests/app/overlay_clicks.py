@@ -19,7 +19,7 @@ import sys
 from PySide6.QtCore import QElapsedTimer, QEventLoop
 from PySide6.QtWidgets import QApplication
 
-from eyetracker.app.overlay import NO_TRANSLUCENCY
+from eyetracker.app.live.overlay import NO_TRANSLUCENCY
 
 
 def wait_until(app, condition, ms: int) -> bool:
@@ -43,7 +43,7 @@ def main() -> int:
     parser.add_argument("--compositor")
     args = parser.parse_args()
     os.environ.pop("QT_QPA_PLATFORM", None)
-    from eyetracker.runtime.qt_platform import forget_opencv_qt_paths
+    from eyetracker.doctor.qt_platform import forget_opencv_qt_paths
 
     forget_opencv_qt_paths()
     app = QApplication(sys.argv[:1])
@@ -57,7 +57,7 @@ def main() -> int:
         helpers.append(subprocess.Popen([args.compositor], stderr=subprocess.DEVNULL))
         assert wait_until(app, x11.compositing, 20000), f"{args.compositor} did not start"
 
-    from eyetracker.app.main_window import MainWindow
+    from eyetracker.app.window.main_window import MainWindow
     from eyetracker.core.types import GazePoint, GazeSample
 
     window = MainWindow(cameras=[])

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from eyetracker.app.calibration import CalibrationScreen
+from eyetracker.app.screens.calibration import CalibrationScreen
 from eyetracker.core.dataset import load_dataset
-from eyetracker.runtime.backends.torch import TorchBackend
-from eyetracker.runtime.calibration import grid_points
-from eyetracker.runtime.profile import load_profile, profile_path
+from eyetracker.inference.backends.torch import TorchBackend
+from eyetracker.inference.calibration import grid_points
+from eyetracker.inference.profile import load_profile, profile_path
 from tests.helpers.app_feeds import FeedingProvider, synthetic_faces
 from tests.helpers.models import face_model
 

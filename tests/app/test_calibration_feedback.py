@@ -7,12 +7,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
-from eyetracker.app.calibration import CalibrationScreen
-from eyetracker.app.calibration_feedback import CalibrationFeedback
-from eyetracker.app.validation import ValidationScreen
-from eyetracker.runtime.backends.torch import TorchBackend
-from eyetracker.runtime.calibration import grid_points, serpentine
-from eyetracker.runtime.calibration_quality import assess
+from eyetracker.app.screens.calibration import CalibrationScreen
+from eyetracker.app.screens.calibration_feedback import CalibrationFeedback
+from eyetracker.app.screens.validation import ValidationScreen
+from eyetracker.inference.backends.torch import TorchBackend
+from eyetracker.inference.calibration import grid_points, serpentine
+from eyetracker.inference.calibration_quality import assess
 from tests.helpers.app_feeds import FeedingProvider, synthetic_faces
 from tests.helpers.app_window import action, use_model
 from tests.helpers.models import face_model
@@ -132,6 +132,6 @@ def test_validate_now_closes_the_calibration_and_opens_validation(make_window, q
 
     qtbot.waitUntil(lambda: bool(validation_open()), timeout=20000)
     [validation] = validation_open()
-    assert validation.gaze_target is window.session.gaze_target
-    assert not window.session.tracking
+    assert validation.gaze_target is window.live.gaze_target
+    assert not window.live.tracking
     validation.close()

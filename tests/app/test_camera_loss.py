@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from eyetracker.app import workers
+from eyetracker.app.live import workers
 from eyetracker.capture.base import SourceLost, create_source
 from eyetracker.capture.resilient import ReconnectingSource
 
@@ -43,7 +43,7 @@ def test_lost_camera_reconnects_and_says_so(make_window, qtbot, monkeypatch):
     monkeypatch.setattr(workers, "open_camera", open_flaky)
     messages: list[str] = []
     window = make_window(cameras=[("Camera 0", "0")])
-    window.session.status.connect(messages.append)
+    window.live.status.connect(messages.append)
     assert window.controls.camera.currentData() == "0"
     qtbot.waitUntil(lambda: any("is back" in m for m in messages), timeout=15000)
     assert any("was lost" in m for m in messages)

@@ -6,15 +6,15 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from eyetracker.app.preferences import PreferencesDialog
 from eyetracker.app.settings import AppSettings
+from eyetracker.app.window.preferences import PreferencesDialog
 from tests.helpers.app_window import use_model
 
 
 def track(window, qtbot, model_file):
     use_model(window, model_file)
     window.toggle_tracking()
-    assert window.session.tracking
+    assert window.live.tracking
     qtbot.waitUntil(lambda: window.overlay.samples_received >= 12, timeout=30000)
 
 

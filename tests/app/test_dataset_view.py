@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QMessageBox
 
-from eyetracker.app.dataset_view import DatasetView
+from eyetracker.app.viewer.dataset_view import DatasetView
 from eyetracker.core.dataset import load_dataset
 from tests.helpers.datasets import write_toy_dataset
 

@@ -26,8 +26,8 @@ MARGIN_PCT = 10.0
 
 
 def bundled_model_figure() -> float:
-    from eyetracker.runtime.diagnostics import read_model_info
-    from eyetracker.runtime.resources import default_model_path
+    from eyetracker.doctor.diagnose import read_model_info
+    from eyetracker.model.resources import default_model_path
 
     metrics = read_model_info(default_model_path()).metrics
     assert BENCHMARK_METRIC in metrics, f"the bundled model does not record {BENCHMARK_METRIC}"

@@ -8,7 +8,7 @@ from eyetracker.core.types import GazePoint
 
 def test_the_demo_person_looks_at_the_dot_a_screen_shows(make_window, qtbot):
     window = make_window()  # no webcam: the synthetic camera
-    channel = window.session.gaze_target
+    channel = window.live.gaze_target
     screen = StimulusScreen()
     qtbot.addWidget(screen)
     screen.publish_targets(channel)

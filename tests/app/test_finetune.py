@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QProcess
 
-from eyetracker.app.finetune import STEPS, FinetuneDialog
+from eyetracker.app.screens.finetune import STEPS, FinetuneDialog
 from eyetracker.model.checkpoint import load_checkpoint
 from tests.helpers.datasets import write_toy_dataset
 from tests.helpers.models import square_model

@@ -6,7 +6,7 @@ import threading
 
 import numpy as np
 
-from eyetracker.app.frames import FrameProvider
+from eyetracker.app.live.frames import FrameProvider
 from eyetracker.core.types import Frame
 
 

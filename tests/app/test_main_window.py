@@ -7,7 +7,7 @@ import time
 
 from PySide6.QtCore import Qt
 
-from eyetracker.app.main_window import MainWindow
+from eyetracker.app.window.main_window import MainWindow
 from eyetracker.core.types import GazeSample
 from tests.helpers.app_window import open_dialogs, use_model
 
@@ -24,7 +24,7 @@ def test_opens_with_the_synthetic_camera_and_shows_frames(make_window, qtbot):
 def test_missing_bundled_model_is_said_plainly(make_window, qtbot, qapp):
     window = make_window()
     window.toggle_tracking()  # bundled default: absent in a test checkout or not, no traceback
-    if not window.session.tracking:
+    if not window.live.tracking:
         assert "No model found" in window.notice.text()  # said before anyone clicks, too
         dialogs = open_dialogs(qapp)
         assert dialogs and dialogs[0].text().startswith("No model found")
@@ -39,7 +39,7 @@ def test_tracking_produces_samples_for_the_overlay(make_window, qtbot, model_fil
     use_model(window, model_file)
     window.set_overlay_visible(True)
     window.toggle_tracking()
-    assert window.session.tracking
+    assert window.live.tracking
     assert window.controls.start.text() == "&Stop tracking"
     qtbot.waitUntil(lambda: window.overlay.samples_received >= 3, timeout=30000)
     assert isinstance(window.overlay.latest, GazeSample)
@@ -47,7 +47,7 @@ def test_tracking_produces_samples_for_the_overlay(make_window, qtbot, model_fil
     qtbot.waitUntil(lambda: window.status_labels["backend"].text() == "torch on cpu", timeout=5000)
     assert "statistics:" in window.status_labels["statistics"].text()
     window.toggle_tracking()
-    assert not window.session.tracking
+    assert not window.live.tracking
     assert window.controls.start.text() == "&Start tracking"
 
 
@@ -78,7 +78,7 @@ def test_a_bad_model_file_shows_a_dialog_not_a_traceback(make_window, qtbot, qap
     box = open_dialogs(qapp)[0]
     assert "broken.pt" in box.text()
     box.close()
-    qtbot.waitUntil(lambda: not window.session.tracking, timeout=5000)
+    qtbot.waitUntil(lambda: not window.live.tracking, timeout=5000)
     shown = window.preview.frames_shown
     qtbot.waitUntil(lambda: window.preview.frames_shown > shown, timeout=10000)  # still running
 
@@ -98,9 +98,9 @@ def test_keyboard_shortcuts_toggle_overlay_and_tracking(make_window, qtbot, mode
     press(Qt.Key.Key_G)
     assert not window.overlay.isVisible()
     press(Qt.Key.Key_T)
-    assert window.session.tracking
+    assert window.live.tracking
     press(Qt.Key.Key_T)
-    assert not window.session.tracking
+    assert not window.live.tracking
 
 
 def test_frame_provider_gives_a_frame_captured_after_the_request(make_window, qtbot):
@@ -139,7 +139,7 @@ def test_cuda_chosen_without_cuda_is_a_dialog(make_window, qtbot, qapp, model_fi
     import pytest
     import torch
 
-    from eyetracker.app.controls import select_data
+    from eyetracker.app.window.controls import select_data
 
     if torch.cuda.is_available():
         pytest.skip("this machine has CUDA")
@@ -151,4 +151,4 @@ def test_cuda_chosen_without_cuda_is_a_dialog(make_window, qtbot, qapp, model_fi
     box = open_dialogs(qapp)[0]
     assert "CUDA is not available" in box.text()
     box.close()
-    qtbot.waitUntil(lambda: not window.session.tracking, timeout=5000)
+    qtbot.waitUntil(lambda: not window.live.tracking, timeout=5000)

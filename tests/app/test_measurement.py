@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 import eyetracker.core.measurement as measurement_module
-from eyetracker.app.measurement import NO_FACE, MeasurementScreen
+from eyetracker.app.screens.measurement import NO_FACE, MeasurementScreen
 from eyetracker.core.dataset import load_dataset
 from tests.helpers.app_feeds import FeedingProvider, synthetic_faces
 
@@ -36,10 +36,10 @@ def open_screen(qtbot, provider, tmp_path, **options):
 
 
 def press_space(qtbot, screen, modifier=Qt.KeyboardModifier.NoModifier):
-    before = screen.session.saved
+    before = screen.collector.saved
     qtbot.keyClick(screen, Qt.Key.Key_Space, modifier)
     qtbot.waitUntil(lambda: not screen.waiter.active, timeout=3000)
-    return screen.session.saved - before
+    return screen.collector.saved - before
 
 
 def test_space_saves_the_dot_shown_and_the_dataset_reads_back(qtbot, provider, tmp_path):
@@ -47,7 +47,7 @@ def test_space_saves_the_dot_shown_and_the_dataset_reads_back(qtbot, provider, t
     shown = []
     with qtbot.waitSignal(screen.finished, timeout=5000) as done:
         for _ in range(5):
-            shown.append((screen.session.dot.x, screen.session.dot.y))
+            shown.append((screen.collector.dot.x, screen.collector.dot.y))
             assert screen.progress == f"{len(shown) - 1} / 5"
             assert press_space(qtbot, screen) == 1
     folder = done.args[0]
@@ -73,16 +73,16 @@ def test_backspace_drops_and_esc_finish_keeps_what_was_captured(qtbot, provider,
     screen = open_screen(qtbot, provider, tmp_path, count=100)
     shown = []
     for _ in range(3):
-        shown.append((screen.session.dot.x, screen.session.dot.y))
+        shown.append((screen.collector.dot.x, screen.collector.dot.y))
         press_space(qtbot, screen)
     qtbot.keyClick(screen, Qt.Key.Key_Backspace)
-    assert screen.session.saved == 2
-    assert (screen.session.dot.x, screen.session.dot.y) == shown[2]  # the dropped dot is back
+    assert screen.collector.saved == 2
+    assert (screen.collector.dot.x, screen.collector.dot.y) == shown[2]  # the dropped dot is back
     assert screen.progress == "2 / 100"
     qtbot.keyClick(screen, Qt.Key.Key_Escape)
     assert screen.paused and "2 of 100" in screen.pause_panel.label.text()
     qtbot.keyClick(screen, Qt.Key.Key_Space)  # ignored while paused
-    assert screen.session.saved == 2
+    assert screen.collector.saved == 2
     with qtbot.waitSignal(screen.finished, timeout=2000):
         qtbot.mouseClick(screen.pause_panel.finish, Qt.MouseButton.LeftButton)
     [measurement] = load_dataset(tmp_path / "data").measurements
@@ -110,9 +110,9 @@ def test_no_face_warns_and_saves_nothing_unless_forced(qtbot, tmp_path):
     feed = FeedingProvider(lambda i: np.full((480, 640, 3), 90, np.uint8))
     try:
         screen = open_screen(qtbot, feed, tmp_path, count=10)
-        dot = screen.session.dot
+        dot = screen.collector.dot
         assert press_space(qtbot, screen) == 0
-        assert screen.message == NO_FACE and screen.session.dot == dot
+        assert screen.message == NO_FACE and screen.collector.dot == dot
         assert not (tmp_path / "data").exists()  # nothing written, not even an empty folder
         assert press_space(qtbot, screen, Qt.KeyboardModifier.ShiftModifier) == 1
         [measurement] = load_dataset(tmp_path / "data").measurements
@@ -166,10 +166,10 @@ def test_the_attention_check_records_whether_the_letter_was_typed(qtbot, provide
     letters = []
     with qtbot.waitSignal(screen.finished, timeout=5000) as done:
         for key in ("right", "wrong", "space"):
-            letter = screen.session.letter
+            letter = screen.collector.letter
             assert letter and screen.target.letter == letter  # drawn inside the dot
             letters.append(letter)
-            before = screen.session.saved
+            before = screen.collector.saved
             if key == "right":
                 qtbot.keyClicks(screen, letter.lower())
             elif key == "wrong":
@@ -177,7 +177,7 @@ def test_the_attention_check_records_whether_the_letter_was_typed(qtbot, provide
                 qtbot.keyClicks(screen, other.lower())
             else:
                 qtbot.keyClick(screen, Qt.Key.Key_Space)
-            qtbot.waitUntil(lambda b=before: screen.session.saved == b + 1, timeout=3000)
+            qtbot.waitUntil(lambda b=before: screen.collector.saved == b + 1, timeout=3000)
     [measurement] = load_dataset(done.args[0].parent.parent).measurements
     assert [s.attended for s in measurement.samples] == [True, False, False]
     assert [s.extra["letter"] for s in measurement.samples] == letters
@@ -187,9 +187,9 @@ def test_without_the_check_no_sample_says_it_was_attended(qtbot, provider, tmp_p
     screen = open_screen(qtbot, provider, tmp_path, count=2, check_every=0)
     with qtbot.waitSignal(screen.finished, timeout=5000):
         for _ in range(2):
-            assert screen.session.letter is None
+            assert screen.collector.letter is None
             qtbot.keyClicks(screen, "a")  # a letter where none is asked: nothing happens
-            assert screen.session.saved == _
+            assert screen.collector.saved == _
             press_space(qtbot, screen)
     [measurement] = load_dataset(tmp_path / "data").measurements
     assert [s.attended for s in measurement.samples] == [None, None]

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-import eyetracker.recording
-from eyetracker.runtime.recording import CSV_NAME, SIDECAR_NAME, VIDEO_NAME
+import eyetracker.outputs.recording
+from eyetracker.outputs.recorder import CSV_NAME, SIDECAR_NAME, VIDEO_NAME
 from tests.helpers.app_window import open_dialogs, use_model
 
 TIMEOUT_MS = 60000  # loading the model and tracking share the CPU with the other tests
@@ -35,7 +35,7 @@ def test_record_gaze_starts_tracking_and_writes_rows_and_sidecar(
     window = tracking_window(make_window, model_file)
     outputs = window.outputs
     window.actions["record"].trigger()  # not tracking yet: Record starts tracking
-    assert window.session.tracking and window.actions["record"].isChecked()
+    assert window.live.tracking and window.actions["record"].isChecked()
     qtbot.waitUntil(
         lambda: outputs.recording.recorder is not None and outputs.recording.recorder.rows >= 5,
         timeout=TIMEOUT_MS,
@@ -48,7 +48,7 @@ def test_record_gaze_starts_tracking_and_writes_rows_and_sidecar(
 
     window.actions["record"].trigger()  # stop recording; tracking goes on
     assert outputs.recording.recorder is None and not window.actions["record"].isChecked()
-    assert window.session.tracking
+    assert window.live.tracking
     rows, sidecar = read_recording(recorder.folder)
     assert len(rows) == sidecar["rows"] == recorder.rows >= 5
     assert all(row["video_frame"] == "" for row in rows)
@@ -59,7 +59,10 @@ def test_record_gaze_starts_tracking_and_writes_rows_and_sidecar(
     assert sidecar["source"] == "synthetic" and sidecar["screen"]["width_px"] > 0
     assert sidecar["statistics"]["source"]
     # The screen when recording started: the viewer's background (offscreen: a blank screen).
-    assert eyetracker.recording.read(recorder.folder).screenshot == recorder.folder / "screen.png"
+    assert (
+        eyetracker.outputs.recording.read(recorder.folder).screenshot
+        == recorder.folder / "screen.png"
+    )
     window.toggle_tracking()
 
 
@@ -68,7 +71,7 @@ def test_stopping_tracking_ends_a_recording_with_video(make_window, qtbot, tmp_p
     window.actions["record_video"].trigger()
     assert window.settings.record_video
     window.toggle_tracking()
-    qtbot.waitUntil(lambda: window.session.tracker is not None, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: window.live.tracker is not None, timeout=TIMEOUT_MS)
     window.actions["record"].trigger()  # tracking: the recorder starts at once
     recorder = window.outputs.recording.recorder
     assert recorder is not None and recorder.video
@@ -108,12 +111,12 @@ def test_a_recording_folder_that_cannot_be_made_is_a_dialog(
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "recordings").write_text("a file where the folder should be")
     window.toggle_tracking()
-    qtbot.waitUntil(lambda: window.session.tracker is not None, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: window.live.tracker is not None, timeout=TIMEOUT_MS)
     window.actions["record"].trigger()
     boxes = open_dialogs(qapp)
     assert len(boxes) == 1 and "Cannot record into" in boxes[0].text()
     boxes[0].close()
-    assert not window.actions["record"].isChecked() and window.session.tracking
+    assert not window.actions["record"].isChecked() and window.live.tracking
     window.toggle_tracking()
 
 
@@ -167,9 +170,9 @@ def test_a_taken_port_is_a_dialog_and_tracking_goes_on(
         assert "tracking goes on" in text and "--stream-port" not in text
         boxes[0].close()
     assert window.outputs.streams is None and not window.actions["stream"].isChecked()
-    with qtbot.waitSignal(window.session.sample, timeout=TIMEOUT_MS):
+    with qtbot.waitSignal(window.live.sample, timeout=TIMEOUT_MS):
         pass  # tracking runs without streaming
-    assert window.session.tracking
+    assert window.live.tracking
     window.toggle_tracking()
 
 
@@ -196,7 +199,7 @@ def test_a_full_disk_ends_the_recording_with_a_dialog_and_keeps_the_rows(
     assert str(recorder.folder) in box.text() and "incomplete" in box.text()
     box.close()
     assert recording.recorder is None and not window.actions["record"].isChecked()
-    assert window.session.tracking  # tracking goes on without the recording
+    assert window.live.tracking  # tracking goes on without the recording
     rows, _sidecar = read_recording(recorder.folder)
     assert len(rows) == kept >= 3  # every row written before the disk filled up
     window.toggle_tracking()

@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 
 from eyetracker.app import x11
-from eyetracker.app.overlay import NO_TRANSLUCENCY, GazeOverlay
+from eyetracker.app.live.overlay import NO_TRANSLUCENCY, GazeOverlay
 from eyetracker.core.types import GazePoint, GazeSample
 
 

@@ -8,15 +8,15 @@ import functools
 
 import numpy as np
 
-from eyetracker.app import finetune
 from eyetracker.app.paths import profiles_dir
-from eyetracker.app.personal_setup import PersonalSetup
-from eyetracker.app.tools import dataset_dir
+from eyetracker.app.screens import finetune
+from eyetracker.app.screens.personal_setup import PersonalSetup
+from eyetracker.app.window.tools import dataset_dir
 from eyetracker.core.manifest import Screen
 from eyetracker.core.measurement import MeasurementWriter
 from eyetracker.core.types import GazePoint
+from eyetracker.inference.profile import load_profile
 from eyetracker.model.checkpoint import load_checkpoint
-from eyetracker.runtime.profile import load_profile
 from eyetracker.synth.dataset import person_for, sitting_for
 from eyetracker.synth.render import render_frame
 from tests.helpers.app_window import open_dialogs
@@ -74,8 +74,8 @@ def test_the_first_run_offers_it_and_the_sequence_ends_tracking_with_a_profile(
     # the 24 frames not kept aside, seen as a stream a second apart as the profile sees a
     # measurement; a few read as closed eyes (docs/benchmarks.md, "Calibration correction")
     assert profile.source.startswith("measurement ") and 18 <= profile.frames <= 24
-    assert window.session.tracking
-    window.session.stop_tracking()
+    assert window.live.tracking
+    window.live.stop_tracking()
 
 
 def test_set_up_never_ends_worse_than_the_model_in_use(make_window, qtbot, monkeypatch):
@@ -90,12 +90,12 @@ def test_set_up_never_ends_worse_than_the_model_in_use(make_window, qtbot, monke
     choice = setup.choice
     assert choice.tuned_pct > choice.current_pct, choice.sentence
     assert not choice.use_tuned and "keeping the one in use" in dialog.status.text()
-    assert window.tracking_config().model == bundled and window.session.tracking
+    assert window.tracking_config().model == bundled and window.live.tracking
     profile = load_profile(
         profiles_dir() / "Ada" / f"{load_checkpoint(bundled).info.fingerprint}.npz"
     )
     assert profile.moments is not None and profile.frames <= 24
-    window.session.stop_tracking()
+    window.live.stop_tracking()
 
 
 def test_closing_the_measurement_before_a_dot_ends_it_quietly(make_window, qtbot, qapp):
@@ -110,7 +110,7 @@ def test_closing_the_measurement_before_a_dot_ends_it_quietly(make_window, qtbot
 
 
 def test_the_notices_link_starts_it_with_the_measurement_question(make_window, qtbot):
-    from eyetracker.app.measurement import MeasurementScreen
+    from eyetracker.app.screens.measurement import MeasurementScreen
 
     window = make_window()
     window.notice.linkActivated.emit("setup")  # a click on "Set up for me…"

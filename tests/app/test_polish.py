@@ -11,14 +11,14 @@ from PySide6.QtCore import QObject, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication
 
-from eyetracker.app.dataset_view import DatasetView
 from eyetracker.app.elided_label import ElidedLabel
-from eyetracker.app.help import DocumentationDialog, log_file
 from eyetracker.app.paths import data_dir
 from eyetracker.app.placement import place_over
+from eyetracker.app.viewer.dataset_view import DatasetView
+from eyetracker.app.window.help import DocumentationDialog, log_file
 from eyetracker.core.types import GazePoint, GazeSample
-from eyetracker.runtime.diagnostics import model_facts
-from eyetracker.runtime.recording import GazeRecorder
+from eyetracker.doctor.diagnose import model_facts
+from eyetracker.outputs.recorder import GazeRecorder
 from tests.helpers.app_window import use_model
 from tests.helpers.datasets import write_toy_dataset
 

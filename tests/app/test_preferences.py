@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from eyetracker.app.paths import data_dir
-from eyetracker.app.preferences import DEFAULTS, PreferencesDialog
 from eyetracker.app.settings import PREFERENCES, AppSettings, qsettings
+from eyetracker.app.window.preferences import DEFAULTS, PreferencesDialog
 from eyetracker.core.smoothing import SMOOTHING_STRENGTHS
 from tests.helpers.app_window import open_dialogs, use_model
 
@@ -101,7 +101,7 @@ def test_the_dialog_shows_saves_and_applies_the_choices(make_window, qtbot, tmp_
     assert {name: getattr(saved, name) for name in PREFERENCES} == chosen
     assert folder.is_dir() and data_dir() == folder
     assert (window.overlay.dot_size, window.overlay.color.name()) == (64, "#0000ff")
-    assert window.session.camera_resolution == (1280, 720)
+    assert window.live.camera_resolution == (1280, 720)
     assert window.tracking_config().smoothing is None  # off: the model's raw points
 
     window.actions["preferences"].trigger()  # shows what was saved
@@ -149,7 +149,7 @@ def test_the_model_list_remembers_earlier_models_that_still_exist(
     assert listed == ["", str(older)]  # the bundled model, then the one that still exists
     assert first.controls.model.currentData() == ""  # listing is not choosing
     monkeypatch.setattr(
-        "eyetracker.app.main_window.QFileDialog.getOpenFileName",
+        "eyetracker.app.window.main_window.QFileDialog.getOpenFileName",
         lambda *a, **k: (str(model_file), "Models (*.pt *.onnx)"),
     )
     first.choose_model_file()
@@ -185,7 +185,7 @@ def test_a_choice_changed_in_the_window_after_the_command_line_is_kept(make_wind
     window = make_window()
     apply_options(window, argparse.Namespace(backend="torch"))
     use_model(window, model_file)  # chooses torch again: the same as the command line
-    from eyetracker.app.controls import select_data
+    from eyetracker.app.window.controls import select_data
 
     select_data(window.controls.backend, "onnxruntime")
     window.close()
@@ -208,7 +208,7 @@ def test_streaming_with_no_protocol_chosen_is_a_dialog(make_window, qtbot, qapp,
 def test_turning_the_attention_check_off_gives_a_measurement_without_letters(
     make_window, qtbot, tmp_path
 ):
-    from eyetracker.app.measurement import CHECK_EVERY, MeasurementScreen
+    from eyetracker.app.screens.measurement import CHECK_EVERY, MeasurementScreen
     from eyetracker.core.dataset import load_dataset
     from tests.helpers.app_feeds import FeedingProvider, synthetic_faces
 
@@ -228,13 +228,13 @@ def test_turning_the_attention_check_off_gives_a_measurement_without_letters(
     qtbot.addWidget(screen)
     screen.start()
     qtbot.waitExposed(screen)
-    assert screen.session.check_every == 0
+    assert screen.collector.check_every == 0
     with qtbot.waitSignal(screen.finished, timeout=10_000):
         for _ in range(6):
-            assert screen.session.letter is None and not screen.target.letter
-            before = screen.session.saved
+            assert screen.collector.letter is None and not screen.target.letter
+            before = screen.collector.saved
             qtbot.keyClick(screen, Qt.Key.Key_Space)
-            qtbot.waitUntil(lambda b=before: screen.session.saved == b + 1, timeout=3000)
+            qtbot.waitUntil(lambda b=before: screen.collector.saved == b + 1, timeout=3000)
     provider.stop()
     [measurement] = load_dataset(tmp_path / "data").measurements
     assert all("attended" not in s.to_json() and "letter" not in s.extra for s in measurement)
@@ -242,7 +242,7 @@ def test_turning_the_attention_check_off_gives_a_measurement_without_letters(
     saved = MeasurementScreen(provider, tmp_path / "data", person="Ada", count=1)  # as saved
     qtbot.addWidget(saved)
     saved.start()
-    assert saved.session.check_every == 0
+    assert saved.collector.check_every == 0
     saved.close()
 
     again = PreferencesDialog.open_for(window)
@@ -255,7 +255,7 @@ def test_turning_the_attention_check_off_gives_a_measurement_without_letters(
     )
     qtbot.addWidget(on)
     on.start()
-    assert on.session.check_every == CHECK_EVERY
+    assert on.collector.check_every == CHECK_EVERY
     on.close()
 
 

@@ -14,9 +14,9 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 
 from eyetracker.app import threads
-from eyetracker.app.calibration import COMPUTING, CalibrationScreen
-from eyetracker.runtime.backends import create_backend
-from eyetracker.runtime.backends.torch import TorchBackend
+from eyetracker.app.screens.calibration import COMPUTING, CalibrationScreen
+from eyetracker.inference.backends import create_backend
+from eyetracker.inference.backends.torch import TorchBackend
 from tests.helpers.app_feeds import FeedingProvider, synthetic_faces
 from tests.helpers.app_window import action, open_dialogs, use_model
 
@@ -165,15 +165,15 @@ def test_stopping_tracking_does_not_wait_for_the_worker(
     make_window, qtbot, model_file, monkeypatch
 ):
     slow = SlowFactory()
-    monkeypatch.setattr("eyetracker.app.workers.create_backend", slow)
+    monkeypatch.setattr("eyetracker.app.live.workers.create_backend", slow)
     window = make_window()
     use_model(window, model_file)
     window.toggle_tracking()
     qtbot.waitUntil(slow.entered.is_set, timeout=10000)  # the tracking worker is loading
     assert window.busy.isVisible()
     window.toggle_tracking()  # returns at once, although the worker cannot stop yet
-    assert not window.session.tracking and not window.busy.isVisible()
+    assert not window.live.tracking and not window.busy.isVisible()
     assert any(t.objectName() == "tracking" for t in threads.live_threads())
-    with qtbot.waitSignal(window.session.stopped, timeout=20000) as stopped:
+    with qtbot.waitSignal(window.live.stopped, timeout=20000) as stopped:
         slow.opened.set()
     assert stopped.args == ["tracking"]

@@ -4,10 +4,10 @@ their middle with the whole text in a tooltip."""
 
 from __future__ import annotations
 
-from eyetracker.app.controls import ControlsPanel
-from eyetracker.app.help import DocumentationDialog
-from eyetracker.app.measurement import MeasurementScreen
+from eyetracker.app.screens.measurement import MeasurementScreen
 from eyetracker.app.stimulus import StimulusScreen
+from eyetracker.app.window.controls import ControlsPanel
+from eyetracker.app.window.help import DocumentationDialog
 from tests.helpers.app_feeds import FeedingProvider, synthetic_faces
 
 RECORDED = (

@@ -19,7 +19,7 @@ import time
 
 import pytest
 
-from eyetracker.app.overlay import GazeOverlay
+from eyetracker.app.live.overlay import GazeOverlay
 from eyetracker.core.types import GazePoint, GazeSample
 
 SOAK_SECONDS = 300
@@ -41,8 +41,8 @@ def test_repainting_the_preview_and_overlay_keeps_every_reference_to_none(make_w
     qtbot.waitUntil(lambda: preview.frames_shown >= 1 and preview._face is not None, timeout=15000)
     # Only this thread may touch None while counting: a camera thread rendering frames holds
     # and drops thousands of references of its own (CI saw 1,490 "lost" on a loaded machine).
-    with qtbot.waitSignal(window.session.stopped, timeout=15000):
-        window.session.close_camera()
+    with qtbot.waitSignal(window.live.stopped, timeout=15000):
+        window.live.close_camera()
     overlay = GazeOverlay()
     point = GazePoint(0.5, 0.5)
     overlay.show_sample(GazeSample(point, point, True, 0.0, 0.0, 0))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QApplication
 
-from eyetracker.app.dataset_view import DatasetView
+from eyetracker.app.viewer.dataset_view import DatasetView
 from tests.helpers.app_window import action, open_dialogs
 
 

@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
-from eyetracker.app.validation import ValidationScreen
+from eyetracker.app.screens.validation import ValidationScreen
 from eyetracker.model.preprocess import Preprocessing
 from tests.helpers.app_feeds import FeedingProvider
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-import eyetracker.recording
-from eyetracker.app.viewer import RecordingViewer
+import eyetracker.outputs.recording
+from eyetracker.app.viewer.recording_view import RecordingViewer
 from tests.helpers.app_window import open_dialogs
 from tests.helpers.gaze_samples import record
 
 
 def make_viewer(qtbot, tmp_path) -> RecordingViewer:
-    viewer = RecordingViewer(eyetracker.recording.read(record(tmp_path / "rec")))
+    viewer = RecordingViewer(eyetracker.outputs.recording.read(record(tmp_path / "rec")))
     qtbot.addWidget(viewer)
     viewer.show()
     return viewer
@@ -48,7 +48,7 @@ def test_export_writes_the_picture_as_png(qtbot, tmp_path, monkeypatch):
     chosen = tmp_path / "out" / "picture"  # no suffix typed: .png is added
     chosen.parent.mkdir()
     monkeypatch.setattr(
-        "eyetracker.app.viewer.QFileDialog.getSaveFileName",
+        "eyetracker.app.viewer.recording_view.QFileDialog.getSaveFileName",
         lambda *args, **kwargs: (str(chosen), "PNG images (*.png)"),
     )
     viewer.export_action.trigger()

@@ -7,8 +7,8 @@ import pytest
 
 from eyetracker.capture.base import available_sources
 from eyetracker.cli import main
-from eyetracker.core.gaze_csv import read_gaze_csv
-from eyetracker.runtime.backends.torch import TorchBackend
+from eyetracker.inference.backends.torch import TorchBackend
+from eyetracker.outputs.gaze_csv import read_gaze_csv
 from eyetracker.runtime.replay import replay
 from tests.helpers.models import save_tiny_model
 from tests.helpers.runtime_fakes import DrawnSource

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import numpy as np
 from PySide6.QtCore import QTimer
 
-from eyetracker.app.frames import FrameProvider
+from eyetracker.app.live.frames import FrameProvider
 from eyetracker.core.types import Frame
 
 

@@ -15,7 +15,7 @@ def open_dialogs(qapp) -> list:
 
 def use_model(window, path: Path) -> None:
     """Choose `path` with the torch backend on the CPU (fast to load, no ONNX export)."""
-    from eyetracker.app.controls import select_data
+    from eyetracker.app.window.controls import select_data
 
     window.controls.add_model(str(path))
     select_data(window.controls.backend, "torch")

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from eyetracker.core.types import GazePoint, GazeSample
-from eyetracker.runtime.recording import GazeRecorder
+from eyetracker.outputs.recorder import GazeRecorder
 
 # Valid and invalid samples, with and without a raw point, a truth, a reason that needs quoting.
 SAMPLES = [

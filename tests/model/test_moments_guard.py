@@ -12,13 +12,13 @@ import torch
 from eyetracker.core.types import GazePoint
 from eyetracker.model.checkpoint import load_checkpoint
 from eyetracker.model.moments import guard_moments
+from eyetracker.model.resources import default_model_path
 from eyetracker.model.statistics import (
     Statistics,
     capture_statistics,
     predict,
     running_statistics,
 )
-from eyetracker.runtime.resources import default_model_path
 from eyetracker.synth.dataset import person_for, sitting_for
 from eyetracker.synth.render import render_frame
 

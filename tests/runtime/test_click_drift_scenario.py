@@ -10,13 +10,13 @@ import pytest
 
 from eyetracker.core.metrics import error_pct
 from eyetracker.core.types import Frame, GazePoint
-from eyetracker.runtime.backends import create_backend
-from eyetracker.runtime.calibration import CalibrationCollector, grid_points
+from eyetracker.inference.backends import create_backend
+from eyetracker.inference.calibration import CalibrationCollector, grid_points
+from eyetracker.inference.pipeline import FramePipeline
+from eyetracker.inference.session_statistics import SessionStatistics
+from eyetracker.model.resources import default_model_path
 from eyetracker.runtime.click_check import ClickCheck
 from eyetracker.runtime.click_correction import ClickCorrection
-from eyetracker.runtime.pipeline import FramePipeline
-from eyetracker.runtime.resources import default_model_path
-from eyetracker.runtime.session_statistics import SessionStatistics
 from eyetracker.synth.dataset import person_for, sitting_for
 from eyetracker.synth.render import render_frame
 

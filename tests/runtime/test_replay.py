@@ -11,11 +11,11 @@ import pytest
 import eyetracker
 from eyetracker.capture.base import available_sources
 from eyetracker.cli import main
-from eyetracker.core.gaze_csv import COLUMNS, read_gaze_csv
-from eyetracker.runtime import resources
-from eyetracker.runtime.backends.torch import TorchBackend
+from eyetracker.inference.backends.torch import TorchBackend
+from eyetracker.model import resources
+from eyetracker.model.resources import ResourceMissingError, default_model_path
+from eyetracker.outputs.gaze_csv import COLUMNS, read_gaze_csv
 from eyetracker.runtime.replay import open_replay_source, replay
-from eyetracker.runtime.resources import ResourceMissingError, default_model_path
 from tests.helpers.gaze_samples import assert_rows_match
 from tests.helpers.models import save_tiny_model
 from tests.helpers.runtime_fakes import DrawnSource, drawn_image
@@ -169,7 +169,7 @@ def test_source_specs(tmp_path, video):
 
 
 def test_replay_starts_from_a_user_profile(model, video, tmp_path, capsys):
-    from eyetracker.runtime.profile import Profile
+    from eyetracker.inference.profile import Profile
 
     backend = TorchBackend(model, "cpu")
     with DrawnSource(count=8) as source:

@@ -7,8 +7,8 @@ import pytest
 from eyetracker.capture.base import SourceOpenError
 from eyetracker.capture.resilient import ReconnectingSource
 from eyetracker.core.smoothing import GazeSmoother
-from eyetracker.runtime.backends.torch import TorchBackend
-from eyetracker.runtime.session_statistics import SessionStatistics
+from eyetracker.inference.backends.torch import TorchBackend
+from eyetracker.inference.session_statistics import SessionStatistics
 from eyetracker.runtime.tracker import Tracker
 from tests.helpers.models import save_tiny_model
 from tests.helpers.runtime_fakes import DrawnSource, GatedBackend, truth_of

@@ -9,7 +9,7 @@ import eyetracker.training.trainer as trainer_module
 from eyetracker.cli import main
 from eyetracker.core.errors import UserError
 from eyetracker.model.checkpoint import load_checkpoint
-from eyetracker.runtime.finetune_job import unfinished_files
+from eyetracker.training.finetune_job import unfinished_files
 from eyetracker.training.soup import member_path
 from eyetracker.training.trainer import resume_path, train
 from tests.helpers.datasets import CountedLoss

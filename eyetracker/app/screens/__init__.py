@@ -1,0 +1,1 @@
+"""The full-screen and guided screens: calibration, validation, measurement, Set up, fine-tuning."""

@@ -1,0 +1,1 @@
+"""Looking back: the recording viewer and the dataset view."""

@@ -1,0 +1,1 @@
+"""The main window: its choices, menus, preferences, help, tools and screenshots."""

@@ -1,0 +1,1 @@
+"""`eyetracker doctor`: what this machine, its cameras, its models and its Qt platform can do."""
