@@ -1,4 +1,4 @@
-"""Save the app's icon (the eye drawn by eyetracker.app.menus.app_icon) as
+"""Save the app's icon (the eye drawn by eyetracker.app.window.menus.app_icon) as
 eyetracker/resources/icons/eyetracker.png, for the bundle's executable and desktop entries.
 
     python packaging/make_icon.py
@@ -18,7 +18,7 @@ def main() -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtGui import QGuiApplication
 
-    from eyetracker.app.menus import app_icon
+    from eyetracker.app.window.menus import app_icon
 
     _app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
     OUT.parent.mkdir(parents=True, exist_ok=True)
