@@ -1,4 +1,7 @@
-"""OpenCV's Haar face detector: the `face` front end's way of finding the head.
+"""The `face` front end: OpenCV's Haar face detector finds the face; the band of the face box
+that holds both eyes is cut out at close to camera resolution. The face box itself (centre and
+width as fractions of the frame) goes to the network alongside, because the same eye rotation
+means a different screen point when the head sits elsewhere.
 
 `FaceDetector` searches the whole (downscaled) frame; `FaceTracker`, for video, searches
 around the last face first. A detector holds an OpenCV cascade, which is not safe to share
@@ -10,8 +13,22 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from eyetracker.model.front_end import (
+    Prepared,
+    gray_of,
+    register_front_end,
+    too_dark,
+    unit_pixels,
+    unusable,
+)
+
 DETECTION_WIDTH = 320  # faces are found on a downscaled copy: ~4x cheaper, same boxes
 Box = tuple[int, int, int, int]  # x, y, width, height in full-frame pixels
+
+# The eye band inside a Haar face box, as fractions of the box: Haar boxes run from the
+# brows to the chin, so both eyes sit between 20% and 55% of the height.
+EYE_BAND_TOP, EYE_BAND_BOTTOM = 0.18, 0.56
+EYE_BAND_LEFT, EYE_BAND_RIGHT = 0.06, 0.94
 
 
 class FaceDetector:
@@ -77,3 +94,53 @@ def _downscaled(gray: np.ndarray) -> tuple[np.ndarray, float]:
     if scale >= 1:
         return gray, 1.0
     return cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA), scale
+
+
+@register_front_end("face")
+class HaarFrontEnd:
+    """The Haar face box's eye band, with the box (centre x, y and width) as the geometry."""
+
+    geometry_size = 3
+
+    @classmethod
+    def check_size(cls, width: int, height: int) -> None:
+        pass
+
+    def __init__(self, *, width: int, height: int, video: bool = True) -> None:
+        self.width, self.height = width, height
+        self.detector = FaceTracker() if video else FaceDetector()
+
+    def prepare(self, image: np.ndarray, timestamp_s: float | None = None) -> Prepared:
+        if too_dark(image):
+            return unusable(self.width, self.height, self.geometry_size, "too dark")
+        gray = gray_of(image)
+        box = self.detector.find(gray)
+        if box is None:
+            return unusable(self.width, self.height, self.geometry_size, "no face")
+        return self._eye_band(gray, box)
+
+    def _eye_band(self, gray: np.ndarray, box: Box) -> Prepared:
+        x, y, w, h = box
+        frame_h, frame_w = gray.shape
+        width, height = self.width, self.height
+        # Map the output pixel grid onto the band with one affine warp: crop and resize in a
+        # single interpolation, and parts of the band outside the frame read as black.
+        x0, x1 = x + EYE_BAND_LEFT * w, x + EYE_BAND_RIGHT * w
+        y0, y1 = y + EYE_BAND_TOP * h, y + EYE_BAND_BOTTOM * h
+        sx, sy = (x1 - x0) / width, (y1 - y0) / height
+        to_source = np.array(
+            [[sx, 0, x0 + 0.5 * sx - 0.5], [0, sy, y0 + 0.5 * sy - 0.5]], np.float32
+        )
+        band = cv2.warpAffine(
+            gray,
+            to_source,
+            (width, height),
+            flags=cv2.INTER_AREA | cv2.WARP_INVERSE_MAP,
+            borderMode=cv2.BORDER_CONSTANT,
+        )
+        geometry = np.array([(x + w / 2) / frame_w, (y + h / 2) / frame_h, w / frame_w], np.float32)
+        fractions = (x / frame_w, y / frame_h, w / frame_w, h / frame_h)
+        return Prepared(unit_pixels(band), geometry, True, box=fractions)
+
+    def close(self) -> None:
+        pass

@@ -25,19 +25,20 @@ namespace, see pyproject.toml).
 
 from __future__ import annotations
 
-import atexit
-import threading
 import time
 import weakref
-from importlib import resources
-from pathlib import Path
 
 import cv2
 import numpy as np
 
-from eyetracker.core.errors import UserError
 from eyetracker.model import eye_patches
-from eyetracker.model.front_end import Prepared, too_dark
+from eyetracker.model.front_end import Prepared, register_front_end, too_dark, unusable
+from eyetracker.model.landmarker import (
+    close_collected,
+    close_landmarker,
+    collect,
+    create_landmarker,
+)
 
 # Geometry beside the pixels, in this order. Angles in radians, image directions with x to
 # the right and y down; "eye units" are half the eye's corner-to-corner width.
@@ -79,8 +80,6 @@ def vertical_gaze(geometry: np.ndarray) -> np.ndarray:
     return np.stack([columns[:, :2].mean(1), columns[:, 2]], axis=1)
 
 
-RESOURCE_PACKAGE, MODEL_RESOURCE = "eyetracker.resources", ("models", "face_landmarker.task")
-
 NO_FACE, EYES_CLOSED, OUTSIDE = "no face", "eyes closed", "face partly outside the frame"
 
 # Both eyes count as shut, and the frame gives no gaze, only when their lids (nearly) meet: a
@@ -98,37 +97,29 @@ EDGE_TOLERANCE_PX = 2.0
 MAX_OUTSIDE_SHARE = 1 / 3
 
 
-def default_model_path() -> Path:
-    """The bundled Face Landmarker model; the one place that knows where it ships."""
-    path = Path(str(resources.files(RESOURCE_PACKAGE))).joinpath(*MODEL_RESOURCE)
-    if not path.is_file():
-        raise LandmarkerUnavailableError(
-            f"The face landmark model {path} is missing; reinstall eyetracker or choose a "
-            "model with another preprocessing."
-        )
-    return path
-
-
-class LandmarkerUnavailableError(UserError):
-    """The landmark front end cannot start: its model file or the mediapipe package is missing."""
-
-
+@register_front_end("landmarks")
 class LandmarkFrontEnd:
     """One stream's landmark front end. `video=True`: frames are a stream (tracking, needs
     increasing timestamps); otherwise each image is on its own. Output (1, height, width),
     each eye (height, width / 2)."""
 
-    def __init__(self, video: bool, width: int, height: int, model_path=None) -> None:
+    geometry_size = GEOMETRY_SIZE
+
+    @classmethod
+    def check_size(cls, width: int, height: int) -> None:
         if width % 2 or width < 8 or height < 4:
             raise ValueError("the landmark front end needs an even width >= 8 and a height >= 4")
+
+    def __init__(self, *, video: bool, width: int, height: int, model_path=None) -> None:
+        self.check_size(width, height)
         self.video = bool(video)
         self.width, self.height = int(width), int(height)
-        _close_collected()
-        self._landmarker = _create_landmarker(model_path, self.video)
+        close_collected()
+        self._landmarker = create_landmarker(model_path, self.video)
         # A front end that is collected without close() leaves its landmarker to be closed
-        # later (_collect), at exit at the latest: MediaPipe's own __del__ fails with a
+        # later (landmarker.collect), at exit at the latest: MediaPipe's own __del__ fails with a
         # traceback once the interpreter shuts down.
-        self._finalizer = weakref.finalize(self, _collect, self._landmarker)
+        self._finalizer = weakref.finalize(self, collect, self._landmarker)
         self._last_ms: int | None = None
 
     def prepare(self, image_bgr: np.ndarray, timestamp_s: float | None = None) -> Prepared:
@@ -160,8 +151,8 @@ class LandmarkFrontEnd:
     def close(self) -> None:
         """Free the landmarker; idempotent."""
         if self._finalizer.detach() is not None:
-            _close_landmarker(self._landmarker)
-        _close_collected()
+            close_landmarker(self._landmarker)
+        close_collected()
 
     def __enter__(self) -> LandmarkFrontEnd:
         return self
@@ -204,13 +195,7 @@ class LandmarkFrontEnd:
         return Prepared(pixels, geometry, True, box=box)
 
     def _invalid(self, reason: str, box=None) -> Prepared:
-        return Prepared(
-            np.zeros((1, self.height, self.width), np.float32),
-            np.zeros(GEOMETRY_SIZE, np.float32),
-            False,
-            reason,
-            box=box,
-        )
+        return unusable(self.width, self.height, GEOMETRY_SIZE, reason, box)
 
 
 def geometry_vector(points, matrix, iris, openness, frame_w: int, frame_h: int) -> np.ndarray:
@@ -285,68 +270,3 @@ def _box_fractions(points, frame_w, frame_h) -> tuple[float, float, float, float
 def _rgb(image: np.ndarray) -> np.ndarray:
     code = cv2.COLOR_GRAY2RGB if image.ndim == 2 else cv2.COLOR_BGR2RGB
     return np.ascontiguousarray(cv2.cvtColor(image, code))
-
-
-# Landmarkers of front ends that were collected without close(). The garbage collector runs
-# finalizers on whichever thread happens to allocate, which may be inside another landmarker's
-# call: closing there deadlocks MediaPipe's dispatcher (a tracker thread then never stops, and
-# Qt aborts when its QThread is destroyed). So they are closed where no MediaPipe call is in
-# flight: when a front end is made or closed, and at exit.
-_collected: list = []
-_collected_lock = threading.Lock()
-
-
-def _collect(landmarker) -> None:
-    if getattr(weakref.finalize, "_shutdown", False):  # at exit: nothing else is running
-        _close_landmarker(landmarker)
-        return
-    with _collected_lock:
-        _collected.append(landmarker)
-
-
-@atexit.register
-def _close_collected() -> None:
-    with _collected_lock:
-        waiting = list(_collected)
-        _collected.clear()
-    for landmarker in waiting:
-        _close_landmarker(landmarker)
-
-
-def _close_landmarker(landmarker) -> None:
-    try:
-        landmarker.close()
-    except RuntimeError:
-        # At interpreter exit MediaPipe's worker thread is already gone and nothing can be
-        # freed; mark it closed so its own __del__ does not try again and print a traceback.
-        landmarker._handle = None
-
-
-def _create_landmarker(model_path, video: bool):
-    try:
-        from mediapipe.tasks.python import BaseOptions, vision
-    except ImportError as error:
-        raise LandmarkerUnavailableError(
-            f"The landmark front end needs the mediapipe package ({error}); reinstall eyetracker."
-        ) from error
-    path = Path(model_path) if model_path is not None else default_model_path()
-    try:
-        model = path.read_bytes()  # a buffer: paths with any characters, and zipped resources
-    except OSError as error:
-        raise LandmarkerUnavailableError(
-            f"Cannot read the face landmark model {path}: {error.strerror or error}."
-        ) from error
-    mode = vision.RunningMode.VIDEO if video else vision.RunningMode.IMAGE
-    options = vision.FaceLandmarkerOptions(
-        base_options=BaseOptions(model_asset_buffer=model),
-        running_mode=mode,
-        num_faces=1 if video else 2,
-        output_face_blendshapes=False,
-        output_facial_transformation_matrixes=True,
-    )
-    try:
-        return vision.FaceLandmarker.create_from_options(options)
-    except (RuntimeError, ValueError) as error:
-        raise LandmarkerUnavailableError(
-            f"The face landmark model {path} could not be loaded ({error}); reinstall eyetracker."
-        ) from error

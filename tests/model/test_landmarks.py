@@ -6,15 +6,14 @@ import pytest
 
 from eyetracker.core.types import GazePoint
 from eyetracker.model import eye_patches
+from eyetracker.model.landmarker import LandmarkerUnavailableError, default_model_path
 from eyetracker.model.landmarks import (
     EYES_CLOSED,
     GEOMETRY_FIELDS,
     GEOMETRY_SIZE,
     NO_FACE,
     OUTSIDE,
-    LandmarkerUnavailableError,
     LandmarkFrontEnd,
-    default_model_path,
 )
 from eyetracker.synth.dataset import person_for, sitting_for
 from eyetracker.synth.render import render_frame
@@ -216,12 +215,12 @@ def test_a_collected_front_end_is_closed_where_no_landmarker_call_runs():
     end to be made or closed."""
     import gc
 
-    from eyetracker.model import landmarks
+    from eyetracker.model import landmarker
 
-    front_end = landmarks.LandmarkFrontEnd(video=True, width=WIDTH, height=HEIGHT)
-    landmarker = front_end._landmarker
+    front_end = LandmarkFrontEnd(video=True, width=WIDTH, height=HEIGHT)
+    collected = front_end._landmarker
     del front_end
     gc.collect()
-    assert landmarker in landmarks._collected  # not closed by the collector
-    landmarks.LandmarkFrontEnd(video=False, width=WIDTH, height=HEIGHT).close()
-    assert landmarker not in landmarks._collected
+    assert collected in landmarker._collected  # not closed by the collector
+    LandmarkFrontEnd(video=False, width=WIDTH, height=HEIGHT).close()
+    assert collected not in landmarker._collected
