@@ -1,10 +1,13 @@
-"""MediaPipe's native start-up lines stay off the terminal (EYETRACKER_VERBOSE=1 shows them)."""
+"""MediaPipe's native start-up lines stay off the terminal (--verbose or EYETRACKER_VERBOSE=1
+shows them)."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+
+import pytest
 
 from eyetracker.model.native_log import VERBOSE_VARIABLE, quiet_native_stderr
 
@@ -27,14 +30,16 @@ def test_verbose_lets_it_through(capfd, monkeypatch):
     assert capfd.readouterr().err == "W0000 native chatter\n"
 
 
-def test_a_command_that_finds_faces_prints_no_mediapipe_lines(tmp_path):
-    """The real thing: the bundled (landmark) model over the synthetic camera."""
+@pytest.mark.parametrize("verbose", [False, True], ids=["quiet", "verbose"])
+def test_a_command_that_finds_faces_prints_mediapipe_lines_only_with_verbose(tmp_path, verbose):
+    """The real thing: the bundled (landmark) model over the synthetic camera; the global
+    --verbose (before the command) lets the lines through."""
     env = {k: v for k, v in os.environ.items() if k != VERBOSE_VARIABLE}
     env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
     out = tmp_path / "gaze.csv"
     args = ["replay", "synthetic:fixations", "--seconds", "0.5", "--out", str(out)]
     done = subprocess.run(
-        [sys.executable, "-m", "eyetracker", *args],
+        [sys.executable, "-m", "eyetracker", *(["--verbose"] if verbose else []), *args],
         env=env,
         capture_output=True,
         text=True,
@@ -43,4 +48,24 @@ def test_a_command_that_finds_faces_prints_no_mediapipe_lines(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "valid" in done.stdout  # faces were found: the landmarker ran
     noise = [line for line in done.stderr.splitlines() if any(m in line for m in NATIVE_MARKS)]
-    assert noise == []
+    assert bool(noise) == verbose
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--verbose", "replay", "in.mp4", "--out", "o.csv"],
+        ["replay", "in.mp4", "--out", "o.csv", "--verbose"],
+        ["replay", "in.mp4", "--out", "o.csv"],
+    ],
+)
+def test_verbose_is_one_switch_before_or_after_the_command(argv):
+    from eyetracker.cli import build_parser
+
+    assert build_parser().parse_args(argv).verbose == ("--verbose" in argv)
+
+
+def test_help_names_verbose():
+    from eyetracker.cli import build_parser
+
+    assert "--verbose" in build_parser().format_help()
