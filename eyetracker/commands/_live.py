@@ -124,7 +124,7 @@ def create_streams(args: argparse.Namespace, fps: float | None):
 
 def model_metadata(args: argparse.Namespace, backend, statistics) -> dict[str, Any]:
     """What a recording says about the model and statistics that made it."""
-    from eyetracker.doctor.diagnose import model_facts
+    from eyetracker.model.facts import model_facts
 
     return {
         "model": {"path": args.model or "bundled default", **model_facts(backend.info)},

@@ -26,7 +26,7 @@ MARGIN_PCT = 10.0
 
 
 def bundled_model_figure() -> float:
-    from eyetracker.doctor.diagnose import read_model_info
+    from eyetracker.doctor.model_check import read_model_info
     from eyetracker.model.resources import default_model_path
 
     metrics = read_model_info(default_model_path()).metrics

@@ -17,7 +17,7 @@ from eyetracker.app.placement import place_over
 from eyetracker.app.viewer.dataset_view import DatasetView
 from eyetracker.app.window.help import DocumentationDialog, log_file
 from eyetracker.core.types import GazePoint, GazeSample
-from eyetracker.doctor.diagnose import model_facts
+from eyetracker.model.facts import model_facts
 from eyetracker.outputs.recorder import GazeRecorder
 from tests.helpers.app_window import use_model
 from tests.helpers.datasets import write_toy_dataset

@@ -8,19 +8,14 @@ import pytest
 
 from eyetracker.cli import main
 from eyetracker.doctor import diagnose as diagnostics
-from eyetracker.doctor.diagnose import (
-    PROBLEM,
-    WARNING,
-    Check,
-    Report,
-    check_folders,
-    check_model,
-    check_qt,
-    probe_qt,
-)
+from eyetracker.doctor.diagnose import check_folders
+from eyetracker.doctor.model_check import check_model
+from eyetracker.doctor.qt_check import check_qt, probe_qt
+from eyetracker.doctor.report import PROBLEM, WARNING, Check, Report
 from eyetracker.model import resources
 from eyetracker.model.checkpoint import load_checkpoint
 from eyetracker.model.export import export_onnx
+from eyetracker.model.facts import trained_on
 from tests.helpers.models import save_tiny_model
 
 
@@ -111,14 +106,12 @@ def test_doctor_prints_every_check_and_json_for_programs(shipped, monkeypatch, c
 def test_trained_on_names_the_data_and_its_size(shipped):
     info = load_checkpoint(shipped / "models" / "default.pt").info
     info.data = {"path": "/data/synthetic-30", "train": {"people": 24, "samples": 960}}
-    assert diagnostics.trained_on(info) == "synthetic-30 (24 people, 960 samples)"
+    assert trained_on(info) == "synthetic-30 (24 people, 960 samples)"
     info.data = {}
-    assert diagnostics.trained_on(info) == "unknown"
+    assert trained_on(info) == "unknown"
 
 
 def test_a_users_own_broken_model_is_not_advice_to_reinstall(tmp_path):
-    from eyetracker.doctor.diagnose import check_model
-
     broken = tmp_path / "mine.pt"
     broken.write_bytes(b"not a model")
     [check] = check_model(broken)

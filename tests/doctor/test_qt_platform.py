@@ -12,7 +12,7 @@ import pytest
 
 from eyetracker.cli import main
 from eyetracker.doctor import qt_platform
-from eyetracker.doctor.diagnose import check_qt, probe_qt
+from eyetracker.doctor.qt_check import check_qt, probe_qt
 from eyetracker.doctor.qt_platform import (
     APT_PACKAGES,
     LIBRARY_PACKAGES,

@@ -19,7 +19,7 @@ from PySide6.QtGui import QGuiApplication
 from eyetracker.app.errors import show_error
 from eyetracker.app.live.workers import SYNTHETIC
 from eyetracker.app.paths import data_dir
-from eyetracker.doctor.diagnose import model_facts
+from eyetracker.model.facts import model_facts
 from eyetracker.outputs.recorder import SCREENSHOT_NAME, GazeRecorder, RecordingError
 
 log = logging.getLogger(__name__)
