@@ -6,6 +6,8 @@ import argparse
 import json
 from typing import Any
 
+from eyetracker.core.attention import is_check
+
 HELP = "inspect a folder of measurements (people, measurements, samples, problems)"
 
 
@@ -63,11 +65,13 @@ def summarize(dataset: Any) -> dict[str, Any]:
 
 
 def attention_checks(dataset: Any) -> list[dict[str, Any]]:
-    """Per sitting with attention checks: how many were made, how many failed, and the
-    samples next to a failed one (`suspect`)."""
+    """Per sitting with attention checks: how many were made and failed, the attention rate
+    (the share passed), how many samples are not attended (failed checks and their marked
+    neighbours, left out of training) and, in a format 1 file that has no such marks, the
+    unchecked samples next to a failed check (`suspect`)."""
     sittings = []
     for measurement in dataset.measurements:
-        checks = [s.attended for s in measurement.samples if s.attended is not None]
+        checks = [s.attended for s in measurement.samples if is_check(s.to_json())]
         if checks:
             failed = checks.count(False)
             sittings.append(
@@ -76,6 +80,8 @@ def attention_checks(dataset: Any) -> list[dict[str, Any]]:
                     "checks": len(checks),
                     "failed": failed,
                     "failed_share": failed / len(checks),
+                    "attention_rate": 1.0 - failed / len(checks),
+                    "not_attended": sum(s.attended is False for s in measurement.samples),
                     "suspect": suspect_samples(measurement.samples),
                 }
             )
@@ -83,12 +89,12 @@ def attention_checks(dataset: Any) -> list[dict[str, Any]]:
 
 
 def suspect_samples(samples: list[Any]) -> list[str]:
-    """The images of the samples just before and after a failed attention check, in capture
-    order: the person may have looked away for them too. Training keeps them (it leaves out
-    only the failed ones); listed so that a person can look."""
+    """The images of the unchecked samples just before and after a failed attention check,
+    in capture order, that carry no mark (format 1 files): the person may have looked away
+    for them too. Training keeps them; listed so that a person can look."""
     failed = [i for i, sample in enumerate(samples) if sample.attended is False]
     near = sorted({j for i in failed for j in (i - 1, i + 1) if 0 <= j < len(samples)})
-    return [samples[j].image for j in near if samples[j].attended is not False]
+    return [samples[j].image for j in near if samples[j].attended is None]
 
 
 def _plural(count: int, word: str, plural: str = "") -> str:
@@ -114,10 +120,11 @@ def format_summary(summary: dict[str, Any]) -> str:
     ]
     lines += [line(row) for row in rows]
     for sitting in summary.get("attention", []):
+        passed = sitting["checks"] - sitting["failed"]
         lines.append(
-            f"{sitting['folder']}: {sitting['failed']} of "
-            f"{_plural(sitting['checks'], 'attention check')} failed "
-            f"({100 * sitting['failed_share']:.0f}%)"
+            f"{sitting['folder']}: attention {100 * sitting['attention_rate']:.0f}% "
+            f"({passed} of {_plural(sitting['checks'], 'attention check')} passed); "
+            f"{_plural(sitting['not_attended'], 'sample')} not attended, left out of training"
         )
         if sitting["suspect"]:
             lines.append(f"  next to a failed check: {', '.join(sitting['suspect'])}")

@@ -13,9 +13,12 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from eyetracker.core.atomic import atomic_write
+from eyetracker.core.attention import mark_neighbours
 from eyetracker.core.errors import UserError
 
-FORMAT_VERSION = 1
+# 2: the neighbours of a failed attention check are marked not attended (attention.py).
+FORMAT_VERSION = 2
+READABLE_FORMATS = (1, 2)  # a format 1 file reads as written
 MANIFEST = "measurement.json"
 REQUIRED_KEYS = ("format", "person", "measurement", "screen", "samples")
 KNOWN_KEYS = (*REQUIRED_KEYS, "camera")
@@ -62,8 +65,8 @@ class Sample:
 
     @property
     def attended(self) -> bool | None:
-        """The attention check at this sample: passed (True), failed (False), or none made
-        (None; every sample of a file written before the check)."""
+        """The attention check at this sample: passed (True), failed (False: the check, or
+        a sample next to a failed one; attention.py), or none made (None)."""
         value = self.extra.get("attended")
         return value if isinstance(value, bool) else None
 
@@ -119,11 +122,11 @@ def read_manifest(path: Path) -> dict[str, Any]:
     version = data["format"]
     if (
         not (isinstance(version, int) and not isinstance(version, bool))
-        or version != FORMAT_VERSION
+        or version not in READABLE_FORMATS
     ):
         raise MeasurementError(
             f"{path} has format {describe(version)}, but this version of eyetracker reads "
-            f"format {FORMAT_VERSION} only."
+            f"formats {' and '.join(map(str, READABLE_FORMATS))} only."
         )
     missing = [key for key in REQUIRED_KEYS if key not in data]
     if missing:
@@ -264,6 +267,10 @@ def write_manifest(path: Path, data: dict[str, Any], durable: bool = True) -> No
     """Replace the manifest atomically: readers see the old one or the new one, never half.
 
     `durable=False` skips the fsyncs: still atomic if the process dies, not if the power does.
-    Raises TypeError for data JSON cannot hold and OSError when the disk refuses.
+    Raises TypeError for data JSON cannot hold and OSError when the disk refuses. What is
+    written is this format: the attention check's neighbours marked (attention.py).
     """
+    data = {**data, "format": FORMAT_VERSION}
+    if isinstance(data.get("samples"), list):
+        data["samples"] = mark_neighbours(data["samples"])
     atomic_write(path, manifest_text(data), durable=durable)

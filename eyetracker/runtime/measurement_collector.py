@@ -63,6 +63,7 @@ class Outcome(Enum):
 
 
 CHECK_LETTERS = "ACDEFHKLNPRSTUXZ"  # distinct at a glance; no I/O/Q/B, which look alike
+CHECK_EVERY = 10  # the attention check's letter at a random one in ten dots
 
 
 class MeasurementCollector:
@@ -86,7 +87,7 @@ class MeasurementCollector:
         has_face: Callable[[np.ndarray], bool] | None = None,
         seed: int | None = None,
         writer_factory: Callable[..., MeasurementWriter] = MeasurementWriter,
-        check_every: int = 5,
+        check_every: int = CHECK_EVERY,
     ) -> None:
         self.dataset, self.person, self.screen = Path(dataset), person, screen
         self.count = count
@@ -99,7 +100,8 @@ class MeasurementCollector:
         self.dots: list[Dot] = []  # the dot of each saved sample, in order
         self.dot = self._next_dot()
         # The attention check (as GazeCapture's): at about one dot in `check_every`, at random
-        # (0: never), a letter inside the dot that the person types instead of Space. Its own
+        # (0: never), a letter inside the dot that the person types instead of Space; a wrong
+        # key marks that sample and its neighbours not attended (core/attention.py). Its own
         # generator, so the dots of a seed stay the same with the check on or off.
         self.check_every = check_every
         self._check_rng = np.random.default_rng(None if seed is None else seed + 1)

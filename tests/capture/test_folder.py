@@ -120,7 +120,7 @@ def test_samples_the_dataset_reader_would_skip_give_no_truth(tmp_path):
     ("damage", "reason"),
     [
         (lambda m: '{"samples": [', "is not valid JSON"),
-        (lambda m: json.dumps({**m, "format": 2}), "reads format 1 only"),
+        (lambda m: json.dumps({**m, "format": 3}), "reads formats 1 and 2 only"),
         (lambda m: json.dumps({**m, "samples": {}}), "samples must be a list"),
     ],
 )

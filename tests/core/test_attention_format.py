@@ -1,5 +1,6 @@
-"""The attention check in the measurement format: `attended` true/false per sample, absent
-(unchecked) in older files; `dataset info` reports the failed share per sitting."""
+"""The attention check in the measurement format (format 2): `attended` true/false per
+sample, absent where unchecked; a failed check's neighbours are marked not attended too;
+format 1 files read as written; `dataset info` reports the attention rate per sitting."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ import json
 import numpy as np
 
 from eyetracker.commands.dataset import format_summary, summarize
+from eyetracker.core.attention import NEAR_FAILED_CHECK
 from eyetracker.core.dataset import load_dataset
-from eyetracker.core.measurement import MANIFEST, MeasurementWriter, Screen
+from eyetracker.core.measurement import FORMAT_VERSION, MANIFEST, MeasurementWriter, Screen
+from eyetracker.training.data import prepare_measurement
 
 IMAGE = np.zeros((8, 8, 3), np.uint8)
 
@@ -23,12 +26,75 @@ def write(tmp_path, attended):
 
 
 def test_attended_is_written_and_read_back_and_absent_means_unchecked(tmp_path):
-    folder = write(tmp_path, [True, False, None])
+    folder = write(tmp_path, [True, None, True])
     raw = json.loads((folder / MANIFEST).read_text())["samples"]
-    assert [s.get("attended") for s in raw] == [True, False, None]
-    assert "attended" not in raw[2]  # an old file's sample looks just like this one
+    assert [s.get("attended") for s in raw] == [True, None, True]
+    assert "attended" not in raw[1]  # an old file's sample looks just like this one
     [measurement] = load_dataset(tmp_path).measurements
-    assert [s.attended for s in measurement.samples] == [True, False, None]
+    assert [s.attended for s in measurement.samples] == [True, None, True]
+
+
+def test_a_failed_check_marks_its_neighbours_not_attended_in_the_file(tmp_path):
+    folder = write(tmp_path, [None, None, False, None, True, False, None])
+    data = json.loads((folder / MANIFEST).read_text())
+    assert data["format"] == FORMAT_VERSION == 2
+    raw = data["samples"]
+    assert [s.get("attended") for s in raw] == [None, False, False, False, True, False, False]
+    # Each neighbour names the failed check; a passed check keeps its own result.
+    assert [s.get(NEAR_FAILED_CHECK) for s in raw] == [
+        None, raw[2]["image"], None, raw[2]["image"], None, None, raw[5]["image"]
+    ]  # fmt: skip
+    [measurement] = load_dataset(tmp_path).measurements
+    assert [s.attended for s in measurement.samples] == [
+        None,
+        False,
+        False,
+        False,
+        True,
+        False,
+        False,
+    ]
+
+
+def test_dropping_a_failed_check_takes_its_marks_away(tmp_path):
+    with MeasurementWriter(tmp_path, "p01", Screen(1920, 1080)) as writer:
+        writer.add(IMAGE, 0.5, 0.5)
+        writer.add(IMAGE, 0.5, 0.5, attended=False)
+        writer.drop_last()
+    raw = json.loads((writer.folder / MANIFEST).read_text())["samples"]
+    assert raw == [{"image": raw[0]["image"], "x": 0.5, "y": 0.5}]
+
+
+def test_a_format_1_file_reads_as_written_and_resuming_it_marks_it(tmp_path):
+    folder = write(tmp_path, [None, False, None])
+    data = json.loads((folder / MANIFEST).read_text())
+    data["format"] = 1
+    for sample in data["samples"]:
+        sample.pop(NEAR_FAILED_CHECK, None)
+        if sample["image"] != data["samples"][1]["image"]:
+            sample.pop("attended", None)
+    (folder / MANIFEST).write_text(json.dumps(data))
+    [measurement] = load_dataset(tmp_path).measurements
+    assert [s.attended for s in measurement.samples] == [None, False, None]
+    assert summarize(load_dataset(tmp_path))["attention"][0]["suspect"] == [
+        measurement.samples[0].image,
+        measurement.samples[2].image,
+    ]
+    MeasurementWriter.resume(folder).add(IMAGE, 0.5, 0.5)
+    data = json.loads((folder / MANIFEST).read_text())
+    assert data["format"] == 2
+    assert [s.get("attended") for s in data["samples"]] == [False, False, False, None]
+
+
+def test_training_leaves_out_the_failed_check_and_its_neighbours(tmp_path):
+    from eyetracker.model.preprocess import Preprocessing
+
+    write(tmp_path, [None, None, False, None, None, True])
+    [measurement] = load_dataset(tmp_path).measurements
+    prepared = prepare_measurement(measurement, Preprocessing("square", 32, 32))
+    names = [s.image for s in measurement.samples]
+    seen = set(prepared.images) | {f.image for f in prepared.failed}  # usable or not
+    assert seen == {names[0], names[4], names[5]} and prepared.failed_checks == 3
 
 
 def test_an_attended_that_is_not_true_or_false_skips_the_sample(tmp_path):
@@ -41,22 +107,14 @@ def test_an_attended_that_is_not_true_or_false_skips_the_sample(tmp_path):
     assert any("attended must be true or false" in str(p) for p in dataset.problems)
 
 
-def test_dataset_info_reports_the_share_of_failed_checks_per_sitting(tmp_path):
+def test_dataset_info_reports_the_attention_rate_per_sitting(tmp_path):
     write(tmp_path / "a", [True, False, None, True, True])
     write(tmp_path / "b", [None, None])  # no checks: no line
     summary = summarize(load_dataset(tmp_path))
     [sitting] = summary["attention"]
-    assert (sitting["checks"], sitting["failed"]) == (4, 1)
-    assert sitting["failed_share"] == 0.25
-    assert "1 of 4 attention checks failed (25%)" in format_summary(summary)
-
-
-def test_dataset_info_names_the_samples_next_to_a_failed_check(tmp_path):
-    write(tmp_path, [None, False, None, True, False, False, None])
-    [measurement] = load_dataset(tmp_path).measurements
-    names = [s.image for s in measurement.samples]
-    summary = summarize(load_dataset(tmp_path))
-    # Before and after each failed one, in capture order; the failed ones themselves are not
-    # "next to" one, and a passed check beside a failed one is suspect too.
-    assert summary["attention"][0]["suspect"] == [names[0], names[2], names[3], names[6]]
-    assert f"next to a failed check: {names[0]}, {names[2]}" in format_summary(summary)
+    assert (sitting["checks"], sitting["failed"], sitting["not_attended"]) == (4, 1, 2)
+    assert sitting["attention_rate"] == 0.75
+    assert sitting["suspect"] == []  # the neighbours are marked: not attended, not suspect
+    text = format_summary(summary)
+    assert "attention 75% (3 of 4 attention checks passed)" in text
+    assert "2 samples not attended, left out of training" in text

@@ -103,7 +103,7 @@ def test_full_decode_is_optional(tmp_path):
         ('{"format": 1, "samples": [', "not valid JSON"),
         ("[1, 2]", "must hold a JSON object"),
         ('{"person": "p"}', "no format version"),
-        ('{"format": 2}', "format 2"),
+        ('{"format": 3}', "format 3"),
         ('{"format": "1"}', 'format "1"'),
         ('{"format": 1, "person": "p"}', "lacks the required key(s) measurement, screen, samples"),
         ("[" * 100_000, "not valid JSON"),

@@ -121,8 +121,8 @@ def test_resume_never_overwrites_an_orphan_image(tmp_path):
 
 def test_resume_of_a_broken_manifest_is_a_measurement_error(tmp_path):
     writer = new_writer(tmp_path)
-    writer.manifest_path.write_text('{"format": 2}')
-    with pytest.raises(MeasurementError, match="format 2"):
+    writer.manifest_path.write_text('{"format": 3}')
+    with pytest.raises(MeasurementError, match="format 3"):
         MeasurementWriter.resume(writer.folder)
 
 

@@ -4,9 +4,10 @@
     screen.finished.connect(on_done)      # the measurement folder, or None if nothing saved
     screen.start()                        # asks name and notes, then goes full screen
 
-Keys: Space saves the frame captured right after the press with the dot's position; at
-about one dot in five a letter shows inside the dot, and typing it instead of Space is the
-attention check (any other key saves the sample marked `"attended": false`);
+Keys: Space saves the frame captured right after the press with the dot's position; at a
+random one in ten dots a letter shows inside the dot, and typing it instead of Space is the
+attention check (any other key saves the sample, and the ones before and after it, marked
+`"attended": false`);
 Shift+Space saves even when no face is found (marked "face": false); Backspace drops the
 last sample; Esc pauses (Resume / Finish). Each sample is on disk as soon as it is taken.
 The sequencing and saving live in eyetracker.runtime.measurement_collector (no Qt).
@@ -33,7 +34,7 @@ from eyetracker.app.settings import AppSettings
 from eyetracker.app.stimulus import CentredPanel, StimulusScreen, Target, screen_info
 from eyetracker.core.measurement import MeasurementError, MeasurementWriter
 from eyetracker.core.types import Frame
-from eyetracker.runtime.measurement_collector import MeasurementCollector, Outcome
+from eyetracker.runtime.measurement_collector import CHECK_EVERY, MeasurementCollector, Outcome
 
 NO_FACE = (
     "No face in the camera image, so this one was not saved. Face the camera and press "
@@ -41,7 +42,6 @@ NO_FACE = (
 )
 NO_FRAME = "The camera gave no image; check that it is running and press Space again."
 FRAME_TIMEOUT_S = 1.0
-CHECK_EVERY = 5  # the attention check's letter at about one dot in five
 
 
 def attention_check_every(settings: AppSettings) -> int:

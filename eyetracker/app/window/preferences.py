@@ -92,8 +92,9 @@ class PreferencesDialog(QDialog):
         self.camera_resolution = _combo(RESOLUTIONS)
         self.attention_check = QCheckBox("&Attention check: a letter at some dots, to be typed")
         self.attention_check.setToolTip(
-            "At about one dot in five a letter shows inside the dot; typing it instead of Space "
-            "says you looked. Training leaves out the dots where the wrong key was pressed."
+            "At a random one in ten dots a letter shows inside the dot; typing it instead of "
+            "Space says you looked. Training leaves out the dot where the wrong key was "
+            "pressed, and the dots just before and after it."
         )
         self.click_check = QCheckBox(
             "Chec&k accuracy from my clicks in this app's windows (off by default; "
