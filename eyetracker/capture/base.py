@@ -39,6 +39,9 @@ class FrameSource(abc.ABC):
     # Whether consecutive frames show one continuous scene (a camera, a video), so a front end
     # may track the face from frame to frame; an image folder's frames each stand alone.
     continuous: bool = True
+    # Whether a read after `SourceLost` tries again: the source reopens itself (a webcam in
+    # a ReconnectingSource); a video file, a folder or a bare device is gone for good.
+    reopens: bool = False
 
     @abc.abstractmethod
     def open(self) -> None:

@@ -94,6 +94,11 @@ class ReconnectingSource(FrameSource):
         """True between a loss and the next frame."""
         return self._opened and self._inner is None
 
+    @property
+    def reopens(self) -> bool:
+        """Until `close()`: a read after a loss it gave up on starts reopening again."""
+        return self._opened
+
     def open(self) -> None:
         with self._lock:
             if self._opened:

@@ -41,6 +41,9 @@ class GazeSample:
     ("blink", or "eyes closed" while the lids meet).
     `expected_error` is the error the tracker expects of this point, % of the screen (the mean
     distance to where the person looks, as the study measures error); None without a point.
+    `click_error` is the app's running error estimate from the user's clicks, % of the screen
+    (its opt-in click check), stamped on the samples it streams; None without one.
+    `face_box` is the face the front end found, (x, y, w, h) as fractions of the frame.
     """
 
     point: GazePoint | None
@@ -52,6 +55,8 @@ class GazeSample:
     reason: str = ""
     truth: GazePoint | None = None
     expected_error: float | None = None
+    click_error: float | None = None
+    face_box: tuple[float, float, float, float] | None = None
 
     @property
     def latency(self) -> float:

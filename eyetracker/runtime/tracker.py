@@ -1,8 +1,9 @@
 """The real-time engine: frames in, gaze samples out, no Qt.
 
-Two threads: a capture thread reads the source into a one-slot `Mailbox` (newest frame wins,
-drops counted) and the processing loop sends the newest frame through the `FramePipeline`
-(usable-frame check, face, forward pass, statistics, smoothing):
+The processing loop sends the newest frame of a `FrameFeed` (newest wins, drops counted)
+through the `FramePipeline` (usable-frame check, face, forward pass, statistics, smoothing).
+The feed is either the app's, filled by its camera thread, or the tracker's own, filled by a
+camera thread it starts for its source:
 
     tracker = Tracker(source, backend, statistics, GazeSmoother(), on_sample=print)
     tracker.start(); ...; tracker.stop()    # or tracker.run() in the calling thread
@@ -23,20 +24,23 @@ from eyetracker.core.types import Frame, GazeSample
 from eyetracker.inference.backends import Backend
 from eyetracker.inference.pipeline import FramePipeline
 from eyetracker.inference.session_statistics import SessionStatistics
-from eyetracker.runtime.mailbox import Mailbox
+from eyetracker.runtime.frame_feed import FeedReader, FrameFeed
 
 _POLL_S = 0.1  # how often a waiting loop checks the stop event
 
 
 class Tracker:
-    """Runs `backend` on frames from `source` (opened by the caller) and emits `GazeSample`s.
+    """Runs `backend` on frames from `source` and emits `GazeSample`s.
+
+    `source`: a `FrameSource` (opened by the caller) the tracker reads itself, or the
+    `FrameFeed` of a camera another thread reads (the app's camera worker).
 
     `clock` must be the clock of `Frame.timestamp` (time.monotonic): latency is their difference.
     """
 
     def __init__(
         self,
-        source: FrameSource,
+        source: FrameSource | FrameFeed,
         backend: Backend,
         statistics: SessionStatistics | None,
         smoother: GazeSmoother | None = None,
@@ -67,8 +71,8 @@ class Tracker:
         self.ended = False  # the source reached its end (or failed for good)
         self.error: BaseException | None = None  # what ended a start()ed thread abnormally
         self._thread: threading.Thread | None = None
-        self._capture_thread: threading.Thread | None = None
-        self._mailbox: Mailbox[Frame] | None = None
+        self._camera_thread: threading.Thread | None = None
+        self._reader: FeedReader | None = None
 
     def process(self, frame: Frame) -> GazeSample:
         """One frame through the pipeline, synchronously."""
@@ -80,45 +84,56 @@ class Tracker:
     def run(self, every_frame: bool = False) -> None:
         """Track until `stop()` or the end of the source, in the calling thread.
 
-        By default a capture thread feeds the newest frame (frames arriving while one is
-        processed are dropped and counted); `every_frame=True` reads in this thread and
-        processes every frame in order (replay as fast as possible).
+        By default the newest frame is processed (frames arriving while one is processed are
+        dropped and counted); a `FrameSource` is then read by a camera thread of the
+        tracker's own. `every_frame=True` reads the source in this thread and processes every
+        frame in order (replay as fast as possible).
         """
-        if every_frame:
+        if isinstance(self.source, FrameFeed):
+            self._follow(self.source, self._reader_of(self.source))
+        elif every_frame:
             while not self.stop_event.is_set():
                 frame = self._read()
                 if frame is None:
                     break
                 self._emit(self.process(frame))
-            return
-        mailbox: Mailbox[Frame] = Mailbox()
-        self._mailbox = mailbox  # stop() closes it to wake the wait at once
-        self._capture_thread = threading.Thread(
-            target=self._capture_loop, args=(mailbox,), name="tracker-capture", daemon=True
-        )
-        self._capture_thread.start()
-        try:
-            while not self.stop_event.is_set():
-                frame = mailbox.get(timeout=_POLL_S)
-                if frame is None:
-                    if mailbox.closed:
-                        break
-                    continue
-                self._emit(self.process(frame))
-        finally:
-            mailbox.close()  # the capture thread ends after its current read
-            self._capture_thread.join(timeout=2.0)
+        else:
+            feed = FrameFeed()
+            reader = self._reader_of(feed)  # before the first frame is published
+            self._camera_thread = threading.Thread(
+                target=self._camera_loop, args=(feed,), name="tracker-camera", daemon=True
+            )
+            self._camera_thread.start()
+            try:
+                self._follow(feed, reader)
+            finally:
+                self._camera_thread.join(timeout=2.0)  # it ends after its current read
 
-    def _capture_loop(self, mailbox: Mailbox[Frame]) -> None:
+    def _reader_of(self, feed: FrameFeed) -> FeedReader:
+        self._reader = feed.reader(on_drop=self.timings.count_drop)
+        return self._reader  # stop() closes it to wake the wait at once
+
+    def _follow(self, feed: FrameFeed, reader: FeedReader) -> None:
+        """Process the feed's newest frame, again and again, until stopped or it ends."""
         try:
-            while not (self.stop_event.is_set() or mailbox.closed):
+            while not (self.stop_event.is_set() or reader.closed):
+                frame = reader.take(timeout=_POLL_S)
+                if frame is not None:
+                    self._emit(self.process(frame))
+                elif feed.ended:
+                    break
+        finally:
+            reader.close()
+
+    def _camera_loop(self, feed: FrameFeed) -> None:
+        try:
+            while not self.stop_event.is_set():
                 frame = self._read()
                 if frame is None:
                     break
-                if mailbox.put(frame):
-                    self.timings.count_drop()
+                feed.publish(frame)
         finally:
-            mailbox.close()
+            feed.end()
 
     def _read(self) -> Frame | None:
         """The next frame, or None when tracking should end (end of stream, lost for good)."""
@@ -131,8 +146,8 @@ class Tracker:
                 return None
             except SourceLost as error:
                 self._report(str(error))
-                if self._reconnects():
-                    continue  # the wrapper reopens on the next read
+                if self.source.reopens:
+                    continue  # the source reopens on the next read
                 self.ended = True
                 return None
             except SourceError as error:
@@ -142,12 +157,6 @@ class Tracker:
             self.timings.add("capture", self.clock() - started)
             return frame
         return None
-
-    def _reconnects(self) -> bool:
-        """True when the source will reopen itself on the next read (not when it was closed)."""
-        from eyetracker.capture.resilient import ReconnectingSource
-
-        return isinstance(self.source, ReconnectingSource) and self.source.reconnecting
 
     def _emit(self, sample: GazeSample) -> None:
         if self.on_sample is not None:
@@ -180,14 +189,14 @@ class Tracker:
     def stop(self, timeout: float = 2.0) -> bool:
         """Ask the threads to end and wait up to `timeout` s; True when none is left running."""
         self.stop_event.set()
-        if self._mailbox is not None:
-            self._mailbox.close()
+        if self._reader is not None:
+            self._reader.close()
         deadline = time.monotonic() + timeout
-        for thread in (self._thread, self._capture_thread):
+        for thread in (self._thread, self._camera_thread):
             if thread is not None and thread is not threading.current_thread():
                 thread.join(max(0.0, deadline - time.monotonic()))
         return not self.running
 
     @property
     def running(self) -> bool:
-        return any(t is not None and t.is_alive() for t in (self._thread, self._capture_thread))
+        return any(t is not None and t.is_alive() for t in (self._thread, self._camera_thread))

@@ -43,11 +43,18 @@ def test_tracking_produces_samples_for_the_overlay(make_window, qtbot, model_fil
     assert window.controls.start.text() == "&Stop tracking"
     qtbot.waitUntil(lambda: window.overlay.samples_received >= 3, timeout=30000)
     assert isinstance(window.overlay.latest, GazeSample)
+    # The preview's face box is the tracker's own; the camera checks no more, and will check
+    # with the model's preprocessing once tracking stops.
+    face_check, tracker = window.live.face_check, window.live.tracker
+    assert not face_check.enabled
+    assert face_check.preprocessing == tracker.backend.info.preprocessing
+    shown = window.preview._face
+    assert shown.timestamp == window.overlay.latest.capture_time and shown.box is not None
     window.refresh_status()
     qtbot.waitUntil(lambda: window.status_labels["backend"].text() == "torch on cpu", timeout=5000)
     assert "statistics:" in window.status_labels["statistics"].text()
     window.toggle_tracking()
-    assert not window.live.tracking
+    assert not window.live.tracking and face_check.enabled
     assert window.controls.start.text() == "&Start tracking"
 
 

@@ -204,3 +204,13 @@ def test_other_errors_pass_through():
 def test_backoff_must_be_usable():
     with pytest.raises(ValueError):
         ReconnectingSource(lambda: FlakySource(FlakyCamera(1, 0)), backoff=())
+
+
+def test_it_says_it_reopens_while_open_and_a_plain_source_does_not():
+    camera = FlakyCamera(1, 0)
+    inner = FlakySource(camera)
+    source = ReconnectingSource(lambda: FlakySource(camera))
+    assert not inner.reopens and not source.reopens
+    with source:
+        assert source.reopens
+    assert not source.reopens  # closed: a read would not try the device again

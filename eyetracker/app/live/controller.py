@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
+from eyetracker.app.live.face_check import FaceCheck, FaceCheckSetting
 from eyetracker.app.live.frames import FrameProvider
 from eyetracker.app.live.taps import Taps
 from eyetracker.app.live.workers import (
     CameraWorker,
     TrackingConfig,
     TrackingWorker,
+    preload_front_end,
     preload_model_loading,
 )
 from eyetracker.app.threads import WorkerThread
@@ -29,7 +31,7 @@ CAMERA_RELEASE_MS = 2000
 class LiveController(QObject):
     camera_opened = Signal(str)
     camera_failed = Signal(str)  # could not open: a dialog
-    face_checked = Signal(object)  # FaceCheck
+    face_checked = Signal(object)  # FaceCheck: the camera's own check, or the tracker's
     status = Signal(str)  # a status-bar message
     sample = Signal(object)  # GazeSample
     tracking_changed = Signal(bool)
@@ -44,6 +46,10 @@ class LiveController(QObject):
         # The dot a calibration, validation or measurement screen shows; the synthetic demo
         # camera's person looks at it.
         self.gaze_target = GazeTarget()
+        # The camera's face check: off while a loaded model tracks (the samples carry the
+        # face), with the preprocessing of the last model tracked with.
+        self.face_check = FaceCheckSetting()
+        preload_front_end(self.face_check.preprocessing)
         self.camera_choice: str | None = None
         self.camera_resolution: tuple[int, int] | None = None  # a webcam's; None: 640x480
         self.tracker = None  # eyetracker.runtime.tracker.Tracker while tracking
@@ -63,7 +69,9 @@ class LiveController(QObject):
         self.close_camera()
         self.camera_choice = choice
         self.frames.clear()
-        worker = CameraWorker(choice, self.frames, self.taps, gaze_target=self.gaze_target)
+        worker = CameraWorker(
+            choice, self.frames, self.taps, self.face_check, gaze_target=self.gaze_target
+        )
         worker.resolution = self.camera_resolution
         worker.opened.connect(self.camera_opened)
         worker.failed.connect(self.camera_failed)
@@ -107,7 +115,7 @@ class LiveController(QObject):
             return
         preload_model_loading(config.backend)
         worker = TrackingWorker(config, self.frames, self.taps)
-        worker.sample.connect(self.sample)
+        worker.sample.connect(self._on_sample)
         worker.message.connect(self.status)
         worker.ready.connect(self._tracker_ready)
         worker.failed.connect(self._tracking_failed)
@@ -121,12 +129,22 @@ class LiveController(QObject):
         self.tracker = None
         if thread is not None:
             self._retire(thread)
+            self.face_check.enabled = True
             self.tracking_changed.emit(False)
 
     def _tracker_ready(self, tracker) -> None:
         if self._tracking is not None:
             self.tracker = tracker
+            preprocessing = tracker.backend.info.preprocessing
+            preload_front_end(preprocessing)
+            self.face_check.preprocessing = preprocessing  # the camera's check once tracking ends
+            self.face_check.enabled = False  # the samples carry the face from now on
             self.tracker_ready.emit(tracker)
+
+    def _on_sample(self, sample) -> None:
+        if self._tracking is not None:  # not a late sample of a tracker being stopped
+            self.face_checked.emit(FaceCheck.of_sample(sample))
+        self.sample.emit(sample)
 
     def _tracking_failed(self, message: str) -> None:
         self.stop_tracking()

@@ -11,8 +11,8 @@ from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from eyetracker.app.images import to_qimage
+from eyetracker.app.live.face_check import FaceCheck
 from eyetracker.app.live.frames import FrameProvider
-from eyetracker.app.live.workers import FaceCheck
 
 GOOD = QColor("#2ecc71")
 BAD = QColor("#e74c3c")

@@ -1,11 +1,14 @@
 """The two workers behind the main window, each in its own QThread (see threads.py).
 
 - `CameraWorker` owns the camera: it reads frames, publishes every one to the
-  `FrameProvider`, and a few times a second checks the frame for a face and for light.
-- `TrackingWorker` loads the model and runs the core `Tracker` on the provider's newest
-  frames; the tracker's plain callbacks become Qt signals.
+  `FrameProvider`, and while not tracking checks a frame for a face a few times a second.
+- `TrackingWorker` loads the model and runs the core `Tracker` on the newest frame of the
+  provider's feed, read directly from its own thread; the tracker's plain callbacks become Qt
+  signals.
 
-Both share nothing with the GUI but the provider and their signals.
+Three threads in all (camera, tracking, GUI), one newest-wins hand-off between the camera and
+the tracker. The workers share nothing with the GUI but the provider, the face check's
+setting and their signals.
 """
 
 from __future__ import annotations
@@ -14,12 +17,12 @@ import contextlib
 import importlib
 import logging
 import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Signal
 
+from eyetracker.app.live.face_check import FaceChecker, FaceCheckSetting
 from eyetracker.app.live.frames import FrameProvider
 from eyetracker.app.live.taps import Taps
 from eyetracker.app.threads import Worker
@@ -35,11 +38,9 @@ from eyetracker.capture.resilient import ReconnectingSource
 from eyetracker.capture.spec import parse_source_spec
 from eyetracker.core.errors import UserError
 from eyetracker.core.smoothing import GazeSmoother, SmoothingSettings
-from eyetracker.core.types import Frame
 from eyetracker.inference.backends import create_backend, preload_backend, torch_available
 from eyetracker.inference.profile import Profile, ProfileError, load_profile, profile_path
 from eyetracker.inference.session_statistics import SessionStatistics
-from eyetracker.model.front_end import FrontEnd
 from eyetracker.model.preprocess import Preprocessing
 from eyetracker.runtime.tracker import Tracker
 
@@ -71,16 +72,6 @@ log = logging.getLogger(__name__)
 
 SYNTHETIC = "synthetic"  # the camera choice that means the synthetic demo camera
 CAMERA_KINDS = ("webcam", "synthetic")
-FACE_CHECK_SECONDS = 0.25
-
-
-@dataclass(frozen=True)
-class FaceCheck:
-    """What the preview draws: the face box as fractions of the frame, or why there is none."""
-
-    box: tuple[float, float, float, float] | None  # x, y, w, h
-    reason: str = ""  # "" when a usable face was found, else the front end's reason
-    timestamp: float = 0.0
 
 
 def open_camera(
@@ -128,15 +119,14 @@ class CameraWorker(Worker):
         choice: str,
         provider: FrameProvider,
         taps: Taps | None = None,
-        preprocessing: Preprocessing | None = None,
+        face_check: FaceCheckSetting | None = None,
         gaze_target: GazeTarget | None = None,
     ) -> None:
         super().__init__()
         self.choice = choice
         self.resolution: tuple[int, int] | None = None  # a webcam's requested (width, height)
         self.gaze_target = gaze_target  # the dot the app shows: the synthetic person looks at it
-        # The face check runs the tracker's own front end (the default model's kind).
-        self.preprocessing = preprocessing or Preprocessing()
+        self.face_check = face_check or FaceCheckSetting()
         self.provider = provider
         self.taps = taps
 
@@ -153,8 +143,7 @@ class CameraWorker(Worker):
             self.failed.emit(str(error))
             return
         self.opened.emit(getattr(source, "name", self.choice))
-        front_end = self.preprocessing.front_end(video=True)  # this thread's own
-        last_check = 0.0
+        checker = FaceChecker(self.face_check)  # its front end is this thread's own
         try:
             while not self.stop_event.is_set():
                 try:
@@ -167,43 +156,11 @@ class CameraWorker(Worker):
                 if self.taps is not None:
                     self.taps.frame(frame)  # before the tracker can see it (video index)
                 self.provider.publish(frame)
-                if frame.timestamp - last_check >= FACE_CHECK_SECONDS:
-                    last_check = frame.timestamp
-                    self.face_checked.emit(check_face(frame, front_end))
+                if checker.due(frame):
+                    self.face_checked.emit(checker.check(frame))
         finally:
-            front_end.close()
+            checker.close()
             source.close()
-
-
-def check_face(frame: Frame, front_end: FrontEnd) -> FaceCheck:
-    prepared = front_end.prepare(frame.image, frame.timestamp)
-    return FaceCheck(prepared.box, prepared.reason, frame.timestamp)
-
-
-class ProviderSource(FrameSource):
-    """The tracker's view of the shared camera: the newest frame it has not seen yet."""
-
-    name = "camera"
-
-    def __init__(self, provider: FrameProvider, stop: threading.Event, timeout: float = 0.1):
-        self.provider = provider
-        self.stop = stop
-        self.timeout = timeout
-        self._last = time.monotonic()
-
-    def open(self) -> None:
-        self._last = time.monotonic()
-
-    def read(self) -> Frame:
-        while not self.stop.is_set():
-            frame = self.provider.newest_frame_after(self._last, self.timeout)
-            if frame is not None:
-                self._last = frame.timestamp
-                return frame
-        raise EndOfStream("Tracking was stopped.")
-
-    def close(self) -> None:
-        pass
 
 
 @dataclass(frozen=True)
@@ -258,7 +215,7 @@ class TrackingWorker(Worker):
             if line:
                 self.message.emit(line[0].upper() + line[1:])
         self.tracker = Tracker(
-            ProviderSource(self.provider, self.stop_event),
+            self.provider.feed,
             backend,
             statistics,
             GazeSmoother(settings=config.smoothing) if config.smoothing is not None else None,
