@@ -168,6 +168,7 @@ class FramePipeline:
             reason=raw.reason,
             truth=frame.truth,
             expected_error=raw.expected_error,
+            face_box=raw.prepared.box,
         )
         self.timings.add("latency", sample.latency)
         self.timings.count_frame(now)
