@@ -66,8 +66,10 @@ class AppSettings:
     # the user ticks it; a new name, so that the old `stream_lsl` (once on by default) is not
     # taken as consent.
     stream_lsl_network: bool = False
-    # Clicks in the app's windows estimate the error while tracking (click_drift.py): opt-in.
+    # Clicks estimate the error while tracking (click_drift.py): opt-in.
     click_check: bool = False
+    # With the click check, clicks also correct the calibration while tracking: opt-in.
+    click_correction: bool = False
     # Measurements show a letter at some dots, to be typed (measurement.py). The key's name is
     # the one Preferences used on its own before this field, so an older INI's choice holds.
     attention_check: bool = True
@@ -116,6 +118,7 @@ PREFERENCES = (
     "camera_resolution",
     "attention_check",
     "click_check",  # also Tracking > Check accuracy from my clicks
+    "click_correction",
 )
 
 

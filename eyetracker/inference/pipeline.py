@@ -82,6 +82,13 @@ class FramePipeline:
         self.clock = clock
         self.timings = timings or Timings(clock=clock)
         self.frame_time = frame_time or (lambda frame: frame.timestamp)
+        self.point_map: Callable[[np.ndarray], np.ndarray] | None = None
+
+    def set_point_map(self, point_map: Callable[[np.ndarray], np.ndarray] | None) -> None:
+        """A last map of each tracked point on the screen ((N, 2) normalized -> (N, 2)), such
+        as the app's correction learnt from clicks; None: none. Any thread: the next frame
+        uses it."""
+        self.point_map = point_map
 
     def prepare(self, frame: Frame) -> Prepared:
         """The network's input for this frame (or why the frame is not usable: the front end's
@@ -116,7 +123,8 @@ class FramePipeline:
         if self.correction is not None:
             output = self.correction.apply(output, face, hidden)
         self.timings.add("inference", self.clock() - started)
-        x, y = on_screen(output)[0]
+        point_map = self.point_map
+        x, y = (on_screen(output) if point_map is None else point_map(on_screen(output)))[0]
         if np.isnan(x):
             return None, None
         error = expected_error_pct(self.correction, network, face, hidden)[0]

@@ -5,6 +5,9 @@ many clicks move it.
     update = ClickCorrection.fit(gaze, pointers)     # (N, 2) window means and pointers
     point = update.apply(point)                      # (2,) or (N, 2), normalized
 
+    learnt = LearntCorrection()                      # the app's, while tracking (opt-in)
+    correction = learnt.add(shown_gaze, pointer)     # refitted on the last clicks
+
 The map is fitted about the screen's centre, truth - c ~ A (gaze - c) + b, minimising
 |X W - Y|^2 + SPREAD SLOPE_RIDGE |A - I|^2 + OFFSET_RIDGE |b|^2: with no clicks it is the
 identity. The strengths count clicks: a click anywhere on the screen says SPREAD (the variance
@@ -15,9 +18,12 @@ the synthetic leaning-back scenario (benchmarks/click_drift.py; docs/benchmarks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import deque
+from dataclasses import dataclass, field
 
 import numpy as np
+
+from eyetracker.runtime.click_check import CLICKS_KEPT
 
 CENTRE = 0.5
 SPREAD = 0.9**2 / 12
@@ -56,3 +62,34 @@ class ClickCorrection:
         flat = points.reshape(-1, 2)
         x = np.hstack([flat - CENTRE, np.ones((len(flat), 1))])
         return np.clip(x @ self.weights + CENTRE, 0.0, 1.0).reshape(points.shape)
+
+    def unapply(self, points: np.ndarray) -> np.ndarray:
+        """The points `apply` maps to `points` (up to its clipping at the screen's edges)."""
+        points = np.asarray(points, float)
+        flat = points.reshape(-1, 2) - CENTRE - self.weights[2]
+        return (np.linalg.solve(self.weights[:2].T, flat.T).T + CENTRE).reshape(points.shape)
+
+
+@dataclass
+class LearntCorrection:
+    """The correction learnt from the last CLICKS_KEPT clicks since a calibration.
+
+    The tracker shows points already corrected, so each click's gaze is taken back through
+    the correction in force to the calibration's own point before the refit: the fit is
+    always of the calibration's points, as measured (benchmarks/click_drift.py)."""
+
+    current: ClickCorrection = field(default_factory=ClickCorrection.identity)
+    _pairs: deque = field(default_factory=lambda: deque(maxlen=CLICKS_KEPT))
+
+    def add(self, shown_gaze: np.ndarray, pointer: np.ndarray) -> ClickCorrection:
+        """A click: the mean gaze shown before it and the pointer (normalized); the refit."""
+        self._pairs.append((self.current.unapply(shown_gaze), np.asarray(pointer, float)))
+        gaze = np.array([raw for raw, _ in self._pairs])
+        pointers = np.array([pointer for _, pointer in self._pairs])
+        self.current = ClickCorrection.fit(gaze, pointers)
+        return self.current
+
+    def reset(self) -> None:
+        """A new calibration: back to it (the identity), every click forgotten."""
+        self.current = ClickCorrection.identity()
+        self._pairs.clear()

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from eyetracker.core.metrics import error_pct
-from eyetracker.runtime.click_correction import ClickCorrection
+from eyetracker.runtime.click_check import CLICKS_KEPT
+from eyetracker.runtime.click_correction import ClickCorrection, LearntCorrection
 
 
 def leaned_back(points: np.ndarray) -> np.ndarray:
@@ -37,3 +38,29 @@ def test_clicks_pull_the_points_toward_the_pointers_more_as_they_add_up():
 def test_points_stay_on_the_screen():
     update = ClickCorrection(np.array([[2.0, 0.0], [0.0, 2.0], [0.0, 0.0]]))
     assert update.apply(np.array([0.95, 0.02])) == pytest.approx([1.0, 0.0])
+
+
+def test_unapply_takes_a_point_back_through_the_correction():
+    points = np.random.default_rng(2).uniform(0.2, 0.8, (10, 2))
+    update = ClickCorrection.fit(leaned_back(points), points)
+    assert np.allclose(update.unapply(update.apply(points)), points)
+
+
+def test_learnt_from_corrected_points_it_fits_the_calibrations_own_points():
+    """The tracker shows corrected points; refitted at each click on them, the correction is
+    the one fitted on the calibration's points, and it starts again at a reset."""
+    rng = np.random.default_rng(3)
+    pointers = rng.uniform(0.1, 0.9, (25, 2))
+    learnt = LearntCorrection()
+    for pointer in pointers:
+        shown = learnt.current.apply(leaned_back(pointer))
+        learnt.add(shown, pointer)
+    kept = pointers[-CLICKS_KEPT:]  # the last clicks only
+    direct = ClickCorrection.fit(leaned_back(kept), kept)
+    assert np.allclose(learnt.current.weights, direct.weights)
+    test = rng.uniform(0.1, 0.9, (100, 2))
+    assert error_pct(learnt.current.apply(leaned_back(test)), test).mean() < 0.5 * (
+        error_pct(leaned_back(test), test).mean()
+    )
+    learnt.reset()
+    assert np.allclose(learnt.current.weights, ClickCorrection.identity().weights)

@@ -140,13 +140,15 @@ class Outputs(QObject):
             show_error(self.window, text)
             return
         self.streams = streams
-        self.live.taps.add(on_sample=streams.publish)
+        # The click check's running estimate travels with each sample (click_drift.stamp).
+        self._publish = lambda sample: streams.publish(self.window.click_drift.stamp(sample))
+        self.live.taps.add(on_sample=self._publish)
         self.refresh_status()
 
     def _stop_streams(self) -> None:
         streams, self.streams = self.streams, None
         if streams is not None:
-            self.live.taps.remove(on_sample=streams.publish)
+            self.live.taps.remove(on_sample=self._publish)
             streams.stop()
         self.refresh_status()
 

@@ -1,11 +1,12 @@
 """File > Preferences: data folder, streams, overlay dot, smoothing, camera resolution, the
-measurements' attention check, the click check.
+measurements' attention check, the click check and its correction.
 
 The dialog edits a copy of the window's `AppSettings` fields in `settings.PREFERENCES`; OK
 saves them to QSettings at once and applies each where it is used (`apply_preferences`):
 the data folder and the overlay at once, the streams and the camera by restarting them,
 smoothing from the next start of tracking, the attention check from the next measurement,
-the click check at once (as its Tracking menu entry, which shows it too).
+the click check and its correction at once (the check as its Tracking menu entry, which
+shows it too).
 Command-line choices never reach this dialog.
 """
 
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from eyetracker.app.errors import show_error
+from eyetracker.app.live.click_drift import CORRECTION_EXPLANATION
 from eyetracker.app.live.click_drift import EXPLANATION as CLICK_CHECK_TIP
 from eyetracker.app.live.workers import SYNTHETIC
 from eyetracker.app.paths import default_data_dir
@@ -97,10 +99,14 @@ class PreferencesDialog(QDialog):
             "pressed, and the dots just before and after it."
         )
         self.click_check = QCheckBox(
-            "Chec&k accuracy from my clicks in this app's windows (off by default; "
-            "nothing is saved)"
+            "Chec&k accuracy from my clicks: while tracking, reads where and when you click "
+            "anywhere on the desktop (only in this app's windows on Wayland); nothing is "
+            "recorded"
         )
         self.click_check.setToolTip(CLICK_CHECK_TIP)
+        self.click_correction = QCheckBox("&Let my clicks correct the calibration (off by default)")
+        self.click_correction.setToolTip(CORRECTION_EXPLANATION)
+        self.click_check.toggled.connect(self.click_correction.setEnabled)
 
         form = QFormLayout()
         _row(form, "&Data folder:", folder_row, self.data_folder)
@@ -114,6 +120,7 @@ class PreferencesDialog(QDialog):
         _row(form, "Camera &resolution:", self.camera_resolution)
         form.addRow("Measurements:", self.attention_check)
         form.addRow("Tracking:", self.click_check)
+        form.addRow("", self.click_correction)
 
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok
@@ -145,6 +152,8 @@ class PreferencesDialog(QDialog):
         _select(self.camera_resolution, resolution)
         self.attention_check.setChecked(values["attention_check"])
         self.click_check.setChecked(values["click_check"])
+        self.click_correction.setChecked(values["click_correction"])
+        self.click_correction.setEnabled(values["click_check"])
 
     def values(self) -> dict[str, Any]:
         """The choices shown, by AppSettings field name."""
@@ -159,6 +168,7 @@ class PreferencesDialog(QDialog):
             "camera_resolution": self.camera_resolution.currentData(),
             "attention_check": self.attention_check.isChecked(),
             "click_check": self.click_check.isChecked(),
+            "click_correction": self.click_correction.isChecked(),
         }
 
     def restore_defaults(self) -> None:
@@ -240,6 +250,8 @@ def apply_preferences(window, values: dict[str, Any]) -> None:
             window.live.reopen_camera()
     if "click_check" in changed:
         window.set_click_check(settings.click_check)  # as the Tracking menu's entry does
+    if "click_correction" in changed:
+        window.click_drift.set_correcting(settings.click_correction)
     if "smoothing" in changed and window.live.tracking:
         window.statusBar().showMessage("The new smoothing applies when tracking starts again.")
 

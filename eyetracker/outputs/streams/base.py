@@ -132,13 +132,15 @@ def sample_to_json(sample: GazeSample, wall_offset: float | None = None) -> dict
     """The wire form: `t` is the capture time in Unix seconds, `x`/`y` the smoothed point
     (0..1, origin top-left; null when not valid), `expected_error` the error expected of it
     (% of the screen; null when not valid), `reason` why not valid ("" when valid),
-    `latency_ms` capture to output.
+    `latency_ms` capture to output; `click_error` the app's running error estimate from
+    clicks (% of the screen), only while it has one.
 
     `wall_offset` is time.time() - time.monotonic(); measured now when not given.
     """
     if wall_offset is None:
         wall_offset = time.time() - time.monotonic()
     point = sample.point if sample.valid else None
+    clicks = {} if sample.click_error is None else {"click_error": _rounded(sample.click_error)}
     return {
         "t": round(sample.capture_time + wall_offset, 6),
         "x": _finite(point.x) if point else None,
@@ -148,4 +150,5 @@ def sample_to_json(sample: GazeSample, wall_offset: float | None = None) -> dict
         "reason": sample.reason,
         "latency_ms": round(1000.0 * sample.latency, 3),
         "frame": sample.frame_index,
+        **clicks,
     }
