@@ -164,6 +164,7 @@ def run(args: argparse.Namespace) -> int:
 
     from eyetracker.commands._output import writable_file
     from eyetracker.core.errors import UserError
+    from eyetracker.training.resume import resume_path
     from eyetracker.training.soup import member_path
     from eyetracker.training.trainer import (
         FINETUNE_MEMBERS,
@@ -171,7 +172,6 @@ def run(args: argparse.Namespace) -> int:
         FINETUNE_STEPS,
         TrainConfig,
         pick_device,
-        resume_path,
         train,
     )
 

@@ -63,7 +63,7 @@ class CountedLoss:
     it raises KeyboardInterrupt instead, as Ctrl+C would."""
 
     def __init__(self, interrupt_at: int | None = None) -> None:
-        from eyetracker.training.trainer import euclidean_loss
+        from eyetracker.training.loop import euclidean_loss
 
         self.loss = euclidean_loss
         self.interrupt_at = interrupt_at

@@ -5,7 +5,8 @@ from __future__ import annotations
 from eyetracker.model.checkpoint import load_checkpoint
 from eyetracker.model.preprocess import Preprocessing
 from eyetracker.training.data import prepare_dataset
-from eyetracker.training.trainer import choose_split, train, validation_score
+from eyetracker.training.trainer import train
+from eyetracker.training.validation import choose_split, validation_score
 from tests.helpers.datasets import toy_train_config as config
 
 

@@ -16,7 +16,8 @@ import torch
 
 from eyetracker.cli import main
 from eyetracker.model.checkpoint import load_checkpoint
-from eyetracker.training.trainer import resume_path, train
+from eyetracker.training.resume import resume_path
+from eyetracker.training.trainer import train
 from tests.helpers.datasets import toy_train_config as config
 
 REPO = Path(__file__).resolve().parents[2]
@@ -80,13 +81,13 @@ def test_a_finished_run_is_complete_and_an_interrupted_one_is_not(
     toy_dataset, tmp_path, monkeypatch
 ):
     from eyetracker.core.errors import UserError
-    from eyetracker.training import trainer as trainer_module
+    from eyetracker.training import loop as loop_module
     from tests.helpers.datasets import CountedLoss
 
     train(config(toy_dataset, tmp_path / "done.pt", epochs=1))
     assert load_checkpoint(tmp_path / "done.pt").info.training["complete"] is True
 
-    monkeypatch.setattr(trainer_module, "euclidean_loss", CountedLoss(interrupt_at=20))
+    monkeypatch.setattr(loop_module, "euclidean_loss", CountedLoss(interrupt_at=20))
     with pytest.raises(UserError, match="--resume"):
         train(config(toy_dataset, tmp_path / "cut.pt", epochs=3, batch_size=4))
     info = load_checkpoint(tmp_path / "cut.pt").info

@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 import torch
 
-import eyetracker.training.trainer as trainer_module
+import eyetracker.training.loop as loop_module
 from eyetracker.cli import main
 from eyetracker.core.errors import UserError
 from eyetracker.model.checkpoint import load_checkpoint
 from eyetracker.training.finetune_job import unfinished_files
+from eyetracker.training.resume import resume_path
 from eyetracker.training.soup import member_path
-from eyetracker.training.trainer import resume_path, train
+from eyetracker.training.trainer import train
 from tests.helpers.datasets import CountedLoss
 from tests.helpers.datasets import toy_train_config as config
 
@@ -70,12 +71,12 @@ def test_the_command_keeps_the_log_of_an_interrupted_soup(
 ):
     options = ["--epochs", "2", "--batch-size", "4", "--workers", "1", "--init", str(base_model)]
     one_model = CountedLoss()
-    monkeypatch.setattr(trainer_module, "euclidean_loss", one_model)
+    monkeypatch.setattr(loop_module, "euclidean_loss", one_model)
     one = ["train", str(toy_dataset), "--out", str(tmp_path / "one.pt"), "--members", "1"]
     assert main([*one, *options]) == 0
     # the same run as a soup of 2, stopped at the second model's first step
     interrupted = CountedLoss(interrupt_at=one_model.calls + 1)
-    monkeypatch.setattr(trainer_module, "euclidean_loss", interrupted)
+    monkeypatch.setattr(loop_module, "euclidean_loss", interrupted)
     out = tmp_path / "m.pt"
     assert main(["train", str(toy_dataset), "--out", str(out), "--members", "2", *options]) != 0
     assert "model 2 of 2" in capsys.readouterr().err
@@ -95,14 +96,14 @@ def test_an_interrupted_soup_resumes_keeping_the_members_that_finished(
     tuned = dict(epochs=2, batch_size=4, init=str(base_model), members=2)
     train(config(toy_dataset, tmp_path / "whole.pt", **tuned))
     # 60 training frames in batches of 4: 30 steps a member; stopped in the second
-    monkeypatch.setattr(trainer_module, "euclidean_loss", CountedLoss(interrupt_at=40))
+    monkeypatch.setattr(loop_module, "euclidean_loss", CountedLoss(interrupt_at=40))
     out = tmp_path / "m.pt"
     with pytest.raises(UserError, match="interrupted in model 2 of 2 for .*--resume"):
         train(config(toy_dataset, out, **tuned))
     first = member_path(out, 1)
     assert first.is_file() and not out.exists()
     counted = CountedLoss()
-    monkeypatch.setattr(trainer_module, "euclidean_loss", counted)
+    monkeypatch.setattr(loop_module, "euclidean_loss", counted)
     train(config(toy_dataset, out, resume=True, **tuned))
     assert counted.calls == 30  # the second member's two epochs again; the first is reused
     assert_same_weights(load_checkpoint(out).model, load_checkpoint(tmp_path / "whole.pt").model)

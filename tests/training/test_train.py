@@ -6,19 +6,16 @@ import numpy as np
 import pytest
 import torch
 
-import eyetracker.training.trainer as trainer_module
+import eyetracker.training.loop as loop_module
 from eyetracker.cli import main
 from eyetracker.core.errors import UserError
 from eyetracker.core.sampling import informative_axes
 from eyetracker.model.checkpoint import load_checkpoint
 from eyetracker.training.batches import Batch
 from eyetracker.training.data import PreparedMeasurement
-from eyetracker.training.trainer import (
-    euclidean_loss,
-    resume_path,
-    stack_batch,
-    train,
-)
+from eyetracker.training.loop import euclidean_loss, stack_batch
+from eyetracker.training.resume import resume_path
+from eyetracker.training.trainer import train
 from tests.helpers.datasets import CountedLoss
 from tests.helpers.datasets import toy_train_config as config
 
@@ -50,14 +47,14 @@ def test_interrupt_leaves_a_usable_checkpoint_and_resume_finishes(
     toy_dataset, tmp_path, monkeypatch
 ):
     # 60 training frames in batches of 4: 15 steps an epoch; stopped in the second
-    real_loss = trainer_module.euclidean_loss
-    monkeypatch.setattr(trainer_module, "euclidean_loss", CountedLoss(interrupt_at=20))
+    real_loss = loop_module.euclidean_loss
+    monkeypatch.setattr(loop_module, "euclidean_loss", CountedLoss(interrupt_at=20))
     out = tmp_path / "m.pt"
     with pytest.raises(UserError, match="--resume"):
         train(config(toy_dataset, out, epochs=3, batch_size=4))
     assert load_checkpoint(out).info.metrics  # usable after the interrupt
     assert resume_path(out).exists()
-    monkeypatch.setattr(trainer_module, "euclidean_loss", real_loss)
+    monkeypatch.setattr(loop_module, "euclidean_loss", real_loss)
     metrics = train(config(toy_dataset, out, epochs=3, batch_size=4, resume=True))
     assert metrics["epoch"] == 3
 
