@@ -4,9 +4,15 @@ the running estimate is streamed with the samples."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
@@ -103,3 +109,20 @@ def test_the_estimate_is_streamed_and_the_clicks_correct_the_calibration_when_as
     assert pipeline.point_map is None
     assert "click_error" not in sample_to_json(window.click_drift.stamp(sample), wall_offset=0.0)
     window.toggle_tracking()
+
+
+@pytest.mark.skipif(
+    not (shutil.which("xvfb-run") and shutil.which("xdotool")), reason="needs Xvfb and xdotool"
+)
+def test_a_real_x11_click_outside_the_window_reaches_the_estimate():
+    probe = Path(__file__).with_name("desktop_click_probe.py")
+    env = {**os.environ, "QT_QPA_PLATFORM": "xcb"}  # the tests' offscreen has no desktop
+    env.pop("XDG_SESSION_TYPE", None)
+    done = subprocess.run(
+        ["xvfb-run", "-a", "-s", "-screen 0 1600x900x24", sys.executable, str(probe)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0 and "counted" in done.stdout, done.stderr[-2000:]
