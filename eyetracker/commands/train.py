@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 from eyetracker.commands._output import add_force_option
 
@@ -10,8 +15,15 @@ HELP = "train a gaze model on a dataset of measurements"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    from eyetracker.training.batches import SAMPLERS
+    add_data_options(parser)
+    add_network_options(parser)
+    add_schedule_options(parser)
+    add_run_options(parser)
+    add_force_option(parser)
 
+
+def add_data_options(parser: argparse.ArgumentParser) -> None:
+    """What to train on, where the model goes, and what it starts from."""
     parser.add_argument("data", help="dataset folder (measurement format)")
     parser.add_argument(
         "--out", required=True, metavar="MODEL", help="model file to write (.pt), saved every epoch"
@@ -32,6 +44,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--resume", action="store_true", help="continue an interrupted run of the same --out"
     )
+
+
+def add_network_options(parser: argparse.ArgumentParser) -> None:
+    """How batches are drawn, the network, its front end and its input size."""
+    from eyetracker.training.batches import SAMPLERS
+
     parser.add_argument(
         "--sampler",
         choices=SAMPLERS,
@@ -62,6 +80,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="network input size in pixels (default: 120 36 for landmarks, 96 48 for face, "
         "128 128 for square)",
     )
+
+
+def add_schedule_options(parser: argparse.ArgumentParser) -> None:
+    """How long and how fast: epochs or steps, early stopping, batches, the learning rate."""
     parser.add_argument(
         "--epochs",
         type=int,
@@ -103,6 +125,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="FRACTION",
         help="fraction of people kept for validation (default: 0.2)",
     )
+
+
+def add_run_options(parser: argparse.ArgumentParser) -> None:
+    """Augmentation, the device, the seed, the workers and the log."""
     parser.add_argument(
         "--no-augment",
         action="store_true",
@@ -122,7 +148,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="processes for preparing images (default: one per CPU core)",
     )
     parser.add_argument("--log", help="log file (default: MODEL.log)")
-    add_force_option(parser)
 
 
 DEFAULT_SIZES = {"landmarks": (120, 36), "face": (96, 48), "square": (128, 128)}
@@ -158,46 +183,21 @@ def modification_times(paths: list) -> list[int | None]:
     return [path.stat().st_mtime_ns if path.exists() else None for path in paths]
 
 
-def run(args: argparse.Namespace) -> int:
-    import logging
-    import os
-
-    from eyetracker.commands._output import writable_file
-    from eyetracker.core.errors import UserError
-    from eyetracker.training.resume import resume_path
-    from eyetracker.training.soup import member_path
+def train_config(args: argparse.Namespace):
+    """The TrainConfig the options ask for; --init without --epochs or --steps takes the
+    fine-tuning defaults (a step budget, early stopping, averaged members)."""
     from eyetracker.training.trainer import (
         FINETUNE_MEMBERS,
         FINETUNE_PATIENCE,
         FINETUNE_STEPS,
         TrainConfig,
-        pick_device,
-        train,
     )
 
-    check_numbers(args)
-    pick_device(args.device)  # an unknown --device is refused before any work
     steps, patience = args.steps, args.patience
     if args.init and args.epochs is None and args.steps is None:  # fine-tuning's defaults
         steps, patience = FINETUNE_STEPS, patience or FINETUNE_PATIENCE
-    members = args.members or (FINETUNE_MEMBERS if args.init else 1)
-    # --resume continues the model of an interrupted run; otherwise an existing one stays.
-    out = writable_file(args.out, "--out", "model.pt", replace=args.force or args.resume)
     size = args.size or DEFAULT_SIZES[args.preprocessing]
-    log_file = writable_file(args.log or f"{args.out}.log", "--log", "train.log")
-    # The files a run writes models to: --out, and each averaged model's own (soup.py).
-    models = [out, *(member_path(out, number) for number in range(1, members + 1))]
-    # What a run that trains nothing must not leave behind (files that were there stay).
-    leftovers = [p for p in (log_file, *(resume_path(m) for m in models)) if not p.exists()]
-    models_before = modification_times(models)
-    # Opened at the first message (the end of the first epoch).
-    handler = logging.FileHandler(log_file, delay=True)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
-    root = logging.getLogger()
-    root.addHandler(handler)
-    level = root.level
-    root.setLevel(min(level, logging.INFO) if level else logging.INFO)
-    config = TrainConfig(
+    return TrainConfig(
         data=args.data,
         out=args.out,
         architecture=args.architecture,
@@ -215,25 +215,60 @@ def run(args: argparse.Namespace) -> int:
         held_out_people=args.held_out_people,
         init=args.init,
         leave_out=args.leave_out,
-        members=members,
+        members=args.members or (FINETUNE_MEMBERS if args.init else 1),
         resume=args.resume,
         device=args.device,
         augment=not args.no_augment,
         workers=args.workers,
     )
+
+
+@contextmanager
+def logging_to(log_file: Path) -> Iterator[logging.Handler]:
+    """The run's log messages also go to `log_file`, opened at the first message (the end of
+    the first epoch); the root logger is as it was afterwards."""
+    handler = logging.FileHandler(log_file, delay=True)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    level = root.level
+    root.setLevel(min(level, logging.INFO) if level else logging.INFO)
     try:
-        metrics = train(config)
-    except BaseException:
-        handler.close()
-        if modification_times(models) == models_before:
-            # Nothing was trained: nothing to keep.
-            for path in leftovers:
-                path.unlink(missing_ok=True)
-        raise
+        yield handler
     finally:
         handler.close()
         root.removeHandler(handler)
         root.setLevel(level)
+
+
+def run(args: argparse.Namespace) -> int:
+    from eyetracker.commands._output import writable_file
+    from eyetracker.core.errors import UserError
+    from eyetracker.training.resume import resume_path
+    from eyetracker.training.soup import member_path
+    from eyetracker.training.trainer import pick_device, train
+
+    check_numbers(args)
+    pick_device(args.device)  # an unknown --device is refused before any work
+    config = train_config(args)
+    # --resume continues the model of an interrupted run; otherwise an existing one stays.
+    out = writable_file(args.out, "--out", "model.pt", replace=args.force or args.resume)
+    log_file = writable_file(args.log or f"{args.out}.log", "--log", "train.log")
+    # The files a run writes models to: --out, and each averaged model's own (soup.py).
+    models = [out, *(member_path(out, number) for number in range(1, config.members + 1))]
+    # What a run that trains nothing must not leave behind (files that were there stay).
+    leftovers = [p for p in (log_file, *(resume_path(m) for m in models)) if not p.exists()]
+    models_before = modification_times(models)
+    with logging_to(log_file) as handler:
+        try:
+            metrics = train(config)
+        except BaseException:
+            handler.close()
+            if modification_times(models) == models_before:
+                # Nothing was trained: nothing to keep.
+                for path in leftovers:
+                    path.unlink(missing_ok=True)
+            raise
     if int(os.environ.get("RANK", "0")) != 0:
         return 0  # under torchrun, rank 0 reports
     if not out.is_file():
