@@ -152,32 +152,26 @@ class LiveController(QObject):
 
     def _tracking_finished(self) -> None:
         # The worker ended by itself (model failed, source ended): reflect it in the window.
-        if self._tracking is not None and not self._tracking.worker.stop_event.is_set():
+        if self._tracking is not None and not self._tracking.stop_event.is_set():
             self.stop_tracking()
 
     def _thread(self, worker, name: str) -> WorkerThread:
         thread = WorkerThread(worker, name)
-        thread.thread.finished.connect(self._thread_finished)  # queued to the GUI thread
+        thread.ended.connect(self._thread_ended)
         return thread
 
     def _retire(self, thread: WorkerThread) -> None:
-        """Ask `thread` to end without waiting; `_thread_finished` forgets it when it has."""
-        thread.request_stop()
-        if thread.running:
+        """Ask `thread` to end without waiting; `_thread_ended` forgets it when it has."""
+        thread.cancel()
+        if thread.running:  # not when never started, or already ended by itself
             self._retiring.append(thread)
-        else:  # never started, or already ended by itself
-            thread.stop()
 
     @Slot()
-    def _thread_finished(self) -> None:
-        # The sender's thread emits `finished` just before it ends: `stop` waits out that
-        # last moment.
-        sender = self.sender()
-        for thread in [t for t in self._retiring if t.thread is sender or not t.running]:
+    def _thread_ended(self) -> None:
+        thread = self.sender()
+        if thread in self._retiring:
             self._retiring.remove(thread)
-            name = thread.name
-            thread.stop()  # it has ended: no real wait, then deleteLater
-            self.stopped.emit(name)
+            self.stopped.emit(thread.name)
         self._start_camera_when_free()
 
     def shutdown(self, timeout_ms: int = 15000) -> None:
@@ -185,5 +179,5 @@ class LiveController(QObject):
         self.stop_tracking()
         self.close_camera()
         for thread in self._retiring:
-            thread.stop(timeout_ms)
+            thread.wait(timeout_ms)
         self._retiring = []

@@ -33,7 +33,7 @@ from eyetracker.app.live.workers import preload_front_end
 from eyetracker.app.screens.calibration_feedback import CalibrationFeedback, paint_residuals
 from eyetracker.app.screens.point_sequence import PointSequenceScreen
 from eyetracker.app.stimulus import CentredPanel, screen_info
-from eyetracker.app.tasks import Task
+from eyetracker.app.threads import WorkerCall
 from eyetracker.core.errors import UserError
 from eyetracker.core.manifest import Screen
 from eyetracker.core.measurement import MeasurementError, MeasurementWriter
@@ -185,7 +185,7 @@ class CalibrationScreen(PointSequenceScreen):
         self.start_button = self.intro.add(QPushButton("Start (Space)", objectName="start"))
         self.start_button.clicked.connect(self._start_points)
         self.busy = BusyPanel(self, "calibration-busy")
-        self.fitting: Task | None = None  # the worker computing the profile
+        self.fitting: WorkerCall | None = None  # the worker computing the profile
         self._cancel = threading.Event()
         self.quality: CalibrationQuality | None = None  # shown once the profile is computed
         self.feedback = CalibrationFeedback(self)
@@ -238,7 +238,7 @@ class CalibrationScreen(PointSequenceScreen):
             keep = KeepFrames(self.dataset_dir, self.user, screen_info(self.target_screen))
         preload_front_end(self.backend.info.preprocessing)
         self.busy.show_text(COMPUTING)
-        self.fitting = Task(
+        self.fitting = WorkerCall(
             compute_profile,
             self.collector,
             self.backend,

@@ -11,7 +11,7 @@ resumes (a single-model run, --members 1, may leave its epochs so far in the new
 dialog says so and does not offer it). The command line and the reading of progress are in
 eyetracker.training.finetune_job (no Qt).
 
-Given `check` (dots kept out of the training) and `compare` (a worker's job: the new model's
+Given `check` (dots kept out of the training) and `compare` (a worker's call: the new model's
 path -> eyetracker.training.model_choice.ModelChoice), the dialog checks the new model against
 the one in use once training ends, says which is better with both figures and emits
 `chosen`; there is then no button to press.
@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from eyetracker.app.tasks import Task
+from eyetracker.app.threads import WorkerCall
 from eyetracker.training.finetune_job import Progress, train_command, unfinished_files
 from eyetracker.training.model_choice import CheckDots, ModelChoice
 
@@ -87,7 +87,7 @@ class FinetuneDialog(QDialog):
         self.setWindowTitle("Fine-tune on my measurements")
         self.out_model = Path(out_model)
         self.check, self.compare = check, compare if check is not None else None
-        self.checking: Task | None = None
+        self.checking: WorkerCall | None = None
         self.leave_out: Path | None = None
         if check is not None:  # its dots never reach the training
             self.leave_out = self.out_model.with_name(f"{self.out_model.name}.check")
@@ -205,7 +205,7 @@ class FinetuneDialog(QDialog):
             else "Making a profile from your measurement…"
         )
         self.status.setText(f"{self.progress.summary()}. {against}")
-        self.checking = Task(self.compare, self.out_model, name="finetune-check")
+        self.checking = WorkerCall(self.compare, self.out_model, name="finetune-check")
         self.checking.done.connect(self._checked)
         self.checking.raised.connect(self._check_failed)
         self.checking.start()

@@ -31,8 +31,7 @@ from eyetracker.app.live.workers import preload_front_end
 from eyetracker.app.screens.point_sequence import PointSequenceScreen
 from eyetracker.app.screens.validation_view import ValidationResultView
 from eyetracker.app.stimulus import screen_info
-from eyetracker.app.tasks import Job
-from eyetracker.app.threads import Worker
+from eyetracker.app.threads import Worker, WorkerThread
 from eyetracker.core.correction import Correction
 from eyetracker.core.types import Frame
 from eyetracker.inference.calibration import grid_points
@@ -127,7 +126,7 @@ class ValidationScreen(PointSequenceScreen):
         self.backend = backend
         self.correction = correction  # the profile's, with the statistics the backend holds
         self.predictor: PredictionWorker | None = None
-        self.predicting: Job | None = None  # the prediction thread, from the first dot on
+        self.predicting: WorkerThread | None = None  # the prediction thread, from the first dot on
         self.prediction_error = ""
         self.busy = BusyPanel(self, "validation-busy")
         self.out_dir = Path(out_dir)
@@ -158,7 +157,7 @@ class ValidationScreen(PointSequenceScreen):
         self.predictor = PredictionWorker(pipeline)
         self.predictor.predicted.connect(self._predicted)
         self.predictor.failed.connect(self._prediction_failed)
-        self.predicting = Job(self.predictor, "validation-predict")
+        self.predicting = WorkerThread(self.predictor, "validation-predict")
         self.predicting.ended.connect(self._predictions_done)
         self.predicting.start()
 

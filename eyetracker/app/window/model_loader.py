@@ -1,7 +1,7 @@
 """Loading a model for the Tools screens in a worker thread, with a busy indicator.
 
 `create_backend(..., "auto")` can take seconds: it imports torch, may export the ONNX twin,
-and times both backends. Here it runs in a `Task` while the status bar says what is loading
+and times both backends. Here it runs in a `WorkerCall` while the status bar says what is loading
 and the window stays usable; the backend comes back in the GUI thread:
 
     loader = ModelLoader(window.busy)
@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject, Signal
 
 from eyetracker.app.busy import BusyIndicator
 from eyetracker.app.live.workers import TrackingConfig, preload_model_loading
-from eyetracker.app.tasks import Task
+from eyetracker.app.threads import WorkerCall
 from eyetracker.core.correction import Correction
 from eyetracker.core.errors import UserError
 from eyetracker.inference.backends import create_backend
@@ -74,13 +74,13 @@ class ModelLoader(QObject):
         super().__init__(parent)
         self.busy = busy
         self.factory = factory
-        self.task: Task | None = None
+        self.call: WorkerCall | None = None
         self._then: Callable[[object, TrackingConfig], None] | None = None
         self._config: TrackingConfig | None = None
 
     @property
     def loading(self) -> bool:
-        return self.task is not None
+        return self.call is not None
 
     def load(
         self,
@@ -89,22 +89,22 @@ class ModelLoader(QObject):
         profiles: Path | None = None,
     ) -> bool:
         """Start loading `config.model`; `then(loaded, config)` follows. False if busy."""
-        if self.task is not None:
+        if self.call is not None:
             return False
         preload_model_loading(config.backend)  # imports belong to the GUI thread (workers.py)
         self.busy.start(BUSY_KEY, f"Loading {config.model.name}…")
         self._then, self._config = then, config
         factory = self.factory or create_backend
-        self.task = Task(load_backend, factory, config, profiles, name="load-model")
-        self.task.done.connect(self._loaded)
-        self.task.raised.connect(self._failed)
-        self.task.start()
+        self.call = WorkerCall(load_backend, factory, config, profiles, name="load-model")
+        self.call.done.connect(self._loaded)
+        self.call.raised.connect(self._failed)
+        self.call.start()
         return True
 
     def cancel(self) -> None:
         """Forget a load under way (its thread ends by itself; the backend is dropped)."""
-        if self.task is not None:
-            self.task.cancel()
+        if self.call is not None:
+            self.call.cancel()
             self._reset()
 
     def _loaded(self, loaded: LoadedModel) -> None:
@@ -118,5 +118,5 @@ class ModelLoader(QObject):
         self.failed.emit(load_failure(error))
 
     def _reset(self) -> None:
-        self.task, self._then, self._config = None, None, None
+        self.call, self._then, self._config = None, None, None
         self.busy.stop(BUSY_KEY)
