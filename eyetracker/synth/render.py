@@ -13,57 +13,17 @@ import cv2
 import numpy as np
 
 from eyetracker.core.types import GazePoint
+from eyetracker.synth.drawing import ONE, SHIFT, Light, colour_of, fill_ellipse, fixed
 from eyetracker.synth.face import brow_curves, eyelids, face_patches, mouth_line
 from eyetracker.synth.geometry import look_rotation, project_ellipsoids
+from eyetracker.synth.glasses import draw_glasses
 from eyetracker.synth.people import Person
 from eyetracker.synth.pose import HeadPose, head_pose
 from eyetracker.synth.room import NOISE_MARGIN, cached, noise_tiles, room_image
 from eyetracker.synth.sittings import Sitting
 
-SHIFT = 4
-ONE = 1 << SHIFT
 _SCLERA = np.array([212.0, 220.0, 228.0])
 _CORNEA_OFFSET_MM, _CORNEA_RADIUS_MM = 5.6, 7.8
-
-
-def _fixed(points: np.ndarray) -> np.ndarray:
-    return np.round(np.asarray(points) * ONE).astype(np.int32)
-
-
-def _ellipse(image: np.ndarray, centre, axes, angle: float, colour, offset=(0.0, 0.0)) -> None:
-    c = _fixed((centre[0] - offset[0], centre[1] - offset[1]))
-    a = np.maximum(_fixed(axes), 1)
-    cv2.ellipse(image, (int(c[0]), int(c[1])), (int(a[0]), int(a[1])), float(angle), 0, 360,
-                colour, -1, cv2.LINE_AA, SHIFT)  # fmt: skip
-
-
-def _colour(values: np.ndarray) -> tuple[float, float, float]:
-    b, g, r = np.clip(values, 0, 255).tolist()
-    return (b, g, r)
-
-
-class _Light:
-    """The sitting's lights at a brightness `scale` (1 = as sampled) and the camera's response."""
-
-    def __init__(self, sitting: Sitting, position: np.ndarray, scale: float) -> None:
-        self.sitting = sitting
-        self.scale = scale
-        self.to_screen = sitting.screen.centre - position
-        self.to_screen /= np.linalg.norm(self.to_screen)
-        level = float(sitting.key_light.mean() * 0.6 * scale + sitting.ambient_light.mean() * scale
-                      + sitting.screen_light)  # fmt: skip
-        # Auto exposure compensates most of a change in light, and amplifies noise with it.
-        self.gain = float(min(sitting.gain * (sitting.scene_level / level) ** 0.8, 4.0))
-
-    def shade(self, normals: np.ndarray) -> np.ndarray:
-        """Per-channel light reaching surfaces with the given world normals, times camera gain."""
-        s = self.sitting
-        # "Wrapped" Lambert: skin scatters light a little past the terminator.
-        key = (
-            np.maximum((normals @ s.key_light_dir + 0.4) / 1.4, 0.0)[:, None] * s.key_light[None, :]
-        )
-        screen = np.maximum(normals @ self.to_screen, 0.0)[:, None] * s.screen_light
-        return (s.ambient_light[None, :] * self.scale + key * self.scale + screen) * self.gain
 
 
 def render_frame(
@@ -98,7 +58,7 @@ def render_frame(
 
     target = sitting.screen.point(gaze.x, gaze.y)
     pose = head_pose(person, sitting, target, t, jitter, head_offset_mm)
-    lights = _Light(sitting, pose.position, light)
+    lights = Light(sitting, pose.position, light)
     camera = sitting.camera
     image = room_image(sitting, lights.scale * lights.gain / sitting.gain).copy()
 
@@ -106,7 +66,7 @@ def render_frame(
     box = _draw_face(image, person, sitting, pose, lights)
     eyes, eyeballs = _draw_eyes(image, person, sitting, pose, lights, closure)
     if sitting.glasses:
-        _draw_glasses(image, person, sitting, pose, lights)
+        draw_glasses(image, person, sitting, pose, lights)
 
     x0, y0, x1, y1 = box
     roi = image[y0:y1, x0:x1]
@@ -137,7 +97,7 @@ def render_frame(
     return image, info
 
 
-def _draw_body(image, person: Person, sitting: Sitting, pose: HeadPose, lights: _Light) -> None:
+def _draw_body(image, person: Person, sitting: Sitting, pose: HeadPose, lights: Light) -> None:
     chin = person.face_length_mm - 85.0
     local = np.array([[0.0, chin + 330.0, -100.0]])
     centre = pose.body_position + local @ pose.body_rotation.T
@@ -146,11 +106,11 @@ def _draw_body(image, person: Person, sitting: Sitting, pose: HeadPose, lights: 
     c, axes, angle = project_ellipsoids(
         sitting.camera, centre, pose.body_rotation[None], np.array([[225.0, 260.0, 100.0]])
     )
-    _ellipse(image, c[0], axes[0], angle[0], _colour(colour))
+    fill_ellipse(image, c[0], axes[0], angle[0], colour_of(colour))
 
 
 def _draw_face(
-    image, person: Person, sitting: Sitting, pose: HeadPose, lights: _Light
+    image, person: Person, sitting: Sitting, pose: HeadPose, lights: Light
 ) -> tuple[int, int, int, int]:
     patches = cached(("face", person.key, sitting.key), lambda: face_patches(person, sitting))
     r = pose.rotation
@@ -161,7 +121,7 @@ def _draw_face(
         sitting.camera, centres, np.broadcast_to(r, (n, 3, 3)), patches.semi_axes
     )
     for i in range(patches.n_back):
-        _ellipse(image, c[i], axes[i], angles[i], _colour(colours[i]))
+        fill_ellipse(image, c[i], axes[i], angles[i], colour_of(colours[i]))
     h, w = image.shape[:2]
     reach = axes[:, 0].max()
     x0, y0 = (int(max(v, 0)) for v in (c[:, 0].min() - reach, c[:, 1].min() - reach))
@@ -173,17 +133,17 @@ def _draw_face(
     skin = np.array(person.skin) * lights.shade(r[:, 2][None, :])[0]
     brows = pose.position + brow_curves(person) @ r.T
     thickness = max(int(round(person.brow_thickness_mm * scale)), 1)
-    brow_colour = _colour(np.array(person.brow) * lights.shade(r[:, 2][None, :])[0] * 0.9)
+    brow_colour = colour_of(np.array(person.brow) * lights.shade(r[:, 2][None, :])[0] * 0.9)
     for curve in sitting.camera.project(brows):
-        cv2.polylines(image, [_fixed(curve)], False, brow_colour, thickness, cv2.LINE_AA, SHIFT)
+        cv2.polylines(image, [fixed(curve)], False, brow_colour, thickness, cv2.LINE_AA, SHIFT)
     for i in range(patches.n_back, n):
-        _ellipse(image, c[i], axes[i], angles[i], _colour(colours[i]))
+        fill_ellipse(image, c[i], axes[i], angles[i], colour_of(colours[i]))
     mouth = sitting.camera.project(pose.position + mouth_line(person) @ r.T)
     cv2.polylines(
         image,
-        [_fixed(mouth)],
+        [fixed(mouth)],
         False,
-        _colour(skin * 0.35),
+        colour_of(skin * 0.35),
         max(int(round(1.5 * scale)), 1),
         cv2.LINE_AA,
         SHIFT,
@@ -192,7 +152,7 @@ def _draw_face(
 
 
 def _draw_eyes(
-    image, person: Person, sitting: Sitting, pose: HeadPose, lights: _Light, closure: float
+    image, person: Person, sitting: Sitting, pose: HeadPose, lights: Light, closure: float
 ):
     camera, r = sitting.camera, pose.rotation
     radius, iris_r = person.eyeball_radius_mm, person.iris_radius_mm
@@ -208,10 +168,10 @@ def _draw_eyes(
     semi = np.repeat(semi, 2, axis=0)
     c, axes, angles = project_ellipsoids(camera, discs, np.concatenate([rotations] * 3), semi)
     front = lights.shade(r[:, 2][None, :])[0]
-    sclera = _colour((_SCLERA * 0.85 + np.array(person.skin) * 0.15) * front * 0.85)
+    sclera = colour_of((_SCLERA * 0.85 + np.array(person.skin) * 0.15) * front * 0.85)
     iris = np.array(person.iris) * front
-    limbus, iris_colour, pupil = _colour(iris * 0.45), _colour(iris), _colour(iris * 0.15 + 4)
-    lash = _colour(np.array(person.brow) * front * 0.5)
+    limbus, iris_colour, pupil = colour_of(iris * 0.45), colour_of(iris), colour_of(iris * 0.15 + 4)
+    lash = colour_of(np.array(person.brow) * front * 0.5)
     cornea = pose.eye_centres + d * _CORNEA_OFFSET_MM
     sources = [(sitting.screen.centre, 235.0)]
     if sitting.key_light_dir @ r[:, 2] > 0.3:
@@ -233,7 +193,7 @@ def _draw_eyes(
         layer[:] = sclera
         for k, colour in enumerate((limbus, iris_colour, pupil)):
             j = 2 * k + i
-            _ellipse(layer, c[j], axes[j], angles[j], colour, offset)
+            fill_ellipse(layer, c[j], axes[j], angles[j], colour, offset)
         for source, brightness in sources:
             to_light = source - cornea[i]
             to_camera = np.asarray(camera.position) - cornea[i]
@@ -241,7 +201,7 @@ def _draw_eyes(
             normal /= np.linalg.norm(normal)
             if normal @ d[i] > 0.8:  # the reflection lies on the cornea
                 glint = camera.project(cornea[i] + normal * _CORNEA_RADIUS_MM) - offset
-                g = _fixed(glint)
+                g = fixed(glint)
                 cv2.circle(
                     layer,
                     (int(g[0]), int(g[1])),
@@ -251,106 +211,17 @@ def _draw_eyes(
                     cv2.LINE_AA,
                     SHIFT,
                 )
-        upper = _fixed(lids_px[0] - offset)
+        upper = fixed(lids_px[0] - offset)
         cv2.polylines(
-            layer, [upper], False, _colour(np.array(sclera) * 0.55), 2, cv2.LINE_AA, SHIFT
+            layer, [upper], False, colour_of(np.array(sclera) * 0.55), 2, cv2.LINE_AA, SHIFT
         )
         mask = np.zeros(layer.shape[:2], np.uint8)
-        cv2.fillPoly(mask, [_fixed(polygon - offset)], 255, cv2.LINE_AA, SHIFT)
+        cv2.fillPoly(mask, [fixed(polygon - offset)], 255, cv2.LINE_AA, SHIFT)
         roi = image[y0:y1, x0:x1]
         alpha = mask[:, :, None].astype(np.uint16)
         roi[:] = ((layer * alpha + roi * (255 - alpha) + 127) // 255).astype(np.uint8)
-        cv2.polylines(image, [_fixed(lids_px[0])], False, lash, 1, cv2.LINE_AA, SHIFT)
+        cv2.polylines(image, [fixed(lids_px[0])], False, lash, 1, cv2.LINE_AA, SHIFT)
     return c[:2], camera.project(pose.eye_centres)
-
-
-def _draw_glasses(image, person: Person, sitting: Sitting, pose: HeadPose, lights: _Light) -> None:
-    camera, r = sitting.camera, pose.rotation
-    half = person.ipd_mm / 2
-    lens_w, lens_h = 25.0, 18.0
-    scale = camera.focal_px / max(float(camera.to_camera(pose.position)[2]), 1.0)
-    thickness = max(int(round(sitting.glasses_thickness_mm * scale)), 1)
-    colour = _colour(np.array(sitting.glasses_frame) * lights.shade(r[:, 2][None, :])[0])
-    local = np.array([[half + 1, 2.0, 18.0], [-half - 1, 2.0, 18.0]])
-    centres = pose.position + local @ r.T
-    c, axes, angles = project_ellipsoids(
-        camera, centres, np.stack([r, r]), np.array([[lens_w, lens_h, 0.0]] * 2)
-    )
-    normal = r[:, 2]
-    cam = np.asarray(camera.position)
-    corners = np.array([sitting.screen.point(x, y) for x, y in ((0, 0), (1, 0), (1, 1), (0, 1))])
-    h, w = image.shape[:2]
-    for i in range(2):
-        # The screen mirrored in the lens: reflect its corners in the lens plane, then intersect
-        # the rays from the camera to the mirrored corners with that plane.
-        mirrored = corners - 2 * ((corners - centres[i]) @ normal)[:, None] * normal
-        rays = mirrored - cam
-        t = ((centres[i] - cam) @ normal) / (rays @ normal)
-        glare = camera.project(cam + t[:, None] * rays)
-        x0, y0 = (int(max(v - axes[i, 0] - 2, 0)) for v in c[i])
-        x1, y1 = int(min(c[i, 0] + axes[i, 0] + 2, w)), int(min(c[i, 1] + axes[i, 0] + 2, h))
-        if x1 > x0 and y1 > y0:
-            lens = np.zeros((y1 - y0, x1 - x0), np.uint8)
-            _ellipse(lens, c[i], axes[i], angles[i], 255, (x0, y0))
-            quad = np.zeros_like(lens)
-            cv2.fillPoly(quad, [_fixed(glare - (x0, y0))], 255, cv2.LINE_AA, SHIFT)
-            alpha = (lens.astype(np.float32) * quad / 65025.0 * sitting.lens_glare)[:, :, None]
-            roi = image[y0:y1, x0:x1]
-            roi[:] = (roi * (1 - alpha) + 250.0 * alpha).astype(np.uint8)
-        a = _fixed(axes[i])
-        cc = _fixed(c[i])
-        if sitting.glasses_round:
-            cv2.ellipse(
-                image,
-                (int(cc[0]), int(cc[1])),
-                (int(a[0]), int(a[1])),
-                float(angles[i]),
-                0,
-                360,
-                colour,
-                thickness,
-                cv2.LINE_AA,
-                SHIFT,
-            )
-        else:
-            rim = np.array(
-                [
-                    [-lens_w, -lens_h],
-                    [lens_w, -lens_h],
-                    [lens_w, lens_h * 0.8],
-                    [0, lens_h],
-                    [-lens_w, lens_h * 0.8],
-                ]
-            )
-            points = local[i] + np.column_stack([rim, np.zeros(len(rim))])
-            cv2.polylines(
-                image,
-                [_fixed(camera.project(pose.position + points @ r.T))],
-                True,
-                colour,
-                thickness,
-                cv2.LINE_AA,
-                SHIFT,
-            )
-    bridge = np.array(
-        [[half + 1 - lens_w, -2.0, 20.0], [0.0, -4.0, 22.0], [-half - 1 + lens_w, -2.0, 20.0]]
-    )
-    temples = [
-        np.array(
-            [[s * (half + lens_w), -2.0, 16.0], [s * (person.face_width_mm / 2 + 2), -4.0, -40.0]]
-        )
-        for s in (1, -1)
-    ]
-    for line in [bridge, *temples]:
-        cv2.polylines(
-            image,
-            [_fixed(camera.project(pose.position + line @ r.T))],
-            False,
-            colour,
-            thickness,
-            cv2.LINE_AA,
-            SHIFT,
-        )
 
 
 def _face_box(person: Person, pose: HeadPose, camera) -> tuple[int, int, int, int]:
