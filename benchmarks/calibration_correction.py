@@ -8,8 +8,10 @@ screen, as the app's quick calibration does (up to --draws different choices of 
 farthest-point sampling started from the sample nearest each corner in turn:
 eyetracker.core.sampling.spread_choices); then the other
 samples predicted with them, raw and with each candidate correction fitted on the K samples
-(eyetracker.core.correction: ridge of the true point on the network's point, the front end's
-geometry and, or not, the network's last hidden layer, each with its own ridge strength).
+by the app's calibration fit (eyetracker.inference.calibration.fit_calibration, the ridge
+correction of eyetracker.core.correction: the true point on the network's point, the front
+end's geometry and, or not, the network's last hidden layer, each with its own ridge
+strength) and applied by the frame pipeline.
 Error in % of the screen over the test samples with a usable face (the correction changes
 nothing about which frames have one). With --tracked every frame goes through the front end
 in video mode, the whole sitting once in capture order, as the tracker and the app's
@@ -29,15 +31,18 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from eyetracker.core.correction import GEOMETRY_RIDGE, HIDDEN_RIDGE, POINT_RIDGE, Correction
+from eyetracker.core.correction import GEOMETRY_RIDGE, HIDDEN_RIDGE, POINT_RIDGE
 from eyetracker.core.dataset import load_dataset
 from eyetracker.core.images import read_image
-from eyetracker.core.metrics import error_pct, on_screen
+from eyetracker.core.metrics import error_pct
 from eyetracker.core.sampling import spread_choices
-from eyetracker.model.checkpoint import load_checkpoint
+from eyetracker.inference.backends import create_backend
+from eyetracker.inference.calibration import fit_calibration
+from eyetracker.inference.pipeline import FramePipeline
+from eyetracker.inference.session_statistics import SessionStatistics
 from eyetracker.model.resources import default_model_path
 from eyetracker.training.data import prepare_dataset
-from eyetracker.training.evaluate import guarded, to_tensors
+from eyetracker.training.evaluate import network_inputs
 
 POINT_RIDGES = (0.0, 0.03, 0.3)
 GEOMETRY_RIDGES = (0.25, 0.5, 1.0)
@@ -45,15 +50,18 @@ HIDDEN_RIDGES = (None, 1.0, 3.0, 10.0)  # None: the hidden layer is not read
 
 
 def candidates() -> dict[str, dict | None]:
-    """name -> Correction.fit's ridge strengths (None: no correction; no hidden_ridge: the
-    hidden layer is not read)."""
+    """name -> the ridge strengths that fit_calibration passes on (None: no correction;
+    hidden_ridge None: the hidden layer is not read)."""
     table: dict[str, dict | None] = {"none (statistics only)": None}
-    table["geometry only (ridge 0.5)"] = {"point_ridge": 1e9, "geometry_ridge": 0.5}
+    table["geometry only (ridge 0.5)"] = {
+        "point_ridge": 1e9,
+        "geometry_ridge": 0.5,
+        "hidden_ridge": None,
+    }
     for p in POINT_RIDGES:
         for g in GEOMETRY_RIDGES:
             for h in HIDDEN_RIDGES:
-                ridges = {"point_ridge": p, "geometry_ridge": g}
-                table[name(p, g, h)] = ridges if h is None else {**ridges, "hidden_ridge": h}
+                table[name(p, g, h)] = {"point_ridge": p, "geometry_ridge": g, "hidden_ridge": h}
     return table
 
 
@@ -77,61 +85,47 @@ def tracked_inputs(measurement, images: list[str], preprocessing):
         front_end.close()
     found = np.array([p.found for p in prepared])
     return (
-        torch.from_numpy(np.stack([p.pixels for p in prepared]).astype(np.float32)),
-        torch.from_numpy(np.stack([p.geometry for p in prepared]).astype(np.float32)),
+        np.stack([p.pixels for p in prepared]).astype(np.float32),
+        np.stack([p.geometry for p in prepared]).astype(np.float32),
         found,
     )
 
 
-@torch.no_grad()
-def measure(model, measurements, k: int, draws: int, tracked=None) -> tuple[dict, dict]:
+def calibrated_points(backend, pixels, geometry, targets, calibration, test, ridges):
+    """The test frames' points after the app's calibration fit on the calibration frames,
+    with the candidate's ridge strengths (None: statistics only, no correction)."""
+    moments, correction = fit_calibration(
+        backend, pixels[calibration], geometry[calibration], targets[calibration], **(ridges or {})
+    )
+    statistics = SessionStatistics(backend, moments, None if ridges is None else correction)
+    pipeline = FramePipeline(backend, video=None, statistics=statistics)
+    return pipeline.predict_batch(pixels[test], geometry[test])[0]
+
+
+def measure(backend, measurements, k: int, draws: int, tracked=None) -> tuple[dict, dict]:
     """Error per candidate, over all test frames and per sitting (mean over its draws); with
     `tracked` = (measurement key -> its Measurement, preprocessing) the frames are tracked
     (`tracked_inputs`: the whole sitting in capture order, once) rather than prepared as
     still images, the calibration's and the test's alike."""
-    from eyetracker.model.statistics import capture_statistics, predict_with_features
-
-    def predicted(pixels, face, stats):
-        return (
-            t.float().numpy() for t in predict_with_features(model, pixels, face, "captured", stats)
-        )
-
     errors: dict[str, list[np.ndarray]] = {candidate: [] for candidate in candidates()}
     per_sitting: dict[str, dict[str, float]] = {candidate: {} for candidate in candidates()}
     for m in measurements:
         if len(m) < k + 1:
             continue
-        pixels, face = to_tensors(m)
-        geometry = m.face
+        pixels, geometry = network_inputs(m)
         found = np.ones(len(m), bool)
         if tracked is not None:
             sittings, preprocessing = tracked
-            pixels, face, found = tracked_inputs(sittings[m.key], m.images, preprocessing)
-            geometry = face.numpy()
+            pixels, geometry, found = tracked_inputs(sittings[m.key], m.images, preprocessing)
         sitting: dict[str, list[np.ndarray]] = {candidate: [] for candidate in candidates()}
         for calibration in spread_choices(m.targets, k, draws):
             test = np.setdiff1d(np.arange(len(m)), calibration)
             calibration, test = calibration[found[calibration]], test[found[test]]
-            stats = guarded(
-                model, capture_statistics(model, pixels[calibration], face[calibration])
-            )
-            outputs, hidden = predicted(pixels[calibration], face[calibration], stats)
-            truth = m.targets[test]
-            test_outputs, test_hidden = predicted(pixels[test], face[test], stats)
-            test_face = geometry[test]
             for candidate, ridges in candidates().items():
-                points = test_outputs
-                if ridges is not None:
-                    reads_hidden = "hidden_ridge" in ridges
-                    c = Correction.fit(
-                        outputs,
-                        geometry[calibration],
-                        m.targets[calibration],
-                        hidden if reads_hidden else None,
-                        **ridges,
-                    )
-                    points = c.apply(test_outputs, test_face, test_hidden)
-                sitting[candidate].append(error_pct(on_screen(points), truth))
+                points = calibrated_points(
+                    backend, pixels, geometry, m.targets, calibration, test, ridges
+                )
+                sitting[candidate].append(error_pct(points, m.targets[test]))
         for candidate, sitting_errors in sitting.items():
             errors[candidate] += sitting_errors
             per_sitting[candidate][m.key] = round(float(np.concatenate(sitting_errors).mean()), 2)
@@ -163,13 +157,14 @@ def main() -> int:
     args = parser.parse_args()
     torch.set_num_threads(1)
     model_path = args.model or default_model_path()
-    loaded = load_checkpoint(model_path)
-    measurements = prepare_dataset(args.data, loaded.info.preprocessing, progress=False)
+    backend = create_backend(model_path, "torch", "cpu")
+    preprocessing = backend.info.preprocessing
+    measurements = prepare_dataset(args.data, preprocessing, progress=False)
     tracked = None
     if args.tracked:
         sittings = {f"{m.person}/{m.name}": m for m in load_dataset(args.data)}
-        tracked = (sittings, loaded.info.preprocessing)
-    figures, per_sitting = measure(loaded.model.eval(), measurements, args.k, args.draws, tracked)
+        tracked = (sittings, preprocessing)
+    figures, per_sitting = measure(backend, measurements, args.k, args.draws, tracked)
     chosen = name(POINT_RIDGE, GEOMETRY_RIDGE, HIDDEN_RIDGE)
     for candidate, value in figures.items():
         print(f"{candidate:<36}{value:>7.2f}{'  <- the app' if candidate == chosen else ''}")

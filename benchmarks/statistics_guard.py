@@ -33,7 +33,7 @@ from eyetracker.model.moments import guard_moments
 from eyetracker.model.resources import default_model_path
 from eyetracker.model.statistics import Statistics, capture_statistics, predict, running_statistics
 from eyetracker.training.data import prepare_dataset
-from eyetracker.training.evaluate import to_tensors
+from eyetracker.training.evaluate import network_inputs
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -135,7 +135,7 @@ def main() -> int:
     off_screen: dict = {}
     reference: dict[str, list[np.ndarray]] = {"running": [], "session (all frames)": []}
     for mi, m in enumerate(measurements):
-        pixels, face = to_tensors(m)
+        pixels, face = (torch.from_numpy(a) for a in network_inputs(m))
         reference["running"].append(scored(predict(model, pixels, face, "running"), m.targets))
         whole = capture_statistics(model, pixels, face)
         reference["session (all frames)"].append(

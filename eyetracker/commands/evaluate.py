@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 
 HELP = "measure a model's gaze error on a dataset, for each statistics mode"
@@ -40,8 +41,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
-
     from eyetracker.core.errors import UserError
     from eyetracker.model.checkpoint import load_checkpoint
     from eyetracker.training.data import prepare_dataset
@@ -67,36 +66,46 @@ def run(args: argparse.Namespace) -> int:
             measurements,
             modes,
             args.calibration_samples,
-            device,
             on_scored=rows.write if rows else None,
         )
     finally:
         if rows is not None:
             rows.close()
+    if args.json:
+        print(json.dumps(_report(measurements, results, args.calibration_samples), indent=1))
+        return 0
+    _print_table(measurements, results)
+    if args.per_person:
+        for mode, r in results.items():
+            print(f"\n{mode}: " + ", ".join(f"{p} {e:.1f}%" for p, e in r.per_person.items()))
+    if args.predictions:
+        print(f"wrote {args.predictions}")
+    return 0
+
+
+def _report(measurements, results, calibration_samples: int) -> dict:
+    """The --json object: what was scored, what had no usable face, and each mode's figures."""
+    failed = sum(m.skipped for m in measurements)
+    return {
+        "samples": failed + sum(len(m) for m in measurements),
+        "no_usable_face": failed,
+        "no_usable_face_reasons": _reason_counts(measurements),
+        "failed_checks": sum(m.failed_checks for m in measurements),  # left out, not scored
+        "measurements": len(measurements),
+        "per_measurement": {
+            m.key: {"usable": len(m), "no_usable_face": m.skipped} for m in measurements
+        },
+        "calibration_samples": calibration_samples,
+        "modes": {m: r.to_json() for m, r in results.items()},
+    }
+
+
+def _print_table(measurements, results) -> None:
+    """One line of what was scored, then a row per mode."""
     failed = sum(m.skipped for m in measurements)
     samples = failed + sum(len(m) for m in measurements)
-    reasons = _reason_counts(measurements)
-    failed_checks = sum(m.failed_checks for m in measurements)  # left out, not scored
-    if args.json:
-        print(
-            json.dumps(
-                {
-                    "samples": samples,
-                    "no_usable_face": failed,
-                    "no_usable_face_reasons": reasons,
-                    "failed_checks": failed_checks,
-                    "measurements": len(measurements),
-                    "per_measurement": {
-                        m.key: {"usable": len(m), "no_usable_face": m.skipped} for m in measurements
-                    },
-                    "calibration_samples": args.calibration_samples,
-                    "modes": {m: r.to_json() for m, r in results.items()},
-                },
-                indent=1,
-            )
-        )
-        return 0
-    why = ", ".join(f"{n} {reason}" for reason, n in reasons.items())
+    failed_checks = sum(m.failed_checks for m in measurements)
+    why = ", ".join(f"{n} {reason}" for reason, n in _reason_counts(measurements).items())
     print(
         f"{samples} samples in {len(measurements)} measurements; {failed} without a usable "
         f"face{f' ({why})' if why else ''}, scored as the screen centre"
@@ -107,20 +116,14 @@ def run(args: argparse.Namespace) -> int:
         )
     )
     print(f"{'mode':<12}{'error %':>9}{'found %':>9}{'px':>8}{'mm':>8}{'deg':>7}{'samples':>9}")
+
+    def cell(value, width):
+        return f"{value:>{width}.1f}" if value is not None else f"{'-':>{width}}"
+
     for mode, r in results.items():
-
-        def cell(value, width):
-            return f"{value:>{width}.1f}" if value is not None else f"{'-':>{width}}"
-
         print(
             f"{mode:<12}{r.error_pct:>9.2f}{r.face_found_pct:>9.1f}{cell(r.error_px, 8)}{cell(r.error_mm, 8)}{cell(r.error_deg, 7)}{r.samples:>9}"
         )
-    if args.per_person:
-        for mode, r in results.items():
-            print(f"\n{mode}: " + ", ".join(f"{p} {e:.1f}%" for p, e in r.per_person.items()))
-    if args.predictions:
-        print(f"wrote {args.predictions}")
-    return 0
 
 
 def _reason_counts(measurements) -> dict[str, int]:

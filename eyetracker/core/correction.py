@@ -20,17 +20,16 @@ constant over the calibration frames carry no evidence and get no weight. Geomet
 the range the calibration saw carries no evidence either (leaning back after calibrating
 moves the face's size and position past anything fitted): `apply` holds each geometry feature
 (and hidden unit) at the calibration's edge, so the fitted weights interpolate and never
-extrapolate; the network's point is not held. Measured on real webcam frames
-(docs/benchmarks.md, "Calibration correction"): the network's point and the geometry together
-beat either alone, holding the geometry helps on real and synthetic frames alike, and
-regressing the truth beats regressing the network's residual (whose pull toward the network's
-own scale hurts where the network reads real eyes poorly).
+extrapolate; the network's point is not held. Why these choices (the point and the geometry
+together, the geometry held, the truth regressed rather than the network's residual):
+docs/benchmarks.md, "Calibration correction".
 
 The fit also says how far off its points are (`expected_error`): a ridge regression's
 predictive error, from its held-out dots and each frame's distance from the frames it was
 fitted on; and, given the front end's openness (`openness`), how this person's lids narrow as
 they look down, against which a blink is judged (eyetracker.inference.blinks). Follows Pupil's
-gazer model: `fit`, `apply`, parameters that serialise to JSON.
+gazer model: `fit`, `apply`, parameters that serialise to JSON; it is the calibration model
+registered as "ridge" (eyetracker.inference.calibration_models).
 """
 
 from __future__ import annotations
@@ -42,7 +41,7 @@ import numpy as np
 from eyetracker.core.openness import OpennessModel
 
 # Ridge strengths in units of calibration frames (lam = strength * K on standardised
-# features): light on the network's point (a good network keeps ~97% of its own signal),
+# features): light on the network's point (a good network keeps most of its own signal),
 # firmer on the geometry (9 dots against 15 numbers) and firmer still on the hidden layer's
 # 128 numbers, each of which says little alone. Chosen on a grid, on real frames tracked as
 # the app tracks them (9, 30, 50 and 100 dots, 3-4 choices of the dots per sitting) and on
@@ -60,10 +59,6 @@ REFERENCE_DOTS = 9
 # The mean length of a 2-D error with equal, independent normal spread in x and y is
 # sqrt(pi / 4) of its RMS length (a Rayleigh distribution).
 MEAN_OF_RMS = float(np.sqrt(np.pi / 4))
-# Without a calibration that can judge itself (none, or too few dots), a point is expected to
-# err as much as the bundled model does on real faces with session statistics alone
-# (docs/benchmarks.md, "Expected error").
-UNCALIBRATED_ERROR_PCT = 25.0
 # How far beyond the calibration's range a geometry feature still adds to the expected error,
 # in units of that range (docs/benchmarks.md, "Expected error").
 GEOMETRY_REACH = 1.0
@@ -144,17 +139,18 @@ class Correction:
         axes: tuple[float, float] = (1.0, 1.0),
         point_ridge: float = POINT_RIDGE,
         geometry_ridge: float = GEOMETRY_RIDGE,
-        hidden_ridge: float = HIDDEN_RIDGE,
+        hidden_ridge: float | None = HIDDEN_RIDGE,
     ) -> Correction:
         """The correction from K calibration frames: their points, geometry, the network's
-        hidden layer (None: the correction reads the point and the geometry only) and true
-        points.
+        hidden layer (None, or `hidden_ridge` None: the correction reads the point and the
+        geometry only) and true points.
 
         `axes` (x, y) of 0/1: which axes the targets tell about. Targets along one row say
         nothing about height (eyetracker.core.sampling.informative_axes): fitted there, the
         correction would hold every later point at the row. An axis marked 0 keeps the
         network's own point, and that point is no evidence for the other axis either (over
         one row its spread is the network's noise)."""
+        hidden = None if hidden_ridge is None else hidden
         x = _features(points, geometry, hidden)
         truth = np.asarray(truth, np.float64).reshape(-1, 2)
         usable = np.isfinite(x).all(axis=1) & np.isfinite(truth).all(axis=1)
@@ -299,20 +295,3 @@ class Correction:
             hidden_count,
             openness,
         )
-
-
-def expected_error_pct(
-    correction: Correction | None,
-    points: np.ndarray,
-    geometry: np.ndarray,
-    hidden: np.ndarray | None = None,
-) -> np.ndarray:
-    """(N,) the error expected of each point, in % of the screen: the correction's own
-    (`Correction.expected_error`) where it can tell, else what an uncalibrated tracker errs on
-    real faces. At most the screen's diagonal, the farthest any on-screen point can be."""
-    points = np.asarray(points, np.float64).reshape(-1, 2)
-    error = np.full(len(points), np.nan)
-    if correction is not None:
-        error = 100.0 * correction.expected_error(points, geometry, hidden)
-    error[~np.isfinite(error)] = UNCALIBRATED_ERROR_PCT
-    return np.minimum(error, 100.0 * np.sqrt(2.0))

@@ -5,7 +5,8 @@ person looks at them; one forward pass over all those frames gives the person's 
 statistics (`backend.capture`), saved as a Profile for this model. Spread matters more than
 count (a 3x3 grid against a full 100-dot measurement: docs/benchmarks.md, "Real-time
 engine"). The dots' positions are known too: a small correction fitted on them goes into the
-profile as well.
+profile as well: `fit_calibration` is that fit, for the calibration, the measurements'
+profile and `evaluate` alike.
 """
 
 from __future__ import annotations
@@ -17,12 +18,17 @@ from pathlib import Path
 import numpy as np
 
 from eyetracker.capture.folder import ImageFolderSource
-from eyetracker.core.correction import Correction
 from eyetracker.core.dataset import load_measurement
 from eyetracker.core.errors import UserError
 from eyetracker.core.openness import OpennessModel
 from eyetracker.core.sampling import informative_axes
 from eyetracker.core.types import Frame, GazePoint
+from eyetracker.inference.backends import Backend, Moments
+from eyetracker.inference.calibration_models import (
+    DEFAULT_KIND,
+    CalibrationModel,
+    calibration_model,
+)
 from eyetracker.inference.pipeline import FramePipeline
 from eyetracker.inference.profile import Profile, profile_path
 from eyetracker.model import landmarks
@@ -73,7 +79,7 @@ class CalibrationCollector:
     `min_points` is the fraction of points that must have at least one frame with a face:
     statistics from a corner of the screen only would bias every later prediction. `axes`
     (x, y; default both): which axes the points tell about, the only ones corrected
-    (Correction.fit). `video`: the frames come from a camera, and the front end sees them as
+    (`fit_calibration`). `kind`: the calibration model fitted (calibration_models). `video`: the frames come from a camera, and the front end sees them as
     the tracker sees a camera's (tracked from frame to frame); False: images that stand alone,
     each seen on its own, as the tracker reads a folder of images.
     """
@@ -84,18 +90,20 @@ class CalibrationCollector:
         min_points: float = 2 / 3,
         axes: tuple[float, float] = (1.0, 1.0),
         video: bool = True,
+        kind: str = DEFAULT_KIND,
     ) -> None:
         self.points = [PointFrames(p) for p in points]
         self.min_points = min_points
         self.axes = axes
         self.video = video
+        self.kind = kind
 
     def add(self, index: int, frame: Frame) -> None:
         self.points[index].frames.append(frame)
 
     def fit(self, backend, user: str, what: str = "calibration") -> Profile:
         """Send every frame through the frame pipeline, keep the usable ones, capture their
-        statistics, then fit the correction on their targets (eyetracker.core.correction).
+        statistics, then fit the calibration model on their targets (`fit_calibration`).
 
         The frames are fitted after the fact as the tracker will see frames: a camera's as one
         stream in the order they were captured (their timestamps), the front end in video
@@ -121,13 +129,9 @@ class CalibrationCollector:
         total = len(self.points)
         self.check_usable(found_per_point)
         pixels, faces = np.stack(pixels), np.stack(faces)
-        moments = backend.capture(pixels, faces)
-        # Few frames give near-zero variances that send predictions off the screen: shrink.
-        moments = guard_moments(moments, len(pixels), backend.running_moments())
-        # Then use the targets too: what the statistics leave, a small correction fixes.
-        backend.set_statistics(moments)
-        points, hidden = backend.predict_with_features(pixels, faces)
-        correction = Correction.fit(points, faces, np.array(targets), hidden, self.axes)
+        moments, correction = fit_calibration(
+            backend, pixels, faces, np.array(targets), self.axes, self.kind
+        )
         if backend.info.preprocessing.kind == "landmarks":
             # How this person's lids narrow as they look down: a blink is judged against it.
             openness = OpennessModel.fit(
@@ -189,6 +193,29 @@ class CalibrationCollector:
                 f"The {frames} usable calibration frames (of {total_frames}) all looked at one "
                 f"part of the screen ({needed}); {advice}"
             )
+
+
+def fit_calibration(
+    backend: Backend,
+    pixels: np.ndarray,
+    geometry: np.ndarray,
+    targets: np.ndarray,
+    axes: tuple[float, float] = (1.0, 1.0),
+    kind: str = DEFAULT_KIND,
+    **options,
+) -> tuple[Moments, CalibrationModel]:
+    """The calibration fit of K usable frames' network inputs and their dots' true points:
+    their statistics (guarded), then the calibration model `kind` fitted on what the network
+    says with them (`options`: the model's own, such as Correction.fit's ridge strengths).
+    The backend is left with the new statistics."""
+    moments = backend.capture(pixels, geometry)
+    # Few frames give near-zero variances that send predictions off the screen: shrink.
+    moments = guard_moments(moments, len(pixels), backend.running_moments())
+    # Then use the targets too: what the statistics leave, a small correction fixes.
+    backend.set_statistics(moments)
+    points, hidden = backend.predict_with_features(pixels, geometry)
+    model = calibration_model(kind).fit(points, geometry, targets, hidden, axes, **options)
+    return moments, model
 
 
 def _spread(used: list[GazePoint], grid: list[GazePoint]) -> bool:

@@ -4,10 +4,10 @@
     sample = pipeline.sample(frame)      # GazeSample: smoothed point, raw point, or why none
 
 Tracking, calibration, validation, the measurement's face check, replay and the benchmarks
-all go through a `FramePipeline`; training and `evaluate` use the same front end
-(`Preprocessing.front_end`) and the same output step (`metrics.on_screen`), so a frame gives
-the same raw point wherever it is used. One pipeline serves one stream of frames: its front
-end may track the face from frame to frame.
+all go through a `FramePipeline`; `evaluate` too, from a dataset's inputs prepared once by
+the same front end (`Preprocessing.front_end`, image mode) through `predict_batch`, so a
+frame gives the same raw point wherever it is used. One pipeline serves one stream of
+frames: its front end may track the face from frame to frame.
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from eyetracker.core.correction import Correction, expected_error_pct
 from eyetracker.core.metrics import on_screen
 from eyetracker.core.smoothing import GazeSmoother
 from eyetracker.core.types import Frame, GazePoint, GazeSample
 from eyetracker.inference.backends import Backend
 from eyetracker.inference.blinks import BLINK, BLINK_MAX_S, BlinkFilter
+from eyetracker.inference.calibration_models import CalibrationModel, expected_error_pct
 from eyetracker.inference.session_statistics import SessionStatistics
 from eyetracker.inference.timings import Timings
 from eyetracker.model import landmarks
@@ -49,8 +49,10 @@ class RawGaze:
 class FramePipeline:
     """Frames of one stream -> gaze samples with `backend` and its current statistics.
 
+    `video`: the frames are a camera's stream (False: images that stand alone; None: frames
+    that come prepared, a dataset's cached inputs, given to `predict_batch`: no front end);
     `statistics` (optional) sees every usable frame and may refresh the backend's statistics;
-    `correction` (a profile's calibration correction; by default the one `statistics` holds)
+    `correction` (a profile's calibration model; by default the one `statistics` holds)
     adjusts every point predicted with that profile's statistics;
     `smoother` (optional) smooths valid points over `frame_time` (the capture time by default;
     a replay passes the position in the recording so results do not depend on speed).
@@ -60,18 +62,19 @@ class FramePipeline:
         self,
         backend: Backend,
         *,
-        video: bool = True,
+        video: bool | None = True,
         smoother: GazeSmoother | None = None,
         statistics: SessionStatistics | None = None,
-        correction: Correction | None = None,
+        correction: CalibrationModel | None = None,
         timings: Timings | None = None,
         clock: Callable[[], float] = time.monotonic,
         frame_time: Callable[[Frame], float] | None = None,
     ) -> None:
         self.backend = backend
-        self.front_end = backend.info.preprocessing.front_end(video=video)
+        preprocessing = backend.info.preprocessing if video is not None else None
+        self.front_end = preprocessing.front_end(video=video) if preprocessing else None
         # Eye openness is known to the landmark front end only; a blink needs it.
-        reads_eyes = backend.info.preprocessing.kind == "landmarks"
+        reads_eyes = preprocessing is not None and preprocessing.kind == "landmarks"
         self.blinks = BlinkFilter() if reads_eyes and video else None
         self._last: tuple[float, GazePoint, float | None] | None = None  # (time, point, error)
         self.smoother = smoother
@@ -112,23 +115,35 @@ class FramePipeline:
     def predict(self, prepared: Prepared) -> tuple[GazePoint | None, float | None]:
         """One forward pass with the backend's current statistics: the point (None if not
         finite) and the error expected of it, % of the screen (expected_error)."""
-        started = self.clock()
-        pixels, face = prepared.pixels[None], prepared.geometry[None]
-        hidden = None
-        if self.correction is not None and self.correction.reads_hidden:
-            output, hidden = self.backend.predict_with_features(pixels, face)
-        else:
-            output = self.backend.predict(pixels, face)
-        network = output
-        if self.correction is not None:
-            output = self.correction.apply(output, face, hidden)
-        self.timings.add("inference", self.clock() - started)
+        points, errors = self.predict_batch(prepared.pixels[None], prepared.geometry[None])
         point_map = self.point_map
-        x, y = (on_screen(output) if point_map is None else point_map(on_screen(output)))[0]
+        x, y = (points if point_map is None else point_map(points))[0]
         if np.isnan(x):
             return None, None
-        error = expected_error_pct(self.correction, network, face, hidden)[0]
-        return GazePoint(float(x), float(y)), float(error)
+        return GazePoint(float(x), float(y)), float(errors[0])
+
+    def predict_batch(
+        self, pixels: np.ndarray, geometry: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """`predict` for N prepared frames at once, (N, C, H, W) pixels in [0, 1] and (N, G)
+        geometry: the points on the screen (N, 2), NaN rows where the output is not finite,
+        and the error expected of each (N,), NaN where there is no point. With frozen
+        statistics every frame is predicted on its own, so a batch gives what frame by frame
+        would."""
+        started = self.clock()
+        hidden = None
+        if self.correction is not None and self.correction.reads_hidden:
+            output, hidden = self.backend.predict_with_features(pixels, geometry)
+        else:
+            output = self.backend.predict(pixels, geometry)
+        network = output
+        if self.correction is not None:
+            output = self.correction.apply(output, geometry, hidden)
+        self.timings.add("inference", self.clock() - started)
+        points = on_screen(output)
+        errors = expected_error_pct(self.correction, network, geometry, hidden)
+        errors[np.isnan(points).any(axis=1)] = np.nan
+        return points, errors
 
     def raw(self, frame: Frame) -> RawGaze:
         """Prepare and predict one frame, without smoothing or statistics updates.
@@ -183,4 +198,5 @@ class FramePipeline:
         return sample
 
     def close(self) -> None:
-        self.front_end.close()
+        if self.front_end is not None:
+            self.front_end.close()

@@ -6,7 +6,11 @@ array per moment ("<layer>.mean", "<layer>.var") and a JSON header in the array 
 
     {"format": "eyetracker-profile", "version": 3, "user": "ada",
      "model_fingerprint": "3f2c...", "frames": 16, "source": "calibration, 16 points",
-     "created": "2026-11-23T10:15:02", "correction": {"mean": [...], ...} or null}
+     "created": "2026-11-23T10:15:02", "correction": {"kind": "ridge", "mean": [...], ...}
+     or null}
+
+"correction" is the calibration model (eyetracker.inference.calibration_models) with its kind;
+one written before models had a kind is the ridge correction.
 
 Profiles live in `<profiles dir>/<user>/<model fingerprint>.npz`.
 """
@@ -22,9 +26,13 @@ from pathlib import Path
 import numpy as np
 
 from eyetracker.core.atomic import atomic_write
-from eyetracker.core.correction import Correction
 from eyetracker.core.errors import UserError
 from eyetracker.core.measurement import safe_name
+from eyetracker.inference.calibration_models import (
+    CalibrationModel,
+    model_from_json,
+    model_to_json,
+)
 from eyetracker.model.moments import MIN_FRAMES
 
 MAGIC = "eyetracker-profile"
@@ -43,7 +51,7 @@ class Profile:
     frames: int
     source: str
     created: str = ""
-    correction: Correction | None = None  # fitted on the calibration's targets
+    correction: CalibrationModel | None = None  # fitted on the calibration's targets
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         path = Path(path)
@@ -56,7 +64,7 @@ class Profile:
             "frames": self.frames,
             "source": self.source,
             "created": self.created or datetime.now().isoformat(timespec="seconds"),
-            "correction": self.correction.to_json() if self.correction is not None else None,
+            "correction": None if self.correction is None else model_to_json(self.correction),
         }
         arrays = {"_header": np.array(json.dumps(header)), **self.moments}
         return atomic_write(path, lambda handle: np.savez(handle, **arrays), durable=True)
@@ -84,7 +92,7 @@ def load_profile(path: str | os.PathLike[str], model_fingerprint: str | None = N
         )
     try:
         correction = header.get("correction")
-        correction = Correction.from_json(correction) if correction is not None else None
+        correction = model_from_json(correction) if correction is not None else None
     except Exception:
         raise ProfileError(
             f"{path} is not a readable eyetracker profile; calibrate again to replace it."

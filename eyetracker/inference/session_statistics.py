@@ -20,8 +20,8 @@ import random
 
 import numpy as np
 
-from eyetracker.core.correction import Correction
 from eyetracker.inference.backends import Backend, Moments
+from eyetracker.inference.calibration_models import CalibrationModel
 from eyetracker.inference.profile import Profile
 from eyetracker.model.moments import guard_moments
 
@@ -29,7 +29,7 @@ from eyetracker.model.moments import guard_moments
 class SessionStatistics:
     """Sets the backend's statistics: frozen `moments`, or else a sample of the session.
 
-    `correction` is the profile's calibration correction, applied by the frame pipeline to
+    `correction` is the profile's calibration model, applied by the frame pipeline to
     every point predicted with these frozen moments (it was fitted on them).
     """
 
@@ -37,7 +37,7 @@ class SessionStatistics:
         self,
         backend: Backend,
         moments: Moments | None = None,
-        correction: Correction | None = None,
+        correction: CalibrationModel | None = None,
         refresh_seconds: float = 10.0,
         reservoir_size: int = 72,
         min_frames: int = 16,

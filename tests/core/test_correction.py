@@ -215,7 +215,7 @@ def test_frames_of_one_dot_are_held_out_together():
 
 
 def test_too_few_dots_say_nothing_of_the_error_and_an_old_profile_knows_none():
-    from eyetracker.core.correction import UNCALIBRATED_ERROR_PCT, expected_error_pct
+    from eyetracker.inference.calibration_models import UNCALIBRATED_ERROR_PCT, expected_error_pct
 
     few = Correction.fit(grid(2) + 0.02, np.zeros((4, 1)), grid(2))
     assert np.isfinite(few.held_out_rms)  # four dots: one can be held out

@@ -1,5 +1,5 @@
-"""One frame path: the tracker, the calibration and `evaluate` give the same raw points,
-statistics and correction included."""
+"""One frame path: a frame gives the same point through the app's tracker and through
+`evaluate`, statistics and calibration included."""
 
 from __future__ import annotations
 
@@ -27,55 +27,42 @@ from eyetracker.training.evaluate import evaluate
 @pytest.fixture(scope="module")
 def dataset(tmp_path_factory):
     out = tmp_path_factory.mktemp("data")
-    write_dataset(out, people=1, measurements=1, samples=60, seed=1, workers=1)
+    write_dataset(out, people=1, measurements=1, samples=24, seed=1, workers=1)
     return out
 
 
-def test_tracker_calibration_and_evaluate_agree_on_every_raw_point(dataset):
+def test_a_frame_gives_the_same_point_through_the_tracker_and_evaluate(dataset):
     K = 9
-    model_path = default_model_path()
-    loaded = load_checkpoint(model_path)
+    loaded = load_checkpoint(default_model_path())
     measurements = prepare_dataset(dataset, loaded.info.preprocessing, cache=False, progress=False)
-    scored = {}
-    evaluate(
-        loaded.model,
-        measurements,
-        modes=("calibrated",),
-        calibration_samples=K,
-        on_scored=lambda mode, s: scored.setdefault(s.measurement, s),
-    )
-    [result] = scored.values()
-    assert len(result.calibration_images) == K
+    scored = []
+    evaluate(loaded.model, measurements, ("calibrated",), K, lambda mode, s: scored.append(s))
+    [result] = scored
 
-    # The app's calibration on the same K frames, one dot per frame, each image on its own as
-    # the tracker reads a folder of images.
+    # The app calibrates on the K dots evaluate chose, then tracks the measurement's folder.
     [measurement] = load_dataset(dataset).measurements
     by_image = {s.image: s for s in measurement.samples}
-    calibration = [by_image[image] for image in result.calibration_images]
-    collector = CalibrationCollector([GazePoint(s.x, s.y) for s in calibration], video=False)
-    for index, sample in enumerate(calibration):
+    dots = [by_image[image] for image in result.calibration_images]
+    collector = CalibrationCollector([GazePoint(s.x, s.y) for s in dots], video=False)
+    for index, sample in enumerate(dots):
         image = read_image(measurement.image_path(sample))
         collector.add(index, Frame(image, timestamp=float(index), index=index))
-    backend = create_backend(model_path, "torch", "cpu")
+    backend = create_backend(default_model_path(), "torch", "cpu")
     profile = collector.fit(backend, "ada")
-    assert profile.correction.reads_hidden  # the point, the geometry and the hidden layer
-
-    # The tracker over the measurement's folder, frame by frame, with that profile.
-    raw = {}
     with create_source("folder", path=measurement.folder) as source:
         tracker = Tracker(source, backend, SessionStatistics.of_profile(backend, profile))
-        for frame in source:
-            raw[Path(frame.meta["path"]).name] = tracker.process(frame).raw_point
+        tracked = {Path(f.meta["path"]).name: tracker.process(f) for f in source}
 
-    compared = 0
-    for image, predicted, found in zip(result.images, result.predicted, result.found, strict=True):
-        point = raw[image]
-        assert (point is not None) == found
+    assert result.found.sum() >= len(result.images) - 2  # the synthetic faces are found
+    for image, predicted, found, expected in zip(
+        result.images, result.predicted, result.found, result.expected_error, strict=True
+    ):
+        sample = tracked[image]
+        assert (sample.raw_point is not None) == found
         if found:
-            assert point.x == pytest.approx(predicted[0], abs=1e-5)
-            assert point.y == pytest.approx(predicted[1], abs=1e-5)
-            compared += 1
-    assert compared >= len(result.images) - 2  # the synthetic faces are found
+            point = (sample.raw_point.x, sample.raw_point.y)
+            np.testing.assert_allclose(point, predicted, atol=1e-5)
+            assert sample.expected_error == pytest.approx(expected, rel=1e-4)
 
 
 def test_a_frame_without_a_usable_face_gives_its_reason_not_a_point():

@@ -7,10 +7,12 @@ import os
 
 import numpy as np
 import torch
+from torch import nn
 
 from eyetracker.core.errors import UserError
 from eyetracker.inference.backends.protocol import Moments
 from eyetracker.model.checkpoint import load_checkpoint
+from eyetracker.model.info import ModelInfo
 from eyetracker.model.session_norm import session_norms
 from eyetracker.model.statistics import Statistics, bake_statistics, capture_statistics
 
@@ -33,10 +35,25 @@ class TorchBackend:
                 "CUDA is not available here; choose the CPU device (or install a CUDA build of torch)."
             )
         loaded = load_checkpoint(model_path)
-        self.info = loaded.info
+        dtype = torch.float16 if device.startswith("cuda") else torch.float32
+        self._use(loaded.model.to(device, dtype), loaded.info, device, dtype)
+
+    @classmethod
+    def of_model(cls, model: nn.Module, info: ModelInfo | None = None) -> TorchBackend:
+        """A backend over a network in memory (one in training, or being evaluated), on its
+        own device and in float32. It bakes statistics into `model`'s layers as any torch
+        backend does: the caller restores them (`statistics_mode`). `info` None: a network
+        whose frames come prepared (a `FramePipeline(video=None)`)."""
+        backend = cls.__new__(cls)
+        device = str(next(model.parameters()).device)
+        backend._use(model, info, device, torch.float32)
+        return backend
+
+    def _use(self, model: nn.Module, info, device: str, dtype: torch.dtype) -> None:
+        self.info = info
         self.device = device
-        self._dtype = torch.float16 if device.startswith("cuda") else torch.float32
-        self._model = loaded.model.to(device, self._dtype).eval()
+        self._dtype = dtype
+        self._model = model.eval()
         self.set_statistics(None)
 
     def _tensors(self, pixels: np.ndarray, face: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
