@@ -25,9 +25,10 @@ import torch
 
 from eyetracker.model.checkpoint import load_checkpoint
 from eyetracker.model.preprocess import Preprocessing
-from eyetracker.training.data import prepare_dataset, split_by_person
+from eyetracker.training.data import prepare_dataset
 from eyetracker.training.evaluate import evaluate
 from eyetracker.training.trainer import TrainConfig, train
+from eyetracker.training.validation import split_by_person
 
 HERE = Path(__file__).resolve().parent
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from eyetracker.core.errors import UserError
-from eyetracker.core.images import decode_image, header_size, size_problem
+from eyetracker.core.images import image_problem
 from eyetracker.core.manifest import (
     FORMAT_VERSION,
     KNOWN_KEYS,
@@ -45,8 +45,6 @@ __all__ = [
     "load_measurement",
     "save_measurement",
 ]
-
-_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")  # JPEG SOI + marker, PNG signature
 
 
 class NotADatasetError(UserError):
@@ -147,32 +145,6 @@ class Dataset:
 
     def __len__(self) -> int:
         return len(self.measurements)
-
-
-def image_problem(path: Path, decode: bool = False) -> str | None:
-    """Why an image file is unusable, or None. Cheap by default: it exists, looks like a JPEG
-    or PNG from its first bytes and its header claims no more than MAX_IMAGE_PIXELS;
-    `decode=True` decodes it fully (slow for big sets)."""
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(8)
-            handle.seek(0)
-            size = header_size(handle)
-            handle.seek(0)
-            data = handle.read() if decode else b""
-    except FileNotFoundError:
-        return "image file is missing"
-    except IsADirectoryError:
-        return "image is a folder, not a file"
-    except OSError as error:
-        return f"image file cannot be read ({error.strerror or error})"
-    if not head.startswith(_MAGIC):
-        return "image file is neither JPEG nor PNG" if head else "image file is empty"
-    if reason := size_problem(size):
-        return reason
-    if decode and decode_image(data) is None:
-        return "image file is damaged and cannot be decoded"
-    return None
 
 
 def load_measurement(folder: str | os.PathLike[str], *, decode_images: bool = False) -> Measurement:

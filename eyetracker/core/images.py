@@ -3,7 +3,8 @@
 Training, evaluation, image-folder replay and the dataset viewer all read through
 `read_image`, so a model sees at run time exactly the pixels it was trained on. Before
 decoding, the size a PNG or JPEG header states is checked against MAX_IMAGE_PIXELS: a small
-file can claim an image that would take gigabytes to decode (a decompression bomb).
+file can claim an image that would take gigabytes to decode (a decompression bomb);
+`image_problem` says why a file is unusable, for the dataset loader, without decoding it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import numpy as np
 
 MAX_IMAGE_SIDE = 8000
 MAX_IMAGE_PIXELS = MAX_IMAGE_SIDE * MAX_IMAGE_SIDE
+MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")  # JPEG SOI + marker, PNG signature
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # Start-of-frame markers, which carry the image size: every SOFn but DHT (C4), JPG (C8), DAC (CC).
@@ -106,3 +108,29 @@ def read_image(path: str | os.PathLike[str]) -> np.ndarray | None:
     except OSError:
         return None
     return decode_image(data)
+
+
+def image_problem(path: str | os.PathLike[str], decode: bool = False) -> str | None:
+    """Why an image file is unusable, or None. Cheap by default: it exists, looks like a JPEG
+    or PNG from its first bytes and its header claims no more than MAX_IMAGE_PIXELS;
+    `decode=True` decodes it fully (slow for big sets)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(8)
+            handle.seek(0)
+            size = header_size(handle)
+            handle.seek(0)
+            data = handle.read() if decode else b""
+    except FileNotFoundError:
+        return "image file is missing"
+    except IsADirectoryError:
+        return "image is a folder, not a file"
+    except OSError as error:
+        return f"image file cannot be read ({error.strerror or error})"
+    if not head.startswith(MAGIC):
+        return "image file is neither JPEG nor PNG" if head else "image file is empty"
+    if reason := size_problem(size):
+        return reason
+    if decode and decode_image(data) is None:
+        return "image file is damaged and cannot be decoded"
+    return None

@@ -1,4 +1,5 @@
-"""Measurements turned into network inputs once, cached, and split by person as the study did."""
+"""Measurements turned into network inputs once, and cached (eyetracker.training.validation
+splits them into what a run trains on and what it holds out)."""
 
 from __future__ import annotations
 
@@ -240,56 +241,14 @@ def without_images(m: PreparedMeasurement, images: set[str]) -> PreparedMeasurem
     """`m` without the samples whose image (name in the manifest) is in `images`."""
     if not images:
         return m
-    kept = _subset(m, np.array([image not in images for image in m.images], bool))
+    kept = subset(m, np.array([image not in images for image in m.images], bool))
     return replace(
         kept, failed=[f for f in m.failed if f.image not in images], failed_checks=m.failed_checks
     )
 
 
-@dataclass
-class Split:
-    train: list[PreparedMeasurement]
-    unfamiliar_people: list[PreparedMeasurement]
-    unfamiliar_measurements: list[PreparedMeasurement]
-
-    def summary(self) -> dict:
-        def count(ms):
-            return {
-                "people": len({m.person for m in ms}),
-                "measurements": len(ms),
-                "samples": sum(len(m) for m in ms),
-            }
-
-        return {
-            "train": count(self.train),
-            "unfamiliar_people": count(self.unfamiliar_people),
-            "unfamiliar_measurements": count(self.unfamiliar_measurements),
-        }
-
-
-# With fewer people than this, holding out whole people leaves too few to learn from (with 3,
-# a 20% hold-out is one person): hold out dots of every sitting instead.
-MIN_PEOPLE_TO_HOLD_OUT = 5
-
-
-def split_dots(
-    measurements: list[PreparedMeasurement], fraction: float = 0.15, seed: int = 0
-) -> Split:
-    """Hold out `fraction` of every sitting's dots (familiar people, familiar sittings, unseen
-    dots): the validation set for fine-tuning on one person, for early stopping."""
-    rng = np.random.default_rng(seed)
-    train, held = [], []
-    for m in measurements:
-        n_out = int(round(len(m) * fraction)) if len(m) >= 8 else 0
-        out = np.zeros(len(m), bool)
-        out[rng.permutation(len(m))[:n_out]] = True
-        train.append(_subset(m, ~out))
-        if n_out:
-            held.append(_subset(m, out))
-    return Split(train, [], held)
-
-
-def _subset(m: PreparedMeasurement, keep: np.ndarray) -> PreparedMeasurement:
+def subset(m: PreparedMeasurement, keep: np.ndarray) -> PreparedMeasurement:
+    """The samples of `m` where `keep` (a part of a sitting, without its failed frames)."""
     return replace(
         m,
         pixels=m.pixels[keep],
@@ -299,27 +258,3 @@ def _subset(m: PreparedMeasurement, keep: np.ndarray) -> PreparedMeasurement:
         failed=[],
         failed_checks=0,  # a part of a sitting: its count stays with the whole
     )
-
-
-def split_by_person(
-    measurements: list[PreparedMeasurement], held_out_people: float = 0.2, seed: int = 0
-) -> Split:
-    """Hold out whole people (unfamiliar people) and, of every remaining person with two or
-    more measurements, their last one (familiar people in a new sitting)."""
-    rng = np.random.default_rng(seed)
-    people = sorted({m.person for m in measurements})
-    n_out = (
-        int(round(len(people) * held_out_people)) if len(people) >= MIN_PEOPLE_TO_HOLD_OUT else 0
-    )
-    out = set(rng.permutation(people)[:n_out].tolist())
-    train, new_people, new_sittings = [], [], []
-    for person in people:
-        own = sorted((m for m in measurements if m.person == person), key=lambda m: m.measurement)
-        if person in out:
-            new_people.extend(own)
-        elif len(own) >= 2:
-            train.extend(own[:-1])
-            new_sittings.append(own[-1])
-        else:
-            train.extend(own)
-    return Split(train, new_people, new_sittings)

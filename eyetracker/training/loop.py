@@ -19,7 +19,7 @@ from eyetracker.model.info import ModelInfo
 from eyetracker.model.session_norm import session_norms
 from eyetracker.training.augment import augment
 from eyetracker.training.batches import Batch, batches
-from eyetracker.training.data import PreparedMeasurement, Split
+from eyetracker.training.data import PreparedMeasurement
 from eyetracker.training.distributed import Distributed
 from eyetracker.training.resume import (
     explained_save,
@@ -27,7 +27,7 @@ from eyetracker.training.resume import (
     resume_path,
     save_resume_state,
 )
-from eyetracker.training.validation import validate, validation_score
+from eyetracker.training.validation import Split, validate, validation_score
 
 log = logging.getLogger("eyetracker.train")
 
