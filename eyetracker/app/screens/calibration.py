@@ -11,43 +11,39 @@ painting and Esc keeps working. The same worker then predicts every calibration 
 new profile: the screen shows each point's residual, a verdict, and Validate now / Redo point
 (that dot again, then a refit of all) / Done (calibration_feedback.py). The backend is used
 in that thread: give the screen a backend no other thread is using at the same time (or
-pause tracking while it runs). The frames, preprocessing and profile logic live in
-eyetracker.inference.calibration, the residuals in inference.calibration_quality (no Qt).
+pause tracking while it runs). What that thread runs is calibration_fit.py; the frames,
+preprocessing and profile logic live in eyetracker.inference.calibration, the residuals in
+inference.calibration_quality (no Qt).
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent, QPainter, QResizeEvent, QScreen
 from PySide6.QtWidgets import QCheckBox, QPushButton, QWidget
 
-from eyetracker import __version__
 from eyetracker.app.busy import BusyPanel
 from eyetracker.app.errors import describe, show_error
 from eyetracker.app.live.frames import FrameProvider
 from eyetracker.app.live.workers import preload_front_end
 from eyetracker.app.screens.calibration_feedback import CalibrationFeedback, paint_residuals
+from eyetracker.app.screens.calibration_fit import Calibrated, KeepFrames, compute_profile
 from eyetracker.app.screens.point_sequence import PointSequenceScreen
 from eyetracker.app.stimulus import CentredPanel, screen_info
 from eyetracker.app.threads import WorkerCall
 from eyetracker.core.errors import UserError
-from eyetracker.core.manifest import Screen
-from eyetracker.core.measurement import MeasurementError, MeasurementWriter
 from eyetracker.core.types import Frame
 from eyetracker.inference.calibration import (
     CALIBRATION_POINTS,
     FRAMES_PER_POINT,
     CalibrationCollector,
     grid_points,
-    save_profile,
     serpentine,
 )
-from eyetracker.inference.calibration_quality import CalibrationQuality, calibration_quality
-from eyetracker.inference.profile import Profile
+from eyetracker.inference.calibration_quality import CalibrationQuality
 
 INTRO = (
     "Quick calibration: {n} dots appear one after another. Look at the centre of each until "
@@ -55,77 +51,6 @@ INTRO = (
 )
 COMPUTING = "Computing your profile…"
 REDOING = "Look at the dot again."
-
-
-@dataclass(frozen=True)
-class KeepFrames:
-    """Where and how to keep the calibration frames as a measurement (facts from the GUI)."""
-
-    dataset_dir: Path
-    user: str
-    screen: Screen
-
-
-@dataclass(frozen=True)
-class Calibrated:
-    profile: Profile
-    path: Path
-    measurement_folder: Path | None = None
-    measurement_error: str = ""  # the profile is saved, the measurement is not: why
-    quality: CalibrationQuality | None = None  # each point's residual with the new profile
-
-
-def compute_profile(
-    collector: CalibrationCollector,
-    backend,
-    user: str,
-    profiles_dir: Path,
-    keep: KeepFrames | None,
-    cancelled: threading.Event,
-) -> Calibrated | None:
-    """Fit the profile, predict its points with it (the residuals), save it, then keep the
-    frames if asked (runs in a worker thread).
-
-    Returns None when `cancelled` was set during the fit: nothing is written then."""
-    profile = collector.fit(backend, user)
-    if cancelled.is_set():
-        return None
-    quality = calibration_quality(collector, backend, profile)
-    if cancelled.is_set():
-        return None
-    path = save_profile(profile, profiles_dir)
-    if keep is None or cancelled.is_set():
-        return Calibrated(profile, path, quality=quality)
-    try:
-        folder = keep_frames(collector, keep)
-    except MeasurementError as error:
-        return Calibrated(profile, path, measurement_error=str(error), quality=quality)
-    return Calibrated(profile, path, folder, quality=quality)
-
-
-def keep_frames(collector: CalibrationCollector, keep: KeepFrames) -> Path:
-    """Write every calibration frame with its grid point as a measurement; its folder."""
-    height, width = collector.points[0].frames[0].image.shape[:2]
-    writer = MeasurementWriter(
-        keep.dataset_dir,
-        keep.user,
-        keep.screen,
-        camera={"width": int(width), "height": int(height)},
-        extra={"app_version": __version__, "mode": "calibration"},
-    )
-    # "t": seconds from the first frame, as measurement mode records it, so the kept frames
-    # are seen again as the stream they were (Measurement.capture_times).
-    start = min(frame.timestamp for entry in collector.points for frame in entry.frames)
-    for entry in collector.points:
-        for frame in entry.frames:
-            writer.add(
-                frame.image,
-                entry.point.x,
-                entry.point.y,
-                t=round(frame.timestamp - start, 4),
-                frame_index=int(frame.index),
-            )
-    return writer.folder
 
 
 class CalibrationScreen(PointSequenceScreen):

@@ -6,12 +6,10 @@ runs the camera and the tracker off the GUI thread.
 
 from __future__ import annotations
 
-import html
 import math
-from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QVBoxLayout, QWidget
 
 from eyetracker.app.busy import BusyIndicator
 from eyetracker.app.elided_label import ElidingStatusBar
@@ -26,36 +24,18 @@ from eyetracker.app.paths import profiles_dir
 from eyetracker.app.settings import AppSettings, parse_resolution
 from eyetracker.app.stimulus import shown_screens
 from eyetracker.app.window import menus
+from eyetracker.app.window.choices import (
+    bundled_model_notice,
+    find_cameras,
+    missing_model_text,
+    resolve_model,
+)
 from eyetracker.app.window.controls import ControlsPanel, select_data
+from eyetracker.app.window.notices import Link, NoticeBar
 from eyetracker.app.window.tools import Tools
 from eyetracker.core.smoothing import SMOOTHING_STRENGTHS
 
 STATUS_MS = 500
-
-
-def find_cameras() -> list[tuple[str, str]]:
-    from eyetracker.capture.webcam import list_cameras
-
-    return [(f"Camera {c.label}", str(c.index)) for c in list_cameras()]
-
-
-def resolve_model(choice: str):
-    """The model file for a choice ("" = bundled default); raises a UserError if missing."""
-    from pathlib import Path
-
-    from eyetracker.model.resources import default_model_path
-
-    return Path(choice) if choice else default_model_path()
-
-
-def missing_model_text() -> str:
-    from eyetracker.model.resources import DEFAULT_MODEL, resource_roots
-
-    bundled = resource_roots()[0].joinpath(*DEFAULT_MODEL)
-    return (
-        f"No model found: the bundled model {bundled} is missing; choose a model file "
-        "with Open model… (Ctrl+O)."
-    )
 
 
 class MainWindow(QMainWindow):
@@ -70,15 +50,7 @@ class MainWindow(QMainWindow):
 
         self.controls = ControlsPanel()
         self.preview = PreviewWidget(self.frames)
-        self.notice = QLabel(textFormat=Qt.TextFormat.RichText)
-        self.notice.setWordWrap(True)
-        self.notice.setStyleSheet(
-            "background:#fff3cd; color:#664d03; padding:6px; border-radius:4px"
-        )
-        self.notice.hide()
-        self.notice.linkActivated.connect(lambda key: self._notices[key][1][1]())
-        # key -> (text, optional (link words, what clicking them does))
-        self._notices: dict[str, tuple[str, tuple[str, Callable[[], object]] | None]] = {}
+        self.notice = NoticeBar()
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addWidget(self.controls)
@@ -167,29 +139,13 @@ class MainWindow(QMainWindow):
         return sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
 
     def check_default_model(self) -> None:
-        from eyetracker.core.errors import UserError
+        """Say so above the preview when the bundled model is chosen and missing."""
+        chosen = self.controls.model.currentData()
+        self.show_notice("model", "" if chosen else bundled_model_notice())
 
-        message = ""
-        if not self.controls.model.currentData():
-            try:
-                resolve_model("")
-            except UserError:
-                message = missing_model_text()
-        self.show_notice("model", message)
-
-    def show_notice(
-        self, key: str, text: str, link: tuple[str, Callable[[], object]] | None = None
-    ) -> None:
-        """A lasting note above the preview, one line per `key` ("" removes it); `link`: words
-        at the end of the line and what clicking them does."""
-        self._notices[key] = (text, link)
-        lines = []
-        for name, (line, action) in self._notices.items():
-            if line:
-                words = f' <a href="{name}">{html.escape(action[0])}</a>' if action else ""
-                lines.append(html.escape(line) + words)
-        self.notice.setText("<br>".join(lines))
-        self.notice.setVisible(bool(lines))
+    def show_notice(self, key: str, text: str, link: Link | None = None) -> None:
+        """A lasting note above the preview, one line per `key` (notices.py)."""
+        self.notice.show_notice(key, text, link)
 
     # --- actions -----------------------------------------------------------------------
 
