@@ -107,7 +107,8 @@ class Tracker:
             try:
                 self._follow(feed, reader)
             finally:
-                self._camera_thread.join(timeout=2.0)  # it ends after its current read
+                feed.end()  # the camera thread ends after its current read
+                self._camera_thread.join(timeout=2.0)
 
     def _reader_of(self, feed: FrameFeed) -> FeedReader:
         self._reader = feed.reader(on_drop=self.timings.count_drop)
@@ -127,7 +128,7 @@ class Tracker:
 
     def _camera_loop(self, feed: FrameFeed) -> None:
         try:
-            while not self.stop_event.is_set():
+            while not (self.stop_event.is_set() or feed.ended):
                 frame = self._read()
                 if frame is None:
                     break

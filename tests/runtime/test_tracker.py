@@ -208,3 +208,36 @@ def test_a_closed_reconnecting_source_ends_tracking_instead_of_retrying(backend)
     tracker.run(every_frame=True)  # never opened: nothing will reopen it
     assert len(errors) == 1 and "not open" in errors[0]
     assert tracker.ended
+
+
+def test_a_failing_backend_ends_the_camera_thread_too(backend):
+    class Failing(GatedBackend):
+        def _gate(self):
+            raise RuntimeError("the backend broke")
+
+    errors = []
+    source = DrawnSource(count=None, pace=0.005)
+    tracker = Tracker(source, Failing(backend), None, on_error=errors.append)
+    with source:
+        tracker.start()
+        tracker._thread.join(timeout=30)
+        assert errors == ["Tracking stopped: the backend broke"]
+        assert tracker.stop(timeout=10) and tracker_threads() == []
+
+
+def test_a_feed_filled_by_another_thread_is_tracked_newest_first(backend):
+    from eyetracker.runtime.frame_feed import FrameFeed
+
+    feed, samples = FrameFeed(), []
+    tracker = Tracker(feed, backend, None, on_sample=samples.append)
+    tracker.start()
+    while tracker._reader is None:  # reading from now on
+        threading.Event().wait(0.01)
+    source = DrawnSource(count=3)
+    with source:
+        for frame in source:
+            feed.publish(frame)
+    feed.end()
+    tracker._thread.join(timeout=30)
+    assert not tracker.running and samples and samples[-1].frame_index == 2
+    assert len(samples) + tracker.timings.dropped == 3
