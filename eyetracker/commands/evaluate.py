@@ -110,7 +110,7 @@ def _print_table(measurements, results) -> None:
         f"{samples} samples in {len(measurements)} measurements; {failed} without a usable "
         f"face{f' ({why})' if why else ''}, scored as the screen centre"
         + (
-            f"; {failed_checks} more left out, their attention check failed"
+            f"; {failed_checks} more left out, not attended (a failed attention check or next to one)"
             if failed_checks
             else ""
         )

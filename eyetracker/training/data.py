@@ -27,9 +27,9 @@ class PreparedMeasurement:
 
     Only usable frames are network inputs; the others stay accounted for in `failed` (their
     image, target and the front end's reason), so an evaluation can count every frame. A
-    sample whose attention check failed (`Sample.attended is False`: the person typed the
-    wrong key, so may not have looked at the dot) is neither: it is left out, and counted in
-    `failed_checks`.
+    sample not attended (`Sample.attended is False`: the person typed the wrong key at an
+    attention check, so may not have looked at the dot, or it came just before or after such a
+    check) is neither: it is left out, and counted in `failed_checks`.
     """
 
     person: str
@@ -41,7 +41,7 @@ class PreparedMeasurement:
     failed: list[FailedSample] = field(default_factory=list)
     screen: dict = field(default_factory=dict)  # Screen.known_json(): validated values only
     viewing_distance_mm: float | None = None
-    failed_checks: int = 0  # samples left out: their attention check failed
+    failed_checks: int = 0  # samples left out: not attended (a failed check or next to one)
 
     def __len__(self) -> int:
         return len(self.targets)
@@ -152,8 +152,8 @@ def prepare_measurement(
 def _assemble(
     measurement: Measurement, pixels: np.ndarray, face: np.ndarray, reasons: np.ndarray
 ) -> PreparedMeasurement:
-    """Usable frames become the network inputs; the others are kept as `failed`. Samples whose
-    attention check failed are left out of both (done here, after the cache, so that the cache
+    """Usable frames become the network inputs; the others are kept as `failed`. Samples not
+    attended are left out of both (done here, after the cache, so that the cache
     stays one entry per manifest sample)."""
     samples = measurement.samples
     checked = [i for i, sample in enumerate(samples) if sample.attended is not False]
