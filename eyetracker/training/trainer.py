@@ -158,7 +158,9 @@ def say_left_out(failed_checks: int, progress: bool) -> None:
     from tqdm import tqdm
 
     noun = "sample" if failed_checks == 1 else "samples"
-    message = f"left out {failed_checks} {noun} not attended (a failed attention check or next to one)"
+    message = (
+        f"left out {failed_checks} {noun} not attended (a failed attention check or next to one)"
+    )
     log.info(message)
     if progress:
         tqdm.write(message)

@@ -37,7 +37,9 @@ def test_training_leaves_out_the_samples_whose_check_failed(tmp_path, caplog, ca
     out = tmp_path / "m.pt"
     with caplog.at_level(logging.INFO, logger="eyetracker.train"):
         train(toy_train_config(data, out, epochs=1))
-    assert "left out 2 samples not attended (a failed attention check or next to one)" in caplog.text
+    assert (
+        "left out 2 samples not attended (a failed attention check or next to one)" in caplog.text
+    )
     info = load_checkpoint(out).info
     trained = info.data["train"]["samples"] + info.data["unfamiliar_measurements"]["samples"]
     assert trained == 3 * 12 - 2 and info.data["failed_checks"] == 2
