@@ -39,8 +39,8 @@ class ControlsPanel(QWidget):
         self.model.setMinimumContentsLength(18)
         self.browse = QPushButton("&Open model…")
         self.browse.clicked.connect(self.browse_requested)
-        self.backend = _combo(BACKENDS)
-        self.device = _combo(DEVICES)
+        self.backend = combo_of(BACKENDS)
+        self.device = combo_of(DEVICES)
         self.user = QComboBox()
         self.user.setEditable(True)
         self.user.setInsertPolicy(QComboBox.InsertPolicy.InsertAlphabetically)
@@ -100,7 +100,8 @@ class ControlsPanel(QWidget):
             widget.setEnabled(not tracking)
 
 
-def _combo(items: list[tuple[str, str]]) -> QComboBox:
+def combo_of(items: list[tuple[str, str]]) -> QComboBox:
+    """A combo box of (label, value) items."""
     combo = QComboBox()
     for label, value in items:
         combo.addItem(label, value)

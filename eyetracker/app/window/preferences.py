@@ -41,6 +41,7 @@ from eyetracker.app.live.click_drift import EXPLANATION as CLICK_CHECK_TIP
 from eyetracker.app.live.workers import SYNTHETIC
 from eyetracker.app.paths import default_data_dir
 from eyetracker.app.settings import PREFERENCES, AppSettings, parse_resolution
+from eyetracker.app.window.controls import combo_of
 
 SMOOTHING_CHOICES = [
     ("Off: the model's raw points", "off"),
@@ -90,8 +91,8 @@ class PreferencesDialog(QDialog):
         self.overlay_color = QPushButton()
         self.overlay_color.clicked.connect(self._choose_color)
         self._color = DEFAULTS["overlay_color"]
-        self.smoothing = _combo(SMOOTHING_CHOICES)
-        self.camera_resolution = _combo(RESOLUTIONS)
+        self.smoothing = combo_of(SMOOTHING_CHOICES)
+        self.camera_resolution = combo_of(RESOLUTIONS)
         self.attention_check = QCheckBox("&Attention check: a letter at some dots, to be typed")
         self.attention_check.setToolTip(
             "At a random one in ten dots a letter shows inside the dot; typing it instead of "
@@ -260,13 +261,6 @@ def _row(form: QFormLayout, text: str, field, buddy: QWidget | None = None) -> N
     label = QLabel(text)
     label.setBuddy(buddy or field)  # Alt+letter moves to the field
     form.addRow(label, field)
-
-
-def _combo(items: list[tuple[str, str]]) -> QComboBox:
-    combo = QComboBox()
-    for label, value in items:
-        combo.addItem(label, value)
-    return combo
 
 
 def _select(combo: QComboBox, value: str) -> None:
