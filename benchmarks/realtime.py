@@ -81,16 +81,17 @@ def calibration_of(backend, camera) -> Profile:
 
 
 def oracle_moments(backend, camera, n=100):
-    """Statistics of a full 100-dot measurement of the same sitting, through the front end as
-    a measurement's profile sees it (one stream, its samples a second apart)."""
+    """Statistics of a full 100-dot measurement of the same sitting: its frames through the
+    frame pipeline's front end as a measurement's profile sees them (one stream, its samples a
+    second apart), the usable ones captured exactly (no guard, no correction)."""
     rng = np.random.default_rng([camera.seed, 10])
-    front_end = backend.info.preprocessing.front_end(video=True)
+    pipeline = FramePipeline(backend, video=True)
     measurement = render_measurement(camera.person, camera.sitting, n, rng)
     prepared = [
-        front_end.prepare(image, index * UNTIMED_SPACING_S)
+        pipeline.prepare(Frame(image, timestamp=index * UNTIMED_SPACING_S, index=index))
         for index, (image, _) in enumerate(measurement)
     ]
-    front_end.close()
+    pipeline.close()
     usable = [p for p in prepared if p.found]
     return backend.capture(
         np.stack([p.pixels for p in usable]), np.stack([p.geometry for p in usable])
