@@ -41,9 +41,9 @@ def new_recording_folder() -> Path:
     return folder
 
 
-def camera_fps(session) -> float:
+def camera_fps(live) -> float:
     """The camera's measured frame rate, rounded (30 before it has delivered frames)."""
-    rate = session.frames.frame_rate()
+    rate = live.frames.frame_rate()
     return float(round(rate)) if rate else DEFAULT_FPS
 
 
