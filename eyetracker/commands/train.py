@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from eyetracker.commands._output import add_force_option
+from eyetracker.model import preprocess  # noqa: F401  (registers the house's front ends)
+from eyetracker.model.front_end import FRONT_ENDS
 
 HELP = "train a gaze model on a dataset of measurements"
 
@@ -65,11 +67,10 @@ def add_network_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--preprocessing",
-        choices=("landmarks", "face", "square"),
+        choices=tuple(FRONT_ENDS),
         default="landmarks",
-        help="landmarks: both eyes warped by MediaPipe's face landmarks plus head pose and eye "
-        "geometry; face: the eyes' band of the Haar face box plus the box; square: the largest "
-        "centred square of the frame (default: landmarks)",
+        help="; ".join(f"{kind}: {cls.summary}" for kind, cls in FRONT_ENDS.items())
+        + " (default: landmarks)",
     )
     parser.add_argument(
         "--size",
@@ -150,9 +151,6 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--log", help="log file (default: MODEL.log)")
 
 
-DEFAULT_SIZES = {"landmarks": (120, 36), "face": (96, 48), "square": (128, 128)}
-
-
 def check_numbers(args: argparse.Namespace) -> None:
     """Numbers the training loop cannot use, refused in one sentence before any work."""
     from eyetracker.core.errors import UserError
@@ -196,7 +194,7 @@ def train_config(args: argparse.Namespace):
     steps, patience = args.steps, args.patience
     if args.init and args.epochs is None and args.steps is None:  # fine-tuning's defaults
         steps, patience = FINETUNE_STEPS, patience or FINETUNE_PATIENCE
-    size = args.size or DEFAULT_SIZES[args.preprocessing]
+    size = args.size or FRONT_ENDS[args.preprocessing].default_size
     return TrainConfig(
         data=args.data,
         out=args.out,

@@ -101,6 +101,8 @@ class HaarFrontEnd:
     """The Haar face box's eye band, with the box (centre x, y and width) as the geometry."""
 
     geometry_size = 3
+    default_size = (96, 48)
+    summary = "the eyes' band of the Haar face box plus the box"
 
     @classmethod
     def check_size(cls, width: int, height: int) -> None:

@@ -104,6 +104,8 @@ class LandmarkFrontEnd:
     each eye (height, width / 2)."""
 
     geometry_size = GEOMETRY_SIZE
+    default_size = (120, 36)  # (width, height): two 60 x 36 eyes
+    summary = "both eyes warped by MediaPipe's face landmarks plus head pose and eye geometry"
 
     @classmethod
     def check_size(cls, width: int, height: int) -> None:

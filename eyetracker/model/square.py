@@ -25,6 +25,8 @@ class SquareFrontEnd:
     """The centred square of every frame, with the centre box as the geometry."""
 
     geometry_size = len(CENTRE_FACE)
+    default_size = (128, 128)
+    summary = "the largest centred square of the frame"
 
     @classmethod
     def check_size(cls, width: int, height: int) -> None:

@@ -16,6 +16,8 @@ def toy_kind():
         """Every frame's mean brightness as the only pixel, and no head geometry."""
 
         geometry_size = 1
+        default_size = (1, 1)
+        summary = "every frame's mean brightness"
 
         @classmethod
         def check_size(cls, width: int, height: int) -> None:
@@ -57,3 +59,12 @@ def test_a_front_end_refuses_a_size_it_cannot_make(toy_kind):
 def test_an_unknown_kind_names_the_registered_ones():
     with pytest.raises(ValueError, match="landmarks"):
         Preprocessing("no such front end")
+
+
+def test_train_offers_a_registered_front_end_with_its_default_size(toy_kind, capsys):
+    from eyetracker.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    said = " ".join(capsys.readouterr().out.split())
+    assert "toy: every frame's mean brightness" in said and "{face,landmarks,square,toy}" in said
