@@ -92,7 +92,11 @@ def suspect_samples(samples: list[Any]) -> list[str]:
     """The images of the unchecked samples just before and after a failed attention check,
     in capture order, that carry no mark (format 1 files): the person may have looked away
     for them too. Training keeps them; listed so that a person can look."""
-    failed = [i for i, sample in enumerate(samples) if sample.attended is False]
+    failed = [
+        i
+        for i, sample in enumerate(samples)
+        if sample.attended is False and is_check(sample.to_json())
+    ]
     near = sorted({j for i in failed for j in (i - 1, i + 1) if 0 <= j < len(samples)})
     return [samples[j].image for j in near if samples[j].attended is None]
 

@@ -118,3 +118,10 @@ def test_dataset_info_reports_the_attention_rate_per_sitting(tmp_path):
     text = format_summary(summary)
     assert "attention 75% (3 of 4 attention checks passed)" in text
     assert "2 samples not attended, left out of training" in text
+
+
+def test_dataset_info_suspects_no_sample_two_away_from_a_failed_check(tmp_path):
+    # Format 2 marks the failed check's neighbours; the samples beyond them are not suspect.
+    write(tmp_path, [None, None, False, None, None])
+    [sitting] = summarize(load_dataset(tmp_path))["attention"]
+    assert sitting["not_attended"] == 3 and sitting["suspect"] == []
