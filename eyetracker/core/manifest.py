@@ -118,7 +118,9 @@ def read_manifest(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise MeasurementError(f"{path} must hold a JSON object, not {describe(data)}.")
     if "format" not in data:
-        raise MeasurementError(f'{path} has no format version; expected "format": 1.')
+        raise MeasurementError(
+            f'{path} has no format version; expected "format": {FORMAT_VERSION}.'
+        )
     version = data["format"]
     if (
         not (isinstance(version, int) and not isinstance(version, bool))

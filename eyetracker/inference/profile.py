@@ -29,7 +29,9 @@ from eyetracker.core.atomic import atomic_write
 from eyetracker.core.errors import UserError
 from eyetracker.core.measurement import safe_name
 from eyetracker.inference.calibration_models import (
+    DEFAULT_KIND,
     CalibrationModel,
+    calibration_model,
     model_from_json,
     model_to_json,
 )
@@ -90,8 +92,14 @@ def load_profile(path: str | os.PathLike[str], model_fingerprint: str | None = N
         raise ProfileError(
             f"{path} is not an eyetracker profile of version {VERSION}; calibrate again."
         )
+    correction = header.get("correction")
+    kind = str(correction.get("kind", DEFAULT_KIND)) if isinstance(correction, dict) else None
+    if kind is not None and not _known_model(kind):
+        raise ProfileError(
+            f"{path} was calibrated with the {kind!r} calibration model, which this version of "
+            "eyetracker does not have; calibrate again."
+        )
     try:
-        correction = header.get("correction")
         correction = model_from_json(correction) if correction is not None else None
     except Exception:
         raise ProfileError(
@@ -151,3 +159,11 @@ def _moments_problem(moments: dict[str, np.ndarray]) -> str | None:
 
 def profile_path(profiles_dir: str | os.PathLike[str], user: str, model_fingerprint: str) -> Path:
     return Path(profiles_dir) / safe_name(user) / f"{model_fingerprint}.npz"
+
+
+def _known_model(kind: str) -> bool:
+    try:
+        calibration_model(kind)
+    except ValueError:
+        return False
+    return True

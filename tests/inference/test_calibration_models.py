@@ -16,7 +16,7 @@ from eyetracker.inference.backends import create_backend
 from eyetracker.inference.calibration import fit_calibration
 from eyetracker.inference.calibration_models import register_calibration_model
 from eyetracker.inference.pipeline import FramePipeline
-from eyetracker.inference.profile import Profile, load_profile
+from eyetracker.inference.profile import Profile, ProfileError, load_profile
 from eyetracker.inference.session_statistics import SessionStatistics
 from eyetracker.model.front_end import Prepared
 from eyetracker.model.resources import default_model_path
@@ -105,3 +105,18 @@ def test_a_profile_without_a_kind_holds_the_ridge_correction(backend, tmp_path):
     old = load_profile(tmp_path / "old.npz", "abc").correction
     assert isinstance(old, Correction)
     np.testing.assert_array_equal(old.weights, correction.weights)
+
+
+def test_a_profile_of_a_model_this_install_lacks_says_so(backend, tmp_path):
+    pixels, geometry, targets = calibration_inputs(backend, seed=2)
+    moments, correction = fit_calibration(backend, pixels, geometry, targets)
+    path = Profile("ada", "abc", moments, len(pixels), "test", "", correction).save(
+        tmp_path / "ada.npz"
+    )
+    with np.load(path) as data:
+        header = json.loads(str(data["_header"]))
+        arrays = {k: data[k] for k in data.files if k != "_header"}
+    header["correction"]["kind"] = "spline"
+    np.savez(tmp_path / "spline.npz", _header=np.array(json.dumps(header)), **arrays)
+    with pytest.raises(ProfileError, match="'spline' calibration model, which this version"):
+        load_profile(tmp_path / "spline.npz", "abc")
