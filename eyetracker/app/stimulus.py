@@ -99,7 +99,7 @@ class StimulusScreen(QWidget):
     """A frameless full-screen widget on `screen` (the primary screen when None).
 
     Every dot it shows (`target`) is also published to the `GazeTarget` given to
-    `publish_targets` (the session's: the synthetic demo person looks at it), and withdrawn
+    `publish_targets` (the live controller's: the synthetic demo person looks at it), and withdrawn
     when the dot goes or the screen closes."""
 
     def __init__(self, screen: QScreen | None = None, parent: QWidget | None = None) -> None:

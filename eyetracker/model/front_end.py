@@ -6,6 +6,8 @@ registered under its kind name, that a checkpoint's `Preprocessing` builds for e
     @register_front_end("mine")
     class MyFrontEnd:
         geometry_size = 3  # length of Prepared.geometry
+        default_size = (96, 48)  # (width, height) of the network's input when none is asked
+        summary = "what it gives the network, in a few words"  # for `train --help`
 
         @classmethod
         def check_size(cls, width: int, height: int) -> None: ...  # ValueError if unusable
@@ -49,6 +51,10 @@ class Prepared:
 
 class FrontEnd(Protocol):
     """One stream's front end: it may keep state between frames (tracking the face)."""
+
+    geometry_size: int
+    default_size: tuple[int, int]
+    summary: str
 
     def prepare(self, image: np.ndarray, timestamp_s: float | None = None) -> Prepared: ...
 

@@ -64,6 +64,14 @@ class TeeSource(FrameSource):
     def resolution(self) -> tuple[int, int] | None:
         return self.source.resolution
 
+    @property
+    def continuous(self) -> bool:
+        return self.source.continuous
+
+    @property
+    def reopens(self) -> bool:
+        return self.source.reopens
+
 
 def track_live(
     source: FrameSource,

@@ -56,3 +56,30 @@ def test_replay_can_stream_while_it_writes(model, tmp_path, capsys):
     assert cli("replay", *args, "--stream", "websocket", "--stream-port", "0") == 0
     captured = capsys.readouterr()
     assert "streaming WebSocket" in captured.err and "wrote " in captured.out
+
+
+def test_a_teed_source_says_what_the_source_it_wraps_says():
+    from eyetracker.capture.base import FrameSource
+    from eyetracker.capture.resilient import ReconnectingSource
+    from eyetracker.runtime.live import TeeSource
+
+    class Still(FrameSource):
+        name = "a still camera"
+        continuous = False
+
+        def open(self) -> None:
+            pass
+
+        def read(self):
+            raise AssertionError("not read here")
+
+        def close(self) -> None:
+            pass
+
+    reconnecting = ReconnectingSource(Still, sleep=lambda s: None)
+    reconnecting.open()
+    teed = TeeSource(reconnecting, on_frame=lambda frame: None)
+    assert teed.reopens and teed.continuous == reconnecting.continuous
+    assert not TeeSource(Still(), on_frame=print).continuous
+    reconnecting.close()
+    assert not teed.reopens

@@ -5,8 +5,8 @@ Each screen is built by its own module (measurement.py, calibration.py, ...) fro
 window's frame provider; this module only opens them with the window's current choices and
 feeds their results back (a new profile, a new model). Calibration and validation load their
 own model, in a worker thread (model_loader.py) while the status bar shows it; tracking is
-paused while they run and resumed after. The dots the screens show go to the session's
-`GazeTarget`, which the synthetic demo camera's person looks at.
+paused while they run and resumed after. The dots the screens show go to the live
+controller's `GazeTarget`, which the synthetic demo camera's person looks at.
 """
 
 from __future__ import annotations
