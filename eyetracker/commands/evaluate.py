@@ -90,7 +90,7 @@ def _report(measurements, results, calibration_samples: int) -> dict:
         "samples": failed + sum(len(m) for m in measurements),
         "no_usable_face": failed,
         "no_usable_face_reasons": _reason_counts(measurements),
-        "failed_checks": sum(m.failed_checks for m in measurements),  # left out, not scored
+        "not_attended": sum(m.not_attended for m in measurements),  # left out, not scored
         "measurements": len(measurements),
         "per_measurement": {
             m.key: {"usable": len(m), "no_usable_face": m.skipped} for m in measurements
@@ -104,14 +104,14 @@ def _print_table(measurements, results) -> None:
     """One line of what was scored, then a row per mode."""
     failed = sum(m.skipped for m in measurements)
     samples = failed + sum(len(m) for m in measurements)
-    failed_checks = sum(m.failed_checks for m in measurements)
+    not_attended = sum(m.not_attended for m in measurements)
     why = ", ".join(f"{n} {reason}" for reason, n in _reason_counts(measurements).items())
     print(
         f"{samples} samples in {len(measurements)} measurements; {failed} without a usable "
         f"face{f' ({why})' if why else ''}, scored as the screen centre"
         + (
-            f"; {failed_checks} more left out, not attended (a failed attention check or next to one)"
-            if failed_checks
+            f"; {not_attended} more left out, not attended (a failed attention check or next to one)"
+            if not_attended
             else ""
         )
     )

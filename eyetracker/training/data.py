@@ -29,7 +29,7 @@ class PreparedMeasurement:
     image, target and the front end's reason), so an evaluation can count every frame. A
     sample not attended (`Sample.attended is False`: the person typed the wrong key at an
     attention check, so may not have looked at the dot, or it came just before or after such a
-    check) is neither: it is left out, and counted in `failed_checks`.
+    check) is neither: it is left out, and counted in `not_attended`.
     """
 
     person: str
@@ -41,7 +41,7 @@ class PreparedMeasurement:
     failed: list[FailedSample] = field(default_factory=list)
     screen: dict = field(default_factory=dict)  # Screen.known_json(): validated values only
     viewing_distance_mm: float | None = None
-    failed_checks: int = 0  # samples left out: not attended (a failed check or next to one)
+    not_attended: int = 0  # samples left out: a failed attention check or next to one
 
     def __len__(self) -> int:
         return len(self.targets)
@@ -174,7 +174,7 @@ def _assemble(
         failed=failed,
         screen=measurement.screen.known_json(),
         viewing_distance_mm=measurement.viewing_distance_mm,
-        failed_checks=len(samples) - len(checked),
+        not_attended=len(samples) - len(checked),
     )
 
 
@@ -243,7 +243,7 @@ def without_images(m: PreparedMeasurement, images: set[str]) -> PreparedMeasurem
         return m
     kept = subset(m, np.array([image not in images for image in m.images], bool))
     return replace(
-        kept, failed=[f for f in m.failed if f.image not in images], failed_checks=m.failed_checks
+        kept, failed=[f for f in m.failed if f.image not in images], not_attended=m.not_attended
     )
 
 
@@ -256,5 +256,5 @@ def subset(m: PreparedMeasurement, keep: np.ndarray) -> PreparedMeasurement:
         targets=m.targets[keep],
         images=[image for image, k in zip(m.images, keep, strict=True) if k],
         failed=[],
-        failed_checks=0,  # a part of a sitting: its count stays with the whole
+        not_attended=0,  # a part of a sitting: its count stays with the whole
     )

@@ -120,9 +120,9 @@ def train(config: TrainConfig, prepared: list[PreparedMeasurement] | None = None
             progress=config.progress and dist.is_main,
             leave_out=config.leave_out,
         )
-    failed_checks = sum(m.failed_checks for m in prepared)
-    if failed_checks and dist.is_main:
-        say_left_out(failed_checks, config.progress)
+    not_attended = sum(m.not_attended for m in prepared)
+    if not_attended and dist.is_main:
+        say_left_out(not_attended, config.progress)
     prepared = [m for m in prepared if len(m)]  # a sitting with no usable frame teaches nothing
     split = choose_split(prepared, config)
     if not split.train:
@@ -135,7 +135,7 @@ def train(config: TrainConfig, prepared: list[PreparedMeasurement] | None = None
         "statistics": config.statistics,
         "device": str(device),
     }
-    info.data = {"path": str(config.data), **split.summary(), "failed_checks": failed_checks}
+    info.data = {"path": str(config.data), **split.summary(), "not_attended": not_attended}
     if not config.resume:
         loop.save_state(0)
     return loop.run(start_epoch)
@@ -152,14 +152,14 @@ def starting_model(config: TrainConfig) -> tuple[torch.nn.Module, ModelInfo]:
     return create_model(info), info
 
 
-def say_left_out(failed_checks: int, progress: bool) -> None:
+def say_left_out(not_attended: int, progress: bool) -> None:
     """Log (and, with progress, print) how many samples training left out for a failed
     attention check (eyetracker.training.data)."""
     from tqdm import tqdm
 
-    noun = "sample" if failed_checks == 1 else "samples"
+    noun = "sample" if not_attended == 1 else "samples"
     message = (
-        f"left out {failed_checks} {noun} not attended (a failed attention check or next to one)"
+        f"left out {not_attended} {noun} not attended (a failed attention check or next to one)"
     )
     log.info(message)
     if progress:

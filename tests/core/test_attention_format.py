@@ -94,7 +94,7 @@ def test_training_leaves_out_the_failed_check_and_its_neighbours(tmp_path):
     prepared = prepare_measurement(measurement, Preprocessing("square", 32, 32))
     names = [s.image for s in measurement.samples]
     seen = set(prepared.images) | {f.image for f in prepared.failed}  # usable or not
-    assert seen == {names[0], names[4], names[5]} and prepared.failed_checks == 3
+    assert seen == {names[0], names[4], names[5]} and prepared.not_attended == 3
 
 
 def test_an_attended_that_is_not_true_or_false_skips_the_sample(tmp_path):
