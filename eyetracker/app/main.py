@@ -76,12 +76,18 @@ def run_app(args: argparse.Namespace) -> int:
     apply_options(window, args)
     window.show()
     auto_track = getattr(args, "auto_track", False)
+    failures: list[str] = []
     if auto_track:
+        window.live.tracking_failed.connect(failures.append)
         QTimer.singleShot(0, window.toggle_tracking)
     quit_after = getattr(args, "quit_after", None)
     if quit_after:
         schedule_quit(window, quit_after, getattr(args, "screenshots", None), auto_track)
-    return int(app.exec())
+    code = int(app.exec())
+    if failures and not window.overlay.samples_received:  # --auto-track never tracked
+        print(f"eyetracker: {failures[0]}", file=sys.stderr)
+        return code or 2
+    return code
 
 
 def schedule_quit(window, seconds: float, shots: str | None, after_first_sample: bool) -> None:

@@ -50,6 +50,11 @@ def check_unattended(args: argparse.Namespace) -> None:
         if seconds is None:
             raise UserError("--screenshots are saved just before quitting; add --quit-after.")
         writable_folder(args.screenshots, "save screenshots into")
+    camera = args.camera
+    if camera is not None and camera != "synthetic" and not camera.isdigit():
+        raise UserError(
+            f'--camera {camera} is not a camera; give its index (0, 1, ...) or "synthetic".'
+        )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -4,6 +4,7 @@ path, in a window or (with --png) written to a file without one."""
 from __future__ import annotations
 
 import argparse
+import os
 
 HELP = "look at a recording: heatmap and scan path over the screen (--png OUT: save, no window)"
 
@@ -58,7 +59,12 @@ def run(args: argparse.Namespace) -> int:
     if args.png is None:
         from eyetracker.doctor.qt_platform import startup_problem
 
-        if problem := startup_problem():  # the desktop app's sentence, before Qt aborts
+        if problem := startup_problem():  # said before Qt aborts
+            if not os.environ.get("DISPLAY"):
+                raise UserError(
+                    "There is no display to show the recording on (DISPLAY is not set): save "
+                    "the picture with --png OUT, or run under xvfb-run."
+                )
             raise UserError(
                 f"{problem.rstrip('.')}; or save the picture without a window: add --png OUT."
             )

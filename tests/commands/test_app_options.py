@@ -36,3 +36,28 @@ def test_screenshots_into_a_folder_that_cannot_be_made_are_refused(capsys, tmp_p
         f"eyetracker: Cannot save screenshots into {shots}: {blocker} is a file, not a folder; "
         "choose a new folder."
     )
+
+
+@pytest.mark.parametrize("camera", ["banana", "-1", "1.5"])
+def test_a_camera_that_is_no_index_is_refused(capsys, camera):
+    assert main(["app", "--camera", camera]) == 2
+    assert one_sentence(capsys) == (
+        f'eyetracker: --camera {camera} is not a camera; give its index (0, 1, ...) or "synthetic".'
+    )
+
+
+def test_auto_track_that_cannot_start_says_why_and_exits_2(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env.update(EYETRACKER_DATA_DIR=str(tmp_path / "data"), XDG_CONFIG_HOME=str(tmp_path / "config"))
+    command = [
+        sys.executable, "-m", "eyetracker", "app", "--camera", "synthetic",
+        "--model", str(tmp_path / "missing.pt"), "--auto-track", "--quit-after", "1",
+    ]  # fmt: skip
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert "eyetracker: " in done.stderr and "missing.pt" in done.stderr
+    assert "Traceback" not in done.stderr

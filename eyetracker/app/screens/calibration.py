@@ -191,7 +191,10 @@ class CalibrationScreen(PointSequenceScreen):
                 f"The profile is saved, but not the measurement: {calibrated.measurement_error}",
             )
         self.set_message("")
-        note = f"Calibrated from {profile.frames} frames ({profile.source}). Tracking uses it now."
+        note = (
+            f"Calibrated from {profile.frames} frames ({profile.source}); saved as your profile, "
+            "which tracking uses."
+        )
         if self.quality is not None:
             self.feedback.show_quality(self.quality, note)
         else:

@@ -190,7 +190,7 @@ class MainWindow(QMainWindow):
             config = self.tracking_config()
         except UserError:
             self.actions["track"].setChecked(False)
-            show_error(self, missing_model_text())
+            self.live.tracking_failed.emit(missing_model_text())
             return
         self._remember_choices()
         self.busy.start("tracking", f"Loading {config.model.name}…")
