@@ -73,9 +73,8 @@ def main() -> int:
     )
     window.set_overlay_visible(True)
     overlay = window.overlay
-    # Only the overlay's own note: the status bar may also be saying the camera started.
-    message = window.statusBar().currentMessage()
-    note = message if message == NO_TRANSLUCENCY else ""
+    # Only the overlay's own note: the notice bar may also hold others (a first run's).
+    note = NO_TRANSLUCENCY if NO_TRANSLUCENCY in window.notice.text() else ""
     overlay.show_sample(GazeSample(point, point, True, 0.0, 0.0, 0))
     wait_until(app, lambda: overlay.windowHandle().isExposed() and not overlay._dirty, 10000)
     centre = window.mapToGlobal(window.rect().center())

@@ -5,7 +5,7 @@ every platform; on X11 also an empty input shape, and no window-manager frame (a
 catch the clicks the window lets through). Where the desktop composites, it is a translucent
 window over the whole screen that draws only the dot; an X11 desktop without a compositor
 draws transparent pixels black, so there it is a small frameless window, shaped to the dot,
-that moves with the gaze (`limitation` says so, once). It repaints on a timer from the latest
+that moves with the gaze (`limitation` says so; the window shows it). It repaints on a timer from the latest
 sample and a dirty flag, not once per sample.
 
 Around the dot, a faint halo shows the sample's expected error: the ellipse of the screen
@@ -46,7 +46,6 @@ class GazeOverlay(QWidget):
         super().__init__(None, flags)
         self.translucent = x11.compositing() if translucent is None else translucent
         self.limitation = "" if self.translucent else NO_TRANSLUCENCY
-        self._limitation_said = False
         if self.translucent:
             self.setAttribute(Qt.WidgetAttribute.WA_TranslucentBackground)
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
@@ -69,11 +68,6 @@ class GazeOverlay(QWidget):
     def set_appearance(self, size: int, color: str) -> None:
         self.dot_size, self.color = max(4, int(size)), QColor(color)
         self._dirty = True
-
-    def take_limitation(self) -> str:
-        """What this platform cannot do for the overlay, the first time it is asked; then ""."""
-        said, self._limitation_said = self._limitation_said, True
-        return "" if said else self.limitation
 
     def place_on(self, screen: QScreen) -> None:
         """Cover the whole of `screen` (in dot mode: move the dot within it)."""

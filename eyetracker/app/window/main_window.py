@@ -212,9 +212,8 @@ class MainWindow(QMainWindow):
         self.settings.overlay_visible = visible
         self._show_overlay_if_wanted()
         self.actions["overlay"].setChecked(visible)
-        limitation = self.overlay.take_limitation() if visible else ""
-        if limitation:
-            self.statusBar().showMessage(limitation, 10000)
+        # What the platform cannot do for the overlay, whole in the notice bar while it shows.
+        self.show_notice("overlay", self.overlay.limitation if visible else "")
 
     def _show_overlay_if_wanted(self) -> None:
         """Shown when the user wants it and no full-screen stimulus screen is up."""
