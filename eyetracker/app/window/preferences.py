@@ -99,15 +99,7 @@ class PreferencesDialog(QDialog):
             "Space says you looked. Training leaves out the dot where the wrong key was "
             "pressed, and the dots just before and after it."
         )
-        self.click_check = QCheckBox(
-            "Chec&k accuracy from my clicks: while tracking, reads where and when you click "
-            "anywhere on the desktop (only in this app's windows on Wayland); nothing is "
-            "recorded"
-        )
-        self.click_check.setToolTip(CLICK_CHECK_TIP)
-        self.click_correction = QCheckBox("&Let my clicks correct the calibration (off by default)")
-        self.click_correction.setToolTip(CORRECTION_EXPLANATION)
-        self.click_check.toggled.connect(self.click_correction.setEnabled)
+        self._make_click_choices()
 
         form = QFormLayout()
         _row(form, "&Data folder:", folder_row, self.data_folder)
@@ -121,6 +113,7 @@ class PreferencesDialog(QDialog):
         _row(form, "Camera &resolution:", self.camera_resolution)
         form.addRow("Measurements:", self.attention_check)
         form.addRow("Tracking:", self.click_check)
+        form.addRow("", self.click_note)
         form.addRow("", self.click_correction)
 
         buttons = QDialogButtonBox(
@@ -138,6 +131,19 @@ class PreferencesDialog(QDialog):
         self.show_values({name: getattr(settings, name) for name in PREFERENCES})
 
     # --- values ------------------------------------------------------------------------
+
+    def _make_click_choices(self) -> None:
+        """The click check, what it reads said plainly beneath it, and the opt-in correction."""
+        self.click_check = QCheckBox("Chec&k accuracy from my clicks")
+        self.click_check.setToolTip(CLICK_CHECK_TIP)
+        self.click_note = QLabel(
+            "While tracking, this reads where and when you click anywhere on the desktop (only "
+            "in this app's windows on Wayland); nothing is recorded."
+        )
+        self.click_note.setWordWrap(True)
+        self.click_correction = QCheckBox("&Let my clicks correct the calibration (off by default)")
+        self.click_correction.setToolTip(CORRECTION_EXPLANATION)
+        self.click_check.toggled.connect(self.click_correction.setEnabled)
 
     def show_values(self, values: dict[str, Any]) -> None:
         self.data_folder.setText(values["data_folder"])
