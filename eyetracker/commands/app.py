@@ -40,8 +40,8 @@ def check_unattended(args: argparse.Namespace) -> None:
     the app would otherwise never quit, or quit at once, or fail at the end."""
     import math
 
-    from eyetracker.commands._output import writable_folder
     from eyetracker.core.errors import UserError
+    from eyetracker.core.folders import writable_folder
 
     seconds = args.quit_after
     if seconds is not None and not (math.isfinite(seconds) and seconds > 0):

@@ -41,8 +41,8 @@ def _screen(text: str | None) -> dict | None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from eyetracker.commands._output import writable_folder
     from eyetracker.core.errors import UserError
+    from eyetracker.core.folders import writable_folder
     from eyetracker.outputs.recorder import CSV_NAME, GazeRecorder
     from eyetracker.runtime.live import TeeSource, open_live_source, track_live
 

@@ -56,8 +56,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import time
 
-    from eyetracker.commands._output import writable_folder
     from eyetracker.core.errors import UserError
+    from eyetracker.core.folders import writable_folder
 
     if args.preview:
         from eyetracker.synth.preview import write_contact_sheet

@@ -124,7 +124,10 @@ def test_a_data_folder_that_cannot_be_made_keeps_the_dialog_open(
     dialog.accept()
     qtbot.waitUntil(lambda: bool(open_dialogs(qapp)), timeout=5000)
     box = open_dialogs(qapp)[0]
-    assert box.text().startswith("The data folder") and box.text().endswith("choose another one.")
+    assert box.text() == (
+        f"Cannot make the data folder {blocker / 'data'}: {blocker} is a file, not a folder; "
+        "choose a new folder."
+    )
     box.close()
     assert dialog.isVisible() and AppSettings.load().data_folder == ""
     dialog.reject()

@@ -6,8 +6,9 @@ import os
 
 import pytest
 
-from eyetracker.commands._output import cannot_write, writable_file, writable_folder
+from eyetracker.commands._output import cannot_write, writable_file
 from eyetracker.core.errors import UserError
+from eyetracker.core.folders import writable_folder
 
 as_root = pytest.mark.skipif(
     not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root writes to read-only folders"

@@ -42,6 +42,8 @@ from eyetracker.app.live.workers import SYNTHETIC
 from eyetracker.app.paths import default_data_dir
 from eyetracker.app.settings import PREFERENCES, AppSettings, parse_resolution
 from eyetracker.app.window.controls import combo_of
+from eyetracker.core.errors import UserError
+from eyetracker.core.folders import writable_folder
 
 SMOOTHING_CHOICES = [
     ("Off: the model's raw points", "off"),
@@ -227,7 +229,10 @@ def check_data_folder(text: str) -> str:
     if not folder.is_absolute():
         return f"The data folder {text} is not a full path; choose one with Browse…."
     try:
+        writable_folder(folder, "make the data folder")
         folder.mkdir(parents=True, exist_ok=True)
+    except UserError as error:
+        return str(error)
     except OSError as error:
         reason = (error.strerror or str(error)).rstrip(".").lower()
         return f"The data folder {folder} cannot be made because {reason}; choose another one."
